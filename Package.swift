@@ -1,0 +1,153 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "sentinel",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sentineld", targets: ["sentineld"]),
+        .executable(name: "sentinelctl", targets: ["sentinelctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        .target(
+            name: "SentinelCore",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SentinelCrypto",
+            dependencies: ["COpenSSL"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SentinelSystemd",
+            dependencies: [
+                "CSystemd",
+                "SentinelCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SentinelStore",
+            dependencies: [
+                "SentinelCore",
+                "SentinelCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SentinelVarlink",
+            dependencies: [
+                "SentinelCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SentinelControl",
+            dependencies: [
+                "SentinelCore",
+                "SentinelStore",
+                "SentinelSystemd",
+                "SentinelVarlink",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SentinelGateway",
+            dependencies: [
+                "SentinelCore",
+                "SentinelStore",
+                "SentinelSystemd",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "sentineld",
+            dependencies: [
+                "SentinelCore",
+                "SentinelStore",
+                "SentinelSystemd",
+                "SentinelVarlink",
+                "SentinelControl",
+                "SentinelGateway",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "sentinelctl",
+            dependencies: [
+                "SentinelCore",
+                "SentinelSystemd",
+                "SentinelVarlink",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SentinelCoreTests",
+            dependencies: ["SentinelCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SentinelCryptoTests",
+            dependencies: ["SentinelCrypto"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SentinelSystemdTests",
+            dependencies: ["SentinelSystemd"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SentinelStoreTests",
+            dependencies: ["SentinelStore", "SentinelCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SentinelVarlinkTests",
+            dependencies: ["SentinelVarlink", "SentinelCore"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

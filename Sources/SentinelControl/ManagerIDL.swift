@@ -1,0 +1,264 @@
+/// The IDL of `io.sentinel.Manager`, served by `GetInterfaceDescription` and
+/// checked against every call. Field names are snake_case, as in systemd's interfaces.
+enum ManagerIDL {
+    static let text = """
+        # Manage Sentinel, the MCP gateway: upstream servers, endpoints and the tools
+        # they expose, users, and authorized sessions. Callers must be root, the
+        # daemon's own user, or in the control group (default "sentinel"); every
+        # change is written to the journal with the caller's uid and pid.
+        interface io.sentinel.Manager
+
+        # How Sentinel reaches an upstream server.
+        type Transport (stdio, http)
+
+        # Whose credentials an upstream server is called with.
+        type CredentialMode (none, shared, personal)
+
+        # How an endpoint admits clients: OAuth grants, or nobody checked (loopback only).
+        type EndpointAuth (oauth, none)
+
+        # An upstream MCP server.
+        type Server (
+          name: string,
+          transport: Transport,
+          description: string,
+          # Program and arguments (stdio servers).
+          command: []string,
+          # Extra environment for the child process (stdio servers).
+          environment: [string]string,
+          working_directory: ?string,
+          # Streamable HTTP URL (http servers).
+          url: ?string,
+          credential_mode: CredentialMode,
+          # Seconds allowed to connect and initialize.
+          connect_timeout: int,
+          # Seconds allowed for one tool call.
+          call_timeout: int,
+          # Tools in the cached catalog.
+          tool_count: int,
+          # Endpoints this server is attached to.
+          endpoints: []string,
+          # Times are RFC 3339, UTC.
+          created: string,
+          updated: string,
+          # Last catalog refresh, successful or not.
+          refreshed: ?string,
+          # Why the last refresh failed; null after a success.
+          last_error: ?string
+        )
+
+        # A new server. Unset fields take their defaults.
+        type ServerSpec (
+          name: string,
+          transport: Transport,
+          description: ?string,
+          command: ?[]string,
+          environment: ?[string]string,
+          working_directory: ?string,
+          url: ?string,
+          credential_mode: ?CredentialMode,
+          connect_timeout: ?int,
+          call_timeout: ?int
+        )
+
+        # Changes to a server; unset fields keep their value, an empty
+        # working_directory clears it.
+        type ServerChanges (
+          description: ?string,
+          command: ?[]string,
+          environment: ?[string]string,
+          working_directory: ?string,
+          url: ?string,
+          credential_mode: ?CredentialMode,
+          connect_timeout: ?int,
+          call_timeout: ?int
+        )
+
+        # A tool in a server's cached catalog. Schemas are the upstream's JSON text.
+        type Tool (
+          server: string,
+          name: string,
+          title: ?string,
+          description: ?string,
+          input_schema: string,
+          output_schema: ?string,
+          annotations: ?string,
+          discovered: string
+        )
+
+        # A named gateway URL federating tools from its servers.
+        type Endpoint (
+          name: string,
+          description: string,
+          auth: EndpointAuth,
+          # Whether tool arguments and results are copied into the audit log.
+          capture_payloads: bool,
+          servers: []string,
+          # The URL clients connect to.
+          url: string,
+          enabled_tools: int,
+          available_tools: int,
+          created: string,
+          updated: string
+        )
+
+        # Changes to an endpoint; unset fields keep their value.
+        type EndpointChanges (
+          description: ?string,
+          auth: ?EndpointAuth,
+          capture_payloads: ?bool
+        )
+
+        # One catalog tool on one endpoint.
+        type ToolSelection (
+          server: string,
+          tool: string,
+          # The name clients see: server__tool, unique on the endpoint.
+          exposed_name: string,
+          enabled: bool
+        )
+
+        # A person who may sign in and authorize AI clients.
+        type User (
+          name: string,
+          display_name: string,
+          has_password: bool,
+          active_sessions: int,
+          created: string,
+          updated: string
+        )
+
+        # An authorized session (grant): a user let a client use an endpoint.
+        type Session (
+          id: string,
+          user: string,
+          client_id: string,
+          client_name: string,
+          endpoint: string,
+          created: string,
+          expires: string,
+          last_used: ?string,
+          last_address: ?string,
+          revoked: ?string
+        )
+
+        # The daemon's state.
+        type Status (
+          version: string,
+          pid: int,
+          started: string,
+          uptime_seconds: int,
+          public_url: string,
+          # Where HTTP is served: an address, or "socket-activated".
+          http_listen: string,
+          control_socket: string,
+          state_directory: string,
+          database: string,
+          schema_migrations: []string,
+          servers: int,
+          endpoints: int,
+          users: int,
+          active_sessions: int,
+          open_connections: int
+        )
+
+        # One change made through this interface.
+        type Change (
+          time: string,
+          # What was done, e.g. server-add, endpoint-enable-tools, session-revoke.
+          action: string,
+          # server, endpoint, user or session.
+          object: string,
+          name: string,
+          uid: int,
+          pid: int
+        )
+
+        # Daemon version, uptime, listeners and object counts.
+        method GetStatus() -> (status: Status)
+
+        # Adds an upstream server.
+        method AddServer(server: ServerSpec) -> (server: Server)
+
+        method ListServers() -> (servers: []Server)
+
+        method GetServer(name: string) -> (server: Server)
+
+        method UpdateServer(name: string, changes: ServerChanges) -> (server: Server)
+
+        # Removes a server and its catalog. Fails with ServerInUse while endpoints
+        # use it, unless force is true (it is then detached from them).
+        method RemoveServer(name: string, force: ?bool) -> (detached_from: []string)
+
+        # The server's cached tool catalog.
+        method ListServerTools(name: string) -> (tools: []Tool)
+
+        # Creates an endpoint. No tool is enabled until EnableTools.
+        method CreateEndpoint(
+          name: string,
+          description: ?string,
+          servers: ?[]string,
+          auth: ?EndpointAuth,
+          capture_payloads: ?bool
+        ) -> (endpoint: Endpoint)
+
+        method ListEndpoints() -> (endpoints: []Endpoint)
+
+        method GetEndpoint(name: string) -> (endpoint: Endpoint)
+
+        method UpdateEndpoint(name: string, changes: EndpointChanges) -> (endpoint: Endpoint)
+
+        # Deletes an endpoint with its tool selections and sessions.
+        method DeleteEndpoint(name: string) -> ()
+
+        method AttachServer(endpoint: string, server: string) -> (endpoint: Endpoint)
+
+        # Detaches a server; its tools on this endpoint are disabled.
+        method DetachServer(endpoint: string, server: string) -> (endpoint: Endpoint)
+
+        # Every catalog tool of the endpoint's servers, with its state.
+        method ListToolSelections(endpoint: string) -> (tools: []ToolSelection)
+
+        # Enables tools named SERVER/TOOL (or by exposed name), and every tool of
+        # the servers in all_of. Unknown names fail before anything changes.
+        method EnableTools(endpoint: string, tools: ?[]string, all_of: ?[]string) -> (changed: []ToolSelection)
+
+        method DisableTools(endpoint: string, tools: ?[]string, all_of: ?[]string) -> (changed: []ToolSelection)
+
+        # Adds a user; without a password the user cannot sign in yet.
+        method AddUser(name: string, display_name: ?string, password: ?string) -> (user: User)
+
+        method ListUsers() -> (users: []User)
+
+        # Removes a user and revokes their sessions.
+        method RemoveUser(name: string) -> ()
+
+        method SetPassword(name: string, password: string) -> ()
+
+        # Authorized sessions, newest first; only active ones unless include_inactive.
+        method ListSessions(endpoint: ?string, user: ?string, include_inactive: ?bool) -> (sessions: []Session)
+
+        # Revokes one session by id, or all of a user's or an endpoint's. Revoked
+        # clients are refused at once.
+        method RevokeSession(id: ?string, user: ?string, endpoint: ?string) -> (revoked: []Session)
+
+        # Streams every change made through this interface as it happens (needs more).
+        method WatchChanges() -> (change: Change)
+
+        error NoSuchServer (name: string)
+        error NoSuchEndpoint (name: string)
+        error NoSuchUser (name: string)
+        error NoSuchSession (id: string)
+        error NoSuchTool (endpoint: string, tool: string)
+        error ServerExists (name: string)
+        error EndpointExists (name: string)
+        error UserExists (name: string)
+        # The server is attached to these endpoints.
+        error ServerInUse (name: string, endpoints: []string)
+        error ServerNotAttached (endpoint: string, server: string)
+        # A parameter has a value that is not acceptable.
+        error InvalidValue (field: string, reason: string)
+        # The store could not complete the change; nothing was changed.
+        error InternalError (message: string)
+        """
+}

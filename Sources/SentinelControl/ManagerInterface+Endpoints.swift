@@ -1,0 +1,126 @@
+import Foundation
+import SentinelCore
+import SentinelStore
+import SentinelVarlink
+
+extension ManagerInterface {
+    func createEndpoint(_ request: ManagerRequest) async throws -> [String: JSONValue] {
+        let now = Date()
+        let endpoint = Endpoint(
+            name: request.string("name"),
+            description: request.optionalString("description") ?? "",
+            auth: EndpointAuth(rawValue: request.optionalString("auth") ?? "oauth") ?? .oauth,
+            capturePayloads: request.optionalBool("capture_payloads") ?? false,
+            servers: request.strings("servers"),
+            createdAt: now,
+            updatedAt: now)
+        let created = try await store.createEndpoint(endpoint)
+        recordChange(
+            request, action: "endpoint-create", object: "endpoint", name: created.name,
+            message: "endpoint \(created.name) created with servers [\(created.servers.joined(separator: ", "))], auth \(created.auth.rawValue)")
+        return ["endpoint": try await encode(created)]
+    }
+
+    func listEndpoints() async throws -> [String: JSONValue] {
+        var result: [JSONValue] = []
+        for endpoint in try await store.endpoints() { result.append(try await encode(endpoint)) }
+        return ["endpoints": .array(result)]
+    }
+
+    func getEndpoint(_ request: ManagerRequest) async throws -> [String: JSONValue] {
+        ["endpoint": try await encode(try await store.endpoint(named: request.string("name")))]
+    }
+
+    func updateEndpoint(_ request: ManagerRequest) async throws -> [String: JSONValue] {
+        let name = request.string("name")
+        let changes = request.object("changes")
+        let updated = try await store.updateEndpoint(named: name) { endpoint in
+            if let value = changes["description"]?.stringValue { endpoint.description = value }
+            if let value = changes["auth"]?.stringValue { endpoint.auth = EndpointAuth(rawValue: value) ?? endpoint.auth }
+            if let value = changes["capture_payloads"]?.boolValue { endpoint.capturePayloads = value }
+        }
+        recordChange(
+            request, action: "endpoint-update", object: "endpoint", name: name,
+            message: "endpoint \(name) updated (\(changes.keys.sorted().joined(separator: ", ")))",
+            fields: ["CHANGES": JSONValue.object(changes).text()])
+        return ["endpoint": try await encode(updated)]
+    }
+
+    func deleteEndpoint(_ request: ManagerRequest) async throws -> [String: JSONValue] {
+        let name = request.string("name")
+        try await store.deleteEndpoint(named: name)
+        recordChange(request, action: "endpoint-delete", object: "endpoint", name: name, message: "endpoint \(name) deleted")
+        return [:]
+    }
+
+    func attachServer(_ request: ManagerRequest) async throws -> [String: JSONValue] {
+        let endpoint = request.string("endpoint")
+        let server = request.string("server")
+        if try await store.attach(server: server, to: endpoint) {
+            recordChange(
+                request, action: "endpoint-attach", object: "endpoint", name: endpoint,
+                message: "server \(server) attached to endpoint \(endpoint)", fields: ["SERVER": server])
+        }
+        return ["endpoint": try await encode(try await store.endpoint(named: endpoint))]
+    }
+
+    func detachServer(_ request: ManagerRequest) async throws -> [String: JSONValue] {
+        let endpoint = request.string("endpoint")
+        let server = request.string("server")
+        try await store.detach(server: server, from: endpoint)
+        recordChange(
+            request, action: "endpoint-detach", object: "endpoint", name: endpoint,
+            message: "server \(server) detached from endpoint \(endpoint)", fields: ["SERVER": server])
+        return ["endpoint": try await encode(try await store.endpoint(named: endpoint))]
+    }
+
+    func listToolSelections(_ request: ManagerRequest) async throws -> [String: JSONValue] {
+        let selections = try await store.toolSelections(endpoint: request.string("endpoint"))
+        return ["tools": .array(selections.map(Self.encode))]
+    }
+
+    func setTools(_ request: ManagerRequest, enabled: Bool) async throws -> [String: JSONValue] {
+        let endpoint = request.string("endpoint")
+        let tools = request.strings("tools")
+        let servers = request.strings("all_of")
+        guard !tools.isEmpty || !servers.isEmpty else {
+            throw InvalidValue(field: "tools", reason: "name at least one SERVER/TOOL or a server in all_of")
+        }
+        let changed = try await store.setTools(endpoint: endpoint, tools: tools, allOf: servers, enabled: enabled)
+        if !changed.isEmpty {
+            let verb = enabled ? "enabled" : "disabled"
+            recordChange(
+                request, action: enabled ? "endpoint-enable-tools" : "endpoint-disable-tools", object: "endpoint",
+                name: endpoint,
+                message: "\(changed.count) tool(s) \(verb) on endpoint \(endpoint): "
+                    + changed.map(\.exposedName).joined(separator: ", "),
+                fields: ["TOOLS": changed.map { "\($0.server)/\($0.tool)" }.joined(separator: " ")])
+        }
+        return ["changed": .array(changed.map(Self.encode))]
+    }
+
+    func encode(_ endpoint: Endpoint) async throws -> JSONValue {
+        let selections = try await store.toolSelections(endpoint: endpoint.name)
+        return [
+            "name": .string(endpoint.name),
+            "description": .string(endpoint.description),
+            "auth": .string(endpoint.auth.rawValue),
+            "capture_payloads": .bool(endpoint.capturePayloads),
+            "servers": JSONValue(endpoint.servers),
+            "url": .string(runtime().publicURL + "/mcp/" + endpoint.name),
+            "enabled_tools": .int(Int64(selections.filter(\.enabled).count)),
+            "available_tools": .int(Int64(selections.count)),
+            "created": .string(Timestamp.format(endpoint.createdAt)),
+            "updated": .string(Timestamp.format(endpoint.updatedAt)),
+        ]
+    }
+
+    static func encode(_ selection: ToolSelection) -> JSONValue {
+        [
+            "server": .string(selection.server),
+            "tool": .string(selection.tool),
+            "exposed_name": .string(selection.exposedName),
+            "enabled": .bool(selection.enabled),
+        ]
+    }
+}

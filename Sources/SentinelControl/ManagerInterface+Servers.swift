@@ -1,0 +1,119 @@
+import Foundation
+import SentinelCore
+import SentinelStore
+import SentinelVarlink
+
+extension ManagerInterface {
+    func addServer(_ request: ManagerRequest) async throws -> [String: JSONValue] {
+        let spec = request.object("server")
+        let now = Date()
+        let server = Server(
+            name: spec["name"]?.stringValue ?? "",
+            transport: ServerTransport(rawValue: spec["transport"]?.stringValue ?? "") ?? .stdio,
+            description: spec["description"]?.stringValue ?? "",
+            command: spec["command"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+            environment: spec["environment"]?.objectValue?.compactMapValues(\.stringValue) ?? [:],
+            workingDirectory: spec["working_directory"]?.stringValue,
+            url: spec["url"]?.stringValue,
+            credentialMode: CredentialMode(rawValue: spec["credential_mode"]?.stringValue ?? "none") ?? .none,
+            connectTimeoutSeconds: spec["connect_timeout"]?.intValue.map(Int.init) ?? Server.defaultConnectTimeoutSeconds,
+            callTimeoutSeconds: spec["call_timeout"]?.intValue.map(Int.init) ?? Server.defaultCallTimeoutSeconds,
+            createdAt: now,
+            updatedAt: now)
+        let added = try await store.addServer(server)
+        recordChange(
+            request, action: "server-add", object: "server", name: added.name,
+            message: "server \(added.name) added (\(added.transport.rawValue))",
+            fields: ["CHANGES": Self.serverSummary(added)])
+        return ["server": try await encode(added)]
+    }
+
+    func listServers() async throws -> [String: JSONValue] {
+        var result: [JSONValue] = []
+        for server in try await store.servers() { result.append(try await encode(server)) }
+        return ["servers": .array(result)]
+    }
+
+    func getServer(_ request: ManagerRequest) async throws -> [String: JSONValue] {
+        ["server": try await encode(try await store.server(named: request.string("name")))]
+    }
+
+    func updateServer(_ request: ManagerRequest) async throws -> [String: JSONValue] {
+        let name = request.string("name")
+        let changes = request.object("changes")
+        let updated = try await store.updateServer(named: name) { server in
+            if let value = changes["description"]?.stringValue { server.description = value }
+            if let value = changes["command"]?.arrayValue { server.command = value.compactMap(\.stringValue) }
+            if let value = changes["environment"]?.objectValue { server.environment = value.compactMapValues(\.stringValue) }
+            if let value = changes["working_directory"]?.stringValue { server.workingDirectory = value.isEmpty ? nil : value }
+            if let value = changes["url"]?.stringValue { server.url = value }
+            if let value = changes["credential_mode"]?.stringValue { server.credentialMode = CredentialMode(rawValue: value) ?? .none }
+            if let value = changes["connect_timeout"]?.intValue { server.connectTimeoutSeconds = Int(value) }
+            if let value = changes["call_timeout"]?.intValue { server.callTimeoutSeconds = Int(value) }
+        }
+        recordChange(
+            request, action: "server-update", object: "server", name: name,
+            message: "server \(name) updated (\(changes.keys.sorted().joined(separator: ", ")))",
+            fields: ["CHANGES": JSONValue.object(changes.filter { $0.key != "environment" }).text()])
+        return ["server": try await encode(updated)]
+    }
+
+    func removeServer(_ request: ManagerRequest) async throws -> [String: JSONValue] {
+        let name = request.string("name")
+        let detached = try await store.removeServer(named: name, force: request.optionalBool("force") ?? false)
+        recordChange(
+            request, action: "server-remove", object: "server", name: name,
+            message: detached.isEmpty
+                ? "server \(name) removed" : "server \(name) removed and detached from \(detached.joined(separator: ", "))")
+        return ["detached_from": JSONValue(detached)]
+    }
+
+    func listServerTools(_ request: ManagerRequest) async throws -> [String: JSONValue] {
+        let tools = try await store.tools(server: request.string("name"))
+        return [
+            "tools": .array(
+                tools.map { tool in
+                    [
+                        "server": .string(tool.server), "name": .string(tool.name), "title": JSONValue(tool.title),
+                        "description": JSONValue(tool.description), "input_schema": .string(tool.inputSchema),
+                        "output_schema": JSONValue(tool.outputSchema), "annotations": JSONValue(tool.annotations),
+                        "discovered": .string(Timestamp.format(tool.discoveredAt)),
+                    ]
+                })
+        ]
+    }
+
+    func encode(_ server: Server) async throws -> JSONValue {
+        let toolCount = try await store.tools(server: server.name).count
+        let endpoints = try await store.endpoints().filter { $0.servers.contains(server.name) }.map(\.name)
+        return [
+            "name": .string(server.name),
+            "transport": .string(server.transport.rawValue),
+            "description": .string(server.description),
+            "command": JSONValue(server.command),
+            "environment": JSONValue(server.environment),
+            "working_directory": JSONValue(server.workingDirectory),
+            "url": JSONValue(server.url),
+            "credential_mode": .string(server.credentialMode.rawValue),
+            "connect_timeout": .int(Int64(server.connectTimeoutSeconds)),
+            "call_timeout": .int(Int64(server.callTimeoutSeconds)),
+            "tool_count": .int(Int64(toolCount)),
+            "endpoints": JSONValue(endpoints),
+            "created": .string(Timestamp.format(server.createdAt)),
+            "updated": .string(Timestamp.format(server.updatedAt)),
+            "refreshed": Timestamp.format(server.refreshedAt),
+            "last_error": JSONValue(server.lastError),
+        ]
+    }
+
+    /// What an audit entry says about a server: its shape, never its environment values.
+    static func serverSummary(_ server: Server) -> String {
+        JSONValue.object([
+            "transport": .string(server.transport.rawValue),
+            "command": JSONValue(server.command),
+            "environment_keys": JSONValue(server.environment.keys.sorted()),
+            "url": JSONValue(server.url),
+            "credential_mode": .string(server.credentialMode.rawValue),
+        ]).text()
+    }
+}

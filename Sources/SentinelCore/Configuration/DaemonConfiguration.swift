@@ -1,0 +1,229 @@
+/// Everything `sentineld` reads from `sentineld.conf`, drop-ins and flags.
+///
+/// Defaults live here, in one table (`keys`) that also produces the reference
+/// configuration file and the man page section, so documentation cannot drift
+/// from what is parsed.
+public struct DaemonConfiguration: Sendable, Equatable {
+    public enum LogLevel: String, Sendable, CaseIterable {
+        case trace, debug, info, notice, warning, error, critical
+    }
+
+    public enum LogTarget: String, Sendable, CaseIterable {
+        case auto, journal, stderr
+    }
+
+    public var listen = ListenAddress(host: "127.0.0.1", port: 8080)
+    public var publicURL: String?
+    public var controlSocket = "/run/sentinel/io.sentinel.Manager"
+    public var controlGroup = "sentinel"
+    public var stateDirectory: String?
+    public var logLevel = LogLevel.info
+    public var logTarget = LogTarget.auto
+    public var idleExitSeconds = 0
+    public var stopTimeoutSeconds = 10
+
+    public init() {}
+
+    /// The default configuration file path.
+    public static let defaultFile = "/etc/sentinel/sentineld.conf"
+
+    /// The state directory in force: the configured one, else `$STATE_DIRECTORY`
+    /// (set by systemd's `StateDirectory=`; the first entry when several), else `/var/lib/sentinel`.
+    public func effectiveStateDirectory(environment: [String: String]) -> String {
+        if let stateDirectory, !stateDirectory.isEmpty { return stateDirectory }
+        if let fromSystemd = environment["STATE_DIRECTORY"]?.split(separator: ":").first, !fromSystemd.isEmpty {
+            return String(fromSystemd)
+        }
+        return "/var/lib/sentinel"
+    }
+
+    /// The public base URL: the configured one, else derived from the listen address.
+    public var effectivePublicURL: String {
+        if let publicURL, !publicURL.isEmpty {
+            return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        }
+        return "http://\(listen)"
+    }
+
+    /// Applies every assignment of `file` in order, reporting the first bad one with file and line.
+    public mutating func apply(_ file: INIFile) throws(ConfigurationError) {
+        for assignment in file.assignments {
+            try set(section: assignment.section, key: assignment.key, value: assignment.value,
+                    file: assignment.file, line: assignment.line)
+        }
+    }
+
+    /// Sets one key; an empty value restores the default, as in systemd units.
+    public mutating func set(section: String, key: String, value: String, file: String, line: Int?) throws(ConfigurationError) {
+        guard let entry = Self.keys.first(where: { $0.section == section && $0.key == key }) else {
+            let known = Self.keys.contains { $0.section == section }
+            let message = known ? "unknown key '\(key)' in section [\(section)]" : "unknown section [\(section)]"
+            throw ConfigurationError(file: file, line: line, message: message)
+        }
+        let effective = value.isEmpty ? entry.defaultValue : value
+        do {
+            try entry.apply(&self, effective)
+        } catch {
+            throw ConfigurationError(file: file, line: line, message: "\(section).\(key)=\(value): \(error.reason)")
+        }
+    }
+
+    /// The reference file: every key, documented and commented out at its default.
+    public static func referenceFile() -> String {
+        var text = """
+            # sentineld configuration. Every key is shown at its default, commented out.
+            # Drop-in files in sentineld.conf.d/*.conf are read after this file, in
+            # lexical order; later assignments win. Command-line flags win over both.
+            # An empty value (Key=) restores the default. See sentineld.conf(5).
+
+            """
+        var section = ""
+        for entry in keys {
+            if entry.section != section {
+                section = entry.section
+                text += "\n[\(section)]\n"
+            }
+            for line in entry.documentation.split(separator: "\n") {
+                text += "# \(line)\n"
+            }
+            text += "#\(entry.key)=\(entry.defaultValue)\n"
+        }
+        return text
+    }
+}
+
+/// A reason a value was refused, for people.
+public struct ConfigurationValueError: Error, Sendable {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+}
+
+/// One documented configuration key and how it is applied.
+public struct ConfigurationKey: Sendable {
+    public var section: String
+    public var key: String
+    public var defaultValue: String
+    public var documentation: String
+    let apply: @Sendable (inout DaemonConfiguration, String) throws(ConfigurationValueError) -> Void
+}
+
+extension DaemonConfiguration {
+    /// Every key `sentineld.conf` accepts, in file order.
+    public static let keys: [ConfigurationKey] = [
+        ConfigurationKey(
+            section: "HTTP", key: "Listen", defaultValue: "127.0.0.1:8080",
+            documentation: """
+                Address for MCP clients and the sign-in pages, HOST:PORT or [IPv6]:PORT.
+                Used only when sentineld is not socket-activated (sentineld.socket
+                passes its own listening socket, named "http").
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                guard let address = ListenAddress(parsing: value) else {
+                    throw ConfigurationValueError("expected HOST:PORT or [IPv6]:PORT")
+                }
+                config.listen = address
+            }),
+        ConfigurationKey(
+            section: "HTTP", key: "PublicURL", defaultValue: "",
+            documentation: """
+                The base URL clients use to reach sentineld, e.g. https://mcp.example.org
+                when behind a reverse proxy. It is the OAuth issuer and the prefix of
+                every endpoint URL. Empty: http://<Listen>.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                if value.isEmpty {
+                    config.publicURL = nil
+                    return
+                }
+                guard value.hasPrefix("https://") || value.hasPrefix("http://"), !value.contains("?"), !value.contains("#")
+                else { throw ConfigurationValueError("expected an http:// or https:// URL without query or fragment") }
+                config.publicURL = value
+            }),
+        ConfigurationKey(
+            section: "Control", key: "Socket", defaultValue: "/run/sentinel/io.sentinel.Manager",
+            documentation: """
+                Path of the varlink control socket used by sentinelctl. Used only when
+                not socket-activated (sentineld-varlink.socket passes a socket named "varlink").
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                guard value.hasPrefix("/") || value.hasPrefix("./") else { throw ConfigurationValueError("expected a path") }
+                guard value.utf8.count < 108 else { throw ConfigurationValueError("unix socket paths must be shorter than 108 bytes") }
+                config.controlSocket = value
+            }),
+        ConfigurationKey(
+            section: "Control", key: "Group", defaultValue: "sentinel",
+            documentation: """
+                Members of this group may use the control socket; so may root.
+                Everyone else is refused with PermissionDenied.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                guard EntityName.problem(with: value, kind: .group) == nil else { throw ConfigurationValueError("expected a group name") }
+                config.controlGroup = value
+            }),
+        ConfigurationKey(
+            section: "State", key: "Directory", defaultValue: "",
+            documentation: """
+                Where the database and the secret key live. Empty: $STATE_DIRECTORY as
+                set by systemd's StateDirectory=, else /var/lib/sentinel.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                config.stateDirectory = value.isEmpty ? nil : value
+            }),
+        ConfigurationKey(
+            section: "Log", key: "Level", defaultValue: "info",
+            documentation: "Lowest level logged: trace, debug, info, notice, warning, error or critical.",
+            apply: { config, value throws(ConfigurationValueError) in
+                guard let level = LogLevel(rawValue: value.lowercased()) else {
+                    throw ConfigurationValueError("expected one of \(LogLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                config.logLevel = level
+            }),
+        ConfigurationKey(
+            section: "Log", key: "Target", defaultValue: "auto",
+            documentation: """
+                Where the daemon's own log goes: journal, stderr, or auto (the journal when
+                it is reachable and stderr is not a terminal). Audit events always go to the journal.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                guard let target = LogTarget(rawValue: value.lowercased()) else {
+                    throw ConfigurationValueError("expected auto, journal or stderr")
+                }
+                config.logTarget = target
+            }),
+        ConfigurationKey(
+            section: "Daemon", key: "IdleExitSec", defaultValue: "0",
+            documentation: """
+                Exit after this long with no open connections and no calls in flight;
+                systemd starts sentineld again on the next connection. 0 disables.
+                Accepts seconds or a unit: 90, 90s, 15min, 2h.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                config.idleExitSeconds = try parseTimeSpan(value)
+            }),
+        ConfigurationKey(
+            section: "Daemon", key: "StopTimeoutSec", defaultValue: "10",
+            documentation: "On SIGTERM, how long in-flight calls may take to finish before they are cut off.",
+            apply: { config, value throws(ConfigurationValueError) in
+                let seconds = try parseTimeSpan(value)
+                guard seconds <= 600 else { throw ConfigurationValueError("at most 600 seconds") }
+                config.stopTimeoutSeconds = seconds
+            }),
+    ]
+}
+
+/// Parses a systemd-like time span into whole seconds: `90`, `90s`, `15min`, `2h`, `1d`.
+public func parseTimeSpan(_ text: String) throws(ConfigurationValueError) -> Int {
+    let units: [(String, Int)] = [("min", 60), ("ms", 0), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
+    var digits = Substring(text)
+    var multiplier = 1
+    for (suffix, factor) in units where text.hasSuffix(suffix) {
+        if factor == 0 { throw ConfigurationValueError("use whole seconds or min, h, d") }
+        digits = text.dropLast(suffix.count)
+        multiplier = factor
+        break
+    }
+    guard let number = Int(digits.trimmingWhitespace()), number >= 0, number < 10_000_000 else {
+        throw ConfigurationValueError("expected a time span such as 90, 90s, 15min or 2h")
+    }
+    return number * multiplier
+}

@@ -1,0 +1,90 @@
+/// A parsed systemd-style INI file: `[Section]` headers and `Key=Value` lines.
+///
+/// Comments start with `#` or `;` at the beginning of a line. Values are
+/// trimmed; a trailing backslash joins the next line, as in systemd unit files.
+public struct INIFile: Sendable, Equatable {
+    /// One assignment, with the place it came from for error messages.
+    public struct Assignment: Sendable, Equatable {
+        public var section: String
+        public var key: String
+        public var value: String
+        public var file: String
+        public var line: Int
+    }
+
+    public var assignments: [Assignment]
+
+    /// Parses `text`; `file` names the source in errors.
+    public init(parsing text: String, file: String) throws(ConfigurationError) {
+        assignments = []
+        var section: String?
+        var pending = ""
+        var pendingLine = 0
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            var line = String(rawLine)
+            if line.hasSuffix("\r") { line.removeLast() }
+            if pending.isEmpty {
+                pendingLine = lineNumber
+                let trimmed = line.trimmingWhitespace()
+                if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
+            }
+            if line.hasSuffix("\\") {
+                pending += line.dropLast() + " "
+                continue
+            }
+            let full = (pending + line).trimmingWhitespace()
+            pending = ""
+            if full.hasPrefix("[") {
+                guard full.hasSuffix("]"), full.count > 2 else {
+                    throw ConfigurationError(file: file, line: pendingLine, message: "malformed section header '\(full)'")
+                }
+                section = String(full.dropFirst().dropLast())
+                continue
+            }
+            guard let equals = full.firstIndex(of: "=") else {
+                throw ConfigurationError(file: file, line: pendingLine, message: "expected Key=Value, found '\(full)'")
+            }
+            guard let currentSection = section else {
+                throw ConfigurationError(file: file, line: pendingLine, message: "assignment outside of a [Section]")
+            }
+            let key = String(full[..<equals]).trimmingWhitespace()
+            let value = String(full[full.index(after: equals)...]).trimmingWhitespace()
+            guard !key.isEmpty else {
+                throw ConfigurationError(file: file, line: pendingLine, message: "empty key")
+            }
+            assignments.append(Assignment(section: currentSection, key: key, value: value, file: file, line: pendingLine))
+        }
+        if !pending.isEmpty {
+            throw ConfigurationError(file: file, line: pendingLine, message: "line continuation at end of file")
+        }
+    }
+}
+
+/// A problem in a configuration file or flag, with where it is.
+public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var message: String
+
+    public init(file: String, line: Int?, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String {
+        if let line { return "\(file):\(line): \(message)" }
+        return "\(file): \(message)"
+    }
+}
+
+extension StringProtocol {
+    func trimmingWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let start = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
+        let end = scalars.lastIndex(where: { $0 != " " && $0 != "\t" })!
+        return String(String.UnicodeScalarView(scalars[start...end]))
+    }
+}

@@ -1,0 +1,101 @@
+public import Foundation
+
+/// How Sentinel reaches an upstream MCP server.
+public enum ServerTransport: String, Sendable, CaseIterable, Codable {
+    /// A child process speaking MCP over stdin/stdout.
+    case stdio
+    /// A remote Streamable HTTP MCP endpoint.
+    case http
+}
+
+/// Whose credentials an upstream server is called with.
+public enum CredentialMode: String, Sendable, CaseIterable, Codable {
+    /// The server needs no credentials.
+    case none
+    /// The admin supplies one credential that every user's calls share.
+    case shared
+    /// Each user supplies their own credential.
+    case personal
+}
+
+/// An upstream MCP server as the admin configured it.
+public struct Server: Sendable, Equatable {
+    public var name: String
+    public var transport: ServerTransport
+    public var description: String
+    /// Program and arguments (stdio only).
+    public var command: [String]
+    /// Extra environment for the child (stdio only).
+    public var environment: [String: String]
+    public var workingDirectory: String?
+    /// Streamable HTTP URL (http only).
+    public var url: String?
+    public var credentialMode: CredentialMode
+    public var connectTimeoutSeconds: Int
+    public var callTimeoutSeconds: Int
+    public var createdAt: Date
+    public var updatedAt: Date
+    /// The last catalog refresh, successful or not.
+    public var refreshedAt: Date?
+    /// Why the last connection or catalog refresh failed; nil after a success.
+    public var lastError: String?
+
+    public init(
+        name: String,
+        transport: ServerTransport,
+        description: String = "",
+        command: [String] = [],
+        environment: [String: String] = [:],
+        workingDirectory: String? = nil,
+        url: String? = nil,
+        credentialMode: CredentialMode = .none,
+        connectTimeoutSeconds: Int = Server.defaultConnectTimeoutSeconds,
+        callTimeoutSeconds: Int = Server.defaultCallTimeoutSeconds,
+        createdAt: Date,
+        updatedAt: Date,
+        refreshedAt: Date? = nil,
+        lastError: String? = nil
+    ) {
+        self.name = name
+        self.transport = transport
+        self.description = description
+        self.command = command
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.url = url
+        self.credentialMode = credentialMode
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.callTimeoutSeconds = callTimeoutSeconds
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.refreshedAt = refreshedAt
+        self.lastError = lastError
+    }
+
+    public static let defaultConnectTimeoutSeconds = 10
+    public static let defaultCallTimeoutSeconds = 60
+
+    /// Checks the fields that must agree with each other; returns (field, reason) of the first problem.
+    public func validationProblem() -> (field: String, reason: String)? {
+        if let problem = EntityName.problem(with: name, kind: .server) { return ("name", problem) }
+        switch transport {
+        case .stdio:
+            if command.isEmpty || command[0].isEmpty { return ("command", "a stdio server needs a command") }
+            if url != nil { return ("url", "a stdio server has no URL") }
+            for key in environment.keys where key.isEmpty || key.contains("=") || key.contains("\0") {
+                return ("environment", "invalid variable name '\(key)'")
+            }
+            if let directory = workingDirectory, !directory.hasPrefix("/") {
+                return ("working_directory", "must be an absolute path")
+            }
+        case .http:
+            guard let url, let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
+                scheme == "http" || scheme == "https", parsed.host != nil
+            else { return ("url", "an http server needs an http:// or https:// URL") }
+            if !command.isEmpty { return ("command", "an http server has no command") }
+        }
+        if !(1...3600).contains(connectTimeoutSeconds) { return ("connect_timeout", "must be 1 to 3600 seconds") }
+        if !(1...86400).contains(callTimeoutSeconds) { return ("call_timeout", "must be 1 to 86400 seconds") }
+        return nil
+    }
+}

@@ -1,0 +1,53 @@
+public import Foundation
+
+/// A tool as an upstream server describes it, cached in the catalog.
+///
+/// Schemas and annotations are kept as the upstream's JSON text so that they
+/// pass through to clients unchanged.
+public struct Tool: Sendable, Equatable {
+    public var server: String
+    public var name: String
+    public var title: String?
+    public var description: String?
+    public var inputSchema: String
+    public var outputSchema: String?
+    public var annotations: String?
+    public var discoveredAt: Date
+
+    public init(
+        server: String,
+        name: String,
+        title: String? = nil,
+        description: String? = nil,
+        inputSchema: String = #"{"type":"object"}"#,
+        outputSchema: String? = nil,
+        annotations: String? = nil,
+        discoveredAt: Date
+    ) {
+        self.server = server
+        self.name = name
+        self.title = title
+        self.description = description
+        self.inputSchema = inputSchema
+        self.outputSchema = outputSchema
+        self.annotations = annotations
+        self.discoveredAt = discoveredAt
+    }
+}
+
+/// Whether one catalog tool is enabled on one endpoint, and the name clients see.
+public struct ToolSelection: Sendable, Equatable {
+    public var endpoint: String
+    public var server: String
+    public var tool: String
+    public var exposedName: String
+    public var enabled: Bool
+
+    public init(endpoint: String, server: String, tool: String, exposedName: String, enabled: Bool) {
+        self.endpoint = endpoint
+        self.server = server
+        self.tool = tool
+        self.exposedName = exposedName
+        self.enabled = enabled
+    }
+}

@@ -1,0 +1,135 @@
+public import Foundation
+public import SentinelCore
+import GRDB
+
+extension Store {
+    /// Replaces a server's catalog with `tools` (in the upstream's order) and records a successful refresh.
+    public func replaceCatalog(server: String, tools: [Tool], at now: Date = Date()) async throws {
+        try await pool.write { db in
+            let serverID = try db.id(of: "server", table: "servers", name: server)
+            try db.execute(sql: "DELETE FROM tools WHERE server_id = ?", arguments: [serverID])
+            for (position, tool) in tools.enumerated() {
+                try db.execute(
+                    sql: """
+                        INSERT INTO tools (server_id, name, title, description, input_schema, output_schema, annotations,
+                            position, discovered_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        serverID, tool.name, tool.title, tool.description, tool.inputSchema, tool.outputSchema,
+                        tool.annotations, position, tool.discoveredAt,
+                    ])
+            }
+            try db.execute(
+                sql: "UPDATE servers SET refreshed_at = ?, last_error = NULL WHERE id = ?", arguments: [now, serverID])
+        }
+    }
+
+    /// Records a failed refresh; the catalog stays as last seen.
+    public func recordRefreshFailure(server: String, error: String, at now: Date = Date()) async throws {
+        try await pool.write { db in
+            let serverID = try db.id(of: "server", table: "servers", name: server)
+            try db.execute(
+                sql: "UPDATE servers SET refreshed_at = ?, last_error = ? WHERE id = ?", arguments: [now, error, serverID])
+        }
+    }
+
+    /// A server's catalog, in the upstream's order.
+    public func tools(server: String) async throws -> [Tool] {
+        try await pool.read { db in
+            let serverID = try db.id(of: "server", table: "servers", name: server)
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM tools WHERE server_id = ? ORDER BY position, name", arguments: [serverID]
+            ).map { Self.tool(from: $0, server: server) }
+        }
+    }
+
+    /// Every catalog tool of the endpoint's servers with its exposed name and state.
+    public func toolSelections(endpoint: String) async throws -> [ToolSelection] {
+        try await pool.read { db in try Self.toolSelections(endpoint: endpoint, db: db) }
+    }
+
+    /// Enables or disables tools on an endpoint. `tools` holds `SERVER/TOOL` names; `allOf` names
+    /// servers whose whole catalog is affected. Unknown tools are refused before anything changes.
+    /// Returns the selections whose state changed.
+    public func setTools(
+        endpoint: String, tools: [String], allOf servers: [String], enabled: Bool
+    ) async throws -> [ToolSelection] {
+        try await pool.write { db in
+            let endpointID = try db.id(of: "endpoint", table: "endpoints", name: endpoint)
+            let selections = try Self.toolSelections(endpoint: endpoint, db: db)
+            var targets: [ToolSelection] = []
+            for name in tools {
+                guard let selection = selections.first(where: { "\($0.server)/\($0.tool)" == name || $0.exposedName == name })
+                else { throw StoreError.noSuchTool(endpoint: endpoint, tool: name) }
+                targets.append(selection)
+            }
+            let attached = try Self.endpoint(named: endpoint, db: db).servers
+            for server in servers {
+                _ = try db.id(of: "server", table: "servers", name: server)
+                guard attached.contains(server) else { throw StoreError.notAttached(endpoint: endpoint, server: server) }
+                targets += selections.filter { $0.server == server }
+            }
+            var changed: [ToolSelection] = []
+            var seen = Set<String>()
+            let now = Date()
+            for var target in targets where target.enabled != enabled && seen.insert(target.exposedName).inserted {
+                let serverID = try db.id(of: "server", table: "servers", name: target.server)
+                if enabled {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO endpoint_tools (endpoint_id, server_id, tool_name, enabled_at) VALUES (?, ?, ?, ?)",
+                        arguments: [endpointID, serverID, target.tool, now])
+                } else {
+                    try db.execute(
+                        sql: "DELETE FROM endpoint_tools WHERE endpoint_id = ? AND server_id = ? AND tool_name = ?",
+                        arguments: [endpointID, serverID, target.tool])
+                }
+                target.enabled = enabled
+                changed.append(target)
+            }
+            if !changed.isEmpty {
+                try db.execute(sql: "UPDATE endpoints SET updated_at = ? WHERE id = ?", arguments: [now, endpointID])
+            }
+            return changed
+        }
+    }
+
+    static func toolSelections(endpoint: String, db: Database) throws -> [ToolSelection] {
+        let endpointID = try db.id(of: "endpoint", table: "endpoints", name: endpoint)
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT s.name AS server, t.name AS tool,
+                    EXISTS (SELECT 1 FROM endpoint_tools et WHERE et.endpoint_id = es.endpoint_id
+                            AND et.server_id = s.id AND et.tool_name = t.name) AS enabled
+                FROM endpoint_servers es
+                JOIN servers s ON s.id = es.server_id
+                JOIN tools t ON t.server_id = s.id
+                WHERE es.endpoint_id = ?
+                ORDER BY s.name, t.position, t.name
+                """, arguments: [endpointID])
+        let pairs = rows.map { (server: $0["server"] as String, tool: $0["tool"] as String) }
+        let names = ExposedName.assign(pairs)
+        return rows.map { row in
+            let server: String = row["server"]
+            let tool: String = row["tool"]
+            return ToolSelection(
+                endpoint: endpoint, server: server, tool: tool,
+                exposedName: names[server + "/" + tool] ?? ExposedName.preferred(server: server, tool: tool),
+                enabled: row["enabled"])
+        }
+    }
+
+    static func tool(from row: Row, server: String) -> Tool {
+        Tool(
+            server: server,
+            name: row["name"],
+            title: row["title"],
+            description: row["description"],
+            inputSchema: row["input_schema"],
+            outputSchema: row["output_schema"],
+            annotations: row["annotations"],
+            discoveredAt: row["discovered_at"]
+        )
+    }
+}

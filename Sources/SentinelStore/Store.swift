@@ -1,0 +1,99 @@
+import Foundation
+import GRDB
+
+/// Sentinel's persistent state: one SQLite database in WAL mode.
+///
+/// Opening runs pending migrations and refuses a database that a newer
+/// sentineld has migrated, so an accidental downgrade cannot corrupt it.
+public final class Store: Sendable {
+    let pool: DatabasePool
+    /// The database file.
+    public let path: String
+
+    /// Opens (creating when missing) and migrates the database at `path`.
+    public convenience init(path: String) throws {
+        try self.init(path: path, migrateUpTo: nil)
+    }
+
+    /// Opens the database, migrating only up to `migrateUpTo` (tests of older schemas use this).
+    init(path: String, migrateUpTo target: String?) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.label = "sentinel"
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.path = path
+        let migrator = StoreMigrations.migrator
+        let known = Set(migrator.migrations)
+        let applied = try pool.read { db in try migrator.appliedIdentifiers(db) }
+        let unknown = applied.subtracting(known)
+        if !unknown.isEmpty {
+            throw StoreError.newerSchema(path: path, unknownMigrations: unknown.sorted())
+        }
+        if let target {
+            try migrator.migrate(pool, upTo: target)
+        } else {
+            try migrator.migrate(pool)
+        }
+    }
+
+    /// Identifiers of every migration this build knows, oldest first.
+    public static var schemaMigrations: [String] { StoreMigrations.migrator.migrations }
+
+    /// The migrations applied to this database, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try StoreMigrations.migrator.appliedMigrations(db) }
+    }
+
+    /// Counts of the main objects, for `sentinelctl status`.
+    public func counts() async throws -> StoreCounts {
+        try await pool.read { db in
+            StoreCounts(
+                servers: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM servers") ?? 0,
+                endpoints: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM endpoints") ?? 0,
+                users: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") ?? 0,
+                activeGrants: try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM grants WHERE revoked_at IS NULL AND expires_at > ?",
+                    arguments: [Date()]) ?? 0
+            )
+        }
+    }
+}
+
+/// How many of each object the store holds.
+public struct StoreCounts: Sendable, Equatable {
+    public var servers: Int
+    public var endpoints: Int
+    public var users: Int
+    public var activeGrants: Int
+}
+
+extension Database {
+    /// The row id of a named object, or `StoreError.notFound`.
+    func id(of kind: String, table: String, name: String) throws -> Int64 {
+        guard let id = try Int64.fetchOne(self, sql: "SELECT id FROM \(table) WHERE name = ?", arguments: [name]) else {
+            throw StoreError.notFound(kind: kind, name: name)
+        }
+        return id
+    }
+}
+
+enum JSONText {
+    static func encode(_ value: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(value)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    static func encode(_ value: [String: String]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    static func decodeArray(_ text: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+    }
+
+    static func decodeObject(_ text: String) -> [String: String] {
+        (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
+    }
+}

@@ -1,0 +1,110 @@
+import GRDB
+
+/// The schema, as an ordered list of migrations. Never edit a released migration: add one.
+enum StoreMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-servers-endpoints-users") { db in
+            try db.execute(sql: """
+                CREATE TABLE servers (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    transport TEXT NOT NULL CHECK (transport IN ('stdio', 'http')),
+                    description TEXT NOT NULL DEFAULT '',
+                    command TEXT NOT NULL DEFAULT '[]',
+                    environment TEXT NOT NULL DEFAULT '{}',
+                    working_directory TEXT,
+                    url TEXT,
+                    credential_mode TEXT NOT NULL DEFAULT 'none' CHECK (credential_mode IN ('none', 'shared', 'personal')),
+                    connect_timeout INTEGER NOT NULL,
+                    call_timeout INTEGER NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    refreshed_at DATETIME,
+                    last_error TEXT
+                );
+                CREATE TABLE tools (
+                    id INTEGER PRIMARY KEY,
+                    server_id INTEGER NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    title TEXT,
+                    description TEXT,
+                    input_schema TEXT NOT NULL,
+                    output_schema TEXT,
+                    annotations TEXT,
+                    position INTEGER NOT NULL DEFAULT 0,
+                    discovered_at DATETIME NOT NULL,
+                    UNIQUE (server_id, name)
+                );
+                CREATE TABLE endpoints (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    description TEXT NOT NULL DEFAULT '',
+                    auth TEXT NOT NULL DEFAULT 'oauth' CHECK (auth IN ('oauth', 'none')),
+                    capture_payloads BOOLEAN NOT NULL DEFAULT 0,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL
+                );
+                CREATE TABLE endpoint_servers (
+                    endpoint_id INTEGER NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,
+                    server_id INTEGER NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
+                    PRIMARY KEY (endpoint_id, server_id)
+                );
+                -- A row means the tool is enabled; none are by default. Keyed by tool name
+                -- so a tool that vanishes from a catalog and comes back keeps its state.
+                CREATE TABLE endpoint_tools (
+                    endpoint_id INTEGER NOT NULL,
+                    server_id INTEGER NOT NULL,
+                    tool_name TEXT NOT NULL,
+                    enabled_at DATETIME NOT NULL,
+                    PRIMARY KEY (endpoint_id, server_id, tool_name),
+                    FOREIGN KEY (endpoint_id, server_id) REFERENCES endpoint_servers(endpoint_id, server_id) ON DELETE CASCADE
+                );
+                CREATE TABLE users (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    display_name TEXT NOT NULL DEFAULT '',
+                    password_hash TEXT,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL
+                );
+                """)
+        }
+        migrator.registerMigration("v2-clients-grants-tokens") { db in
+            try db.execute(sql: """
+                CREATE TABLE oauth_clients (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('dynamic', 'metadata-document', 'preregistered')),
+                    redirect_uris TEXT NOT NULL DEFAULT '[]',
+                    metadata TEXT NOT NULL DEFAULT '{}',
+                    secret_hash TEXT,
+                    created_at DATETIME NOT NULL
+                );
+                CREATE TABLE grants (
+                    id TEXT PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    client_id TEXT NOT NULL REFERENCES oauth_clients(id) ON DELETE CASCADE,
+                    endpoint_id INTEGER NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,
+                    created_at DATETIME NOT NULL,
+                    expires_at DATETIME NOT NULL,
+                    last_used_at DATETIME,
+                    last_address TEXT,
+                    revoked_at DATETIME
+                );
+                CREATE INDEX grants_by_user ON grants(user_id);
+                CREATE INDEX grants_by_endpoint ON grants(endpoint_id);
+                -- Only the SHA-256 of a token is stored.
+                CREATE TABLE tokens (
+                    hash TEXT PRIMARY KEY,
+                    grant_id TEXT NOT NULL REFERENCES grants(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL CHECK (kind IN ('access', 'refresh', 'code')),
+                    expires_at DATETIME NOT NULL,
+                    used_at DATETIME
+                );
+                CREATE INDEX tokens_by_grant ON tokens(grant_id);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,263 @@
+import Foundation
+public import Logging
+public import NIOCore
+public import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#endif
+public import SentinelCore
+public import ServiceLifecycle
+import Synchronization
+
+/// A varlink server on a unix socket: NUL-framed JSON calls, answered in order.
+///
+/// Calls are checked against each interface's IDL before a handler sees them.
+/// A malformed or oversized message closes that connection only. On graceful
+/// shutdown it stops accepting, lets each connection finish the call it is in,
+/// and ends open `more` streams.
+public final class VarlinkServer: Service, Sendable {
+    /// Where the server listens.
+    public enum Listener: Sendable {
+        /// Bind a new socket at this path (an existing socket file is replaced).
+        case path(String, mode: mode_t)
+        /// A socket already bound and listening, passed by systemd.
+        case fileDescriptor(Int32)
+    }
+
+    private let listener: Listener
+    private let interfaces: [String: any VarlinkInterface]
+    private let info: VarlinkServiceInfo
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let observer: (any ActivityObserver)?
+    private let maximumMessageBytes: Int
+    private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
+    private let boundSignal = ClosedSignal()
+
+    public init(
+        listener: Listener,
+        interfaces: [any VarlinkInterface],
+        info: VarlinkServiceInfo,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger,
+        observer: (any ActivityObserver)? = nil,
+        maximumMessageBytes: Int = 1 << 20
+    ) {
+        self.listener = listener
+        var table: [String: any VarlinkInterface] = [:]
+        for interface in interfaces { table[interface.definition.name] = interface }
+        self.interfaces = table
+        self.info = info
+        self.group = group
+        self.logger = logger
+        self.observer = observer
+        self.maximumMessageBytes = maximumMessageBytes
+    }
+
+    /// Returns once the socket is listening (or `run` failed before that).
+    public func waitUntilListening() async {
+        await boundSignal.wait()
+    }
+
+    public func run() async throws {
+        let maximum = maximumMessageBytes
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 64)
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<(NIOAsyncChannel<ByteBuffer, ByteBuffer>, VarlinkPeer)> = { channel in
+            PeerCredentials.read(from: channel).flatMapThrowing { peer in
+                try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(NULFrameDecoder(maximumBytes: maximum)))
+                let asyncChannel = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                return (asyncChannel, peer)
+            }
+        }
+        let serverChannel: NIOAsyncChannel<(NIOAsyncChannel<ByteBuffer, ByteBuffer>, VarlinkPeer), Never>
+        do {
+            switch listener {
+            case .path(let path, let mode):
+                serverChannel = try await bootstrap.bind(
+                    unixDomainSocketPath: path, cleanupExistingSocketFile: true, childChannelInitializer: initializer)
+                chmod(path, mode)
+            case .fileDescriptor(let descriptor):
+                serverChannel = try await bootstrap.bind(descriptor, childChannelInitializer: initializer)
+            }
+        } catch {
+            boundSignal.fire()
+            throw error
+        }
+        boundSignal.fire()
+        logger.debug("varlink server listening")
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                do {
+                    try await serverChannel.executeThenClose { inbound in
+                        for try await (connection, peer) in inbound {
+                            group.addTask { await self.serve(connection, peer: peer) }
+                        }
+                    }
+                } catch {
+                    self.logger.error("varlink accept loop ended: \(error)")
+                }
+            }
+        } onGracefulShutdown: {
+            serverChannel.channel.close(promise: nil)
+            let open = self.connections.withLock { Array($0.values) }
+            for channel in open {
+                // Closing the read side ends the connection after the call in progress.
+                channel.close(mode: .input).whenFailure { _ in channel.close(promise: nil) }
+            }
+        }
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, peer: VarlinkPeer) async {
+        let key = ObjectIdentifier(connection.channel)
+        connections.withLock { $0[key] = connection.channel }
+        observer?.connectionOpened()
+        defer {
+            connections.withLock { _ = $0.removeValue(forKey: key) }
+            observer?.connectionClosed()
+        }
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                let inputClosed = ClosedSignal()
+                let (messages, messageSink) = AsyncStream<ByteBuffer>.makeStream()
+                await withTaskGroup(of: Void.self) { tasks in
+                    tasks.addTask {
+                        do {
+                            for try await frame in inbound { messageSink.yield(frame) }
+                        } catch {
+                            self.logger.debug("varlink connection read ended: \(error)")
+                        }
+                        messageSink.finish()
+                        inputClosed.fire()
+                    }
+                    tasks.addTask {
+                        for await frame in messages {
+                            let keepOpen = await self.process(frame, peer: peer, outbound: outbound, inputClosed: inputClosed)
+                            if !keepOpen { break }
+                        }
+                    }
+                    // Whichever ends first (peer gone, or a malformed message) ends the connection.
+                    await tasks.next()
+                    if inputClosed.hasFired {
+                        await tasks.next()
+                    }
+                    tasks.cancelAll()
+                }
+            }
+        } catch {
+            logger.debug("varlink connection closed: \(error)")
+        }
+    }
+
+    /// Handles one message. Returns false when the connection must be closed.
+    private func process(
+        _ frame: ByteBuffer, peer: VarlinkPeer, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, inputClosed: ClosedSignal
+    ) async -> Bool {
+        guard let message = try? JSONValue.parse(Data(frame.readableBytesView)), let call = VarlinkCall(message: message) else {
+            logger.notice("malformed varlink message; closing connection", metadata: ["peer_uid": "\(peer.uid)"])
+            return false
+        }
+        func send(_ reply: JSONValue) async -> Bool {
+            guard !call.oneway else { return true }
+            var buffer = ByteBuffer(bytes: reply.serialized())
+            buffer.writeInteger(UInt8(0))
+            do {
+                try await outbound.write(buffer)
+                return true
+            } catch {
+                return false
+            }
+        }
+        func sendError(_ error: VarlinkError) async -> Bool {
+            var reply: [String: JSONValue] = ["error": .string(error.name)]
+            if !error.parameters.isEmpty { reply["parameters"] = .object(error.parameters) }
+            return await send(.object(reply))
+        }
+
+        if [call.oneway, call.more, call.upgrade].filter({ $0 }).count > 1 {
+            return await sendError(.invalidParameter(call.oneway ? "oneway" : "more"))
+        }
+        if call.upgrade { return await sendError(.invalidParameter("upgrade")) }
+
+        let response: VarlinkResponse
+        do {
+            response = try await dispatch(call, peer: peer)
+        } catch let error as VarlinkError {
+            return await sendError(error)
+        } catch {
+            let interface = interfaces[call.interface]
+            return await sendError(interface?.varlinkError(for: error) ?? .methodNotImplemented(call.method))
+        }
+
+        switch response {
+        case .reply(let parameters):
+            return await send(.object(["parameters": .object(parameters)]))
+        case .stream(let stream):
+            guard call.more else { return await sendError(.expectedMore) }
+            // Stream until the handler finishes, the peer goes away, or we shut down.
+            return await withTaskGroup(of: Bool.self) { tasks in
+                tasks.addTask {
+                    var pending: [String: JSONValue]?
+                    do {
+                        for try await parameters in stream {
+                            if let previous = pending {
+                                guard await send(.object(["parameters": .object(previous), "continues": true])) else { return false }
+                            }
+                            pending = parameters
+                        }
+                    } catch let error as VarlinkError {
+                        return await sendError(error)
+                    } catch is CancellationError {
+                        return false
+                    } catch {
+                        let interface = self.interfaces[call.interface]
+                        return await sendError(interface?.varlinkError(for: error) ?? .methodNotImplemented(call.method))
+                    }
+                    return await send(.object(["parameters": .object(pending ?? [:])]))
+                }
+                tasks.addTask {
+                    await inputClosed.wait()
+                    return false
+                }
+                let result = await tasks.next() ?? false
+                tasks.cancelAll()
+                return result
+            }
+        }
+    }
+
+    private func dispatch(_ call: VarlinkCall, peer: VarlinkPeer) async throws -> VarlinkResponse {
+        if call.interface == "org.varlink.service" {
+            return try serviceCall(call)
+        }
+        guard let interface = interfaces[call.interface] else { throw VarlinkError.interfaceNotFound(call.interface) }
+        guard interface.definition.methods[call.member] != nil else { throw VarlinkError.methodNotFound(call.method) }
+        if let path = interface.definition.invalidParameter(in: call.parameters, method: call.member) {
+            throw VarlinkError.invalidParameter(path)
+        }
+        return try await interface.handle(call, peer: peer)
+    }
+
+    private func serviceCall(_ call: VarlinkCall) throws -> VarlinkResponse {
+        let definition = VarlinkServiceInterface.definition
+        guard definition.methods[call.member] != nil else { throw VarlinkError.methodNotFound(call.method) }
+        if let path = definition.invalidParameter(in: call.parameters, method: call.member) {
+            throw VarlinkError.invalidParameter(path)
+        }
+        switch call.member {
+        case "GetInfo":
+            return .reply([
+                "vendor": .string(info.vendor), "product": .string(info.product), "version": .string(info.version),
+                "url": .string(info.url),
+                "interfaces": .array((["org.varlink.service"] + interfaces.keys.sorted()).map { .string($0) }),
+            ])
+        case "GetInterfaceDescription":
+            let name = call.parameters["interface"]?.stringValue ?? ""
+            if name == "org.varlink.service" { return .reply(["description": .string(definition.text)]) }
+            guard let interface = interfaces[name] else { throw VarlinkError.interfaceNotFound(name) }
+            return .reply(["description": .string(interface.definition.text)])
+        default:
+            throw VarlinkError.methodNotImplemented(call.method)
+        }
+    }
+}
