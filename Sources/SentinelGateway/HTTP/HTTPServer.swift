@@ -1,0 +1,147 @@
+public import Hummingbird
+import HummingbirdCore
+public import Logging
+public import NIOCore
+import NIOExtras
+public import NIOPosix
+public import SentinelCore
+public import ServiceLifecycle
+import Synchronization
+
+/// The HTTP/1.1 listener: Hummingbird's HTTP1Channel and router on a socket we own.
+///
+/// Hummingbird's own `Application` can only bind an address; systemd hands us
+/// an already listening socket, so the server is assembled here from NIO's
+/// `ServerBootstrap` (which takes either) and Hummingbird's child channel.
+public final class HTTPServer: Service, Sendable {
+    /// Where the server listens.
+    public enum Listener: Sendable {
+        case address(ListenAddress)
+        /// A listening socket passed by systemd.
+        case fileDescriptor(Int32)
+    }
+
+    private let listener: Listener
+    private let responder: RouterResponder<BasicRequestContext>
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let observer: (any ActivityObserver)?
+    private let stopTimeout: Duration
+    private let boundAddress = Mutex<SocketAddress?>(nil)
+    private let listening = Mutex<[CheckedContinuation<Void, Never>]?>([])
+
+    public init(
+        listener: Listener,
+        router: Router<BasicRequestContext>,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger,
+        observer: (any ActivityObserver)? = nil,
+        stopTimeout: Duration = .seconds(10)
+    ) {
+        self.listener = listener
+        self.responder = router.buildResponder()
+        self.group = group
+        self.logger = logger
+        self.observer = observer
+        self.stopTimeout = stopTimeout
+    }
+
+    /// The bound address once listening (useful with port 0).
+    public var localAddress: SocketAddress? { boundAddress.withLock { $0 } }
+
+    /// Returns once the socket is listening, or `run` has failed.
+    public func waitUntilListening() async {
+        await withCheckedContinuation { continuation in
+            let done = listening.withLock { waiters -> Bool in
+                guard waiters != nil else { return true }
+                waiters!.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    private func markListening() {
+        let waiters = listening.withLock { waiters -> [CheckedContinuation<Void, Never>] in
+            defer { waiters = nil }
+            return waiters ?? []
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    public func run() async throws {
+        let logger = self.logger
+        let responder = self.responder
+        let channel = HTTP1Channel(
+            responder: { request, responseWriter, channel in
+                let context = BasicRequestContext(source: .init(channel: channel, logger: logger))
+                let response: Response
+                do {
+                    response = try await responder.respond(to: request, context: context)
+                } catch {
+                    logger.error("request failed: \(error)", metadata: ["path": "\(request.uri.path)"])
+                    response = Response(status: .internalServerError)
+                }
+                try await responseWriter.write(response: response.head, body: response.body)
+            },
+            configuration: .init(idleTimeout: .seconds(300)))
+        let quiesce = ServerQuiescingHelper(group: group)
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { serverChannel in
+                serverChannel.eventLoop.makeCompletedFuture {
+                    try serverChannel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: serverChannel))
+                }
+            }
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<HTTP1Channel.Value> = { child in
+            channel.setup(channel: child, logger: logger)
+        }
+        let serverChannel: NIOAsyncChannel<HTTP1Channel.Value, Never>
+        do {
+            switch listener {
+            case .address(let address):
+                serverChannel = try await bootstrap.bind(
+                    host: address.host, port: address.port, serverBackPressureStrategy: nil, childChannelInitializer: initializer)
+            case .fileDescriptor(let descriptor):
+                serverChannel = try await bootstrap.bind(descriptor, childChannelInitializer: initializer)
+            }
+        } catch {
+            markListening()
+            throw error
+        }
+        boundAddress.withLock { $0 = serverChannel.channel.localAddress }
+        markListening()
+        logger.info("HTTP listening on \(serverChannel.channel.localAddress.map { "\($0)" } ?? "inherited socket")")
+
+        let observer = self.observer
+        let stopTimeout = self.stopTimeout
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { tasks in
+                do {
+                    try await serverChannel.executeThenClose { inbound in
+                        for try await connection in inbound {
+                            tasks.addTask {
+                                observer?.connectionOpened()
+                                await channel.handle(value: connection, logger: logger)
+                                observer?.connectionClosed()
+                            }
+                        }
+                    }
+                } catch {
+                    logger.error("HTTP accept loop ended: \(error)")
+                }
+            }
+        } onGracefulShutdown: {
+            // Stop accepting; open connections finish the request in flight and close.
+            let promise = serverChannel.channel.eventLoop.makePromise(of: Void.self)
+            quiesce.initiateShutdown(promise: promise)
+            serverChannel.channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(stopTimeout.components.seconds) * 1_000_000_000)) {
+                // Past the bound, cut remaining connections off.
+                promise.succeed()
+            }
+        }
+    }
+}

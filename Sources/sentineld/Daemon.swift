@@ -1,0 +1,199 @@
+import Foundation
+import Logging
+import NIOPosix
+import SentinelControl
+import SentinelCore
+import SentinelGateway
+import SentinelStore
+import SentinelSystemd
+import SentinelVarlink
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A reason sentineld cannot start, printed as one line.
+struct DaemonStartupError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Wires configuration, store, listeners and services together and runs them until stopped.
+final class Daemon: Sendable {
+    let loader: ConfigurationLoader
+    let current: Mutex<DaemonConfiguration>
+    let logLevel: SharedLogLevel
+    let started = Date()
+    let activity = ActivityTracker()
+    let notifier = ServiceNotifier()
+    let audit = JournalAuditSink()
+    let changes = ChangeBroadcaster()
+
+    init(configuration: DaemonConfiguration, loader: ConfigurationLoader) {
+        self.loader = loader
+        self.current = Mutex(configuration)
+        self.logLevel = SharedLogLevel(Self.level(configuration.logLevel))
+    }
+
+    var configuration: DaemonConfiguration { current.withLock { $0 } }
+
+    func run() async throws {
+        let configuration = self.configuration
+        let target = LogTarget(rawValue: configuration.logTarget.rawValue) ?? .auto
+        let shared = logLevel
+        LoggingSystem.bootstrap { label in
+            ReloadableLogHandler(
+                inner: LogTarget.makeHandler(label: label, identifier: "sentineld", target: target, level: .trace),
+                shared: shared)
+        }
+        let logger = Logger(label: "sentineld")
+
+        let environment = ProcessInfo.processInfo.environment
+        let stateDirectory = configuration.effectiveStateDirectory(environment: environment)
+        let store = try openStore(stateDirectory: stateDirectory)
+
+        let activated = SocketActivation.listenedSockets()
+        for socket in activated where socket.name != "http" && socket.name != "varlink" {
+            logger.warning("ignoring inherited socket named '\(socket.name)' (expected 'http' or 'varlink')")
+        }
+        let httpSocket = SocketActivation.socket(named: "http", in: activated)
+        let varlinkSocket = SocketActivation.socket(named: "varlink", in: activated)
+
+        let httpListener: HTTPServer.Listener =
+            httpSocket.map { .fileDescriptor($0.fileDescriptor) } ?? .address(configuration.listen)
+        let varlinkListener: VarlinkServer.Listener
+        if let varlinkSocket {
+            varlinkListener = .fileDescriptor(varlinkSocket.fileDescriptor)
+        } else {
+            try prepareSocketDirectory(for: configuration.controlSocket)
+            varlinkListener = .path(configuration.controlSocket, mode: 0o660)
+        }
+        let httpDescription = httpSocket == nil ? configuration.listen.description : "socket-activated"
+        let controlDescription = varlinkSocket == nil ? configuration.controlSocket : "socket-activated"
+
+        let groupID = Self.groupID(named: configuration.controlGroup)
+        if groupID == nil {
+            logger.notice("control group '\(configuration.controlGroup)' does not exist; only root and the daemon's user may use the control socket")
+        }
+        let manager = try ManagerInterface(
+            store: store, audit: audit, policy: ControlAccessPolicy(daemonUID: getuid(), groupID: groupID),
+            changes: changes, logger: Logger(label: "sentineld.control")
+        ) { [self] in
+            let configuration = self.configuration
+            return DaemonRuntimeStatus(
+                version: SentinelVersion.current, pid: getpid(), started: started, publicURL: configuration.effectivePublicURL,
+                httpListen: httpDescription, controlSocket: controlDescription, stateDirectory: stateDirectory,
+                openConnections: activity.openConnections)
+        }
+        let varlink = VarlinkServer(
+            listener: varlinkListener, interfaces: [manager],
+            info: VarlinkServiceInfo(
+                vendor: "Sentinel", product: "sentineld", version: SentinelVersion.current,
+                url: "https://github.com/sentinel-mcp/sentinel"),
+            logger: Logger(label: "sentineld.varlink"), observer: activity)
+        let http = HTTPServer(
+            listener: httpListener, router: GatewayRouter.make(version: SentinelVersion.current),
+            logger: Logger(label: "sentineld.http"), observer: activity,
+            stopTimeout: .seconds(configuration.stopTimeoutSeconds))
+        let supervisor = DaemonSupervisor(daemon: self, store: store, http: http, varlink: varlink, logger: logger)
+
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [
+                    .init(service: varlink),
+                    .init(service: http),
+                    .init(service: supervisor),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                cancellationSignals: [],
+                logger: logger))
+        supervisor.attach(group: group)
+        logger.info(
+            "sentineld \(SentinelVersion.current) starting",
+            metadata: [
+                "state_directory": "\(stateDirectory)", "http": "\(httpDescription)", "control": "\(controlDescription)",
+                "config_files": "\(loader.files().joined(separator: ","))",
+            ])
+        do {
+            try await group.run()
+        } catch {
+            logger.error("sentineld stopped with an error: \(error)")
+            throw error
+        }
+        if varlinkSocket == nil { unlink(configuration.controlSocket) }
+        logger.info("sentineld stopped")
+    }
+
+    private func openStore(stateDirectory: String) throws -> Store {
+        do {
+            try FileManager.default.createDirectory(
+                atPath: stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw DaemonStartupError(description: "cannot create state directory \(stateDirectory): \(error.localizedDescription)")
+        }
+        let path = stateDirectory + "/sentinel.sqlite"
+        do {
+            return try Store(path: path)
+        } catch let error as StoreError {
+            throw DaemonStartupError(description: error.description)
+        } catch {
+            throw DaemonStartupError(description: "cannot open \(path): \(error)")
+        }
+    }
+
+    private func prepareSocketDirectory(for path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        guard !directory.isEmpty else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw DaemonStartupError(description: "cannot create \(directory) for the control socket: \(error.localizedDescription)")
+        }
+    }
+
+    static func groupID(named name: String) -> UInt32? {
+        guard let entry = getgrnam(name) else { return nil }
+        return entry.pointee.gr_gid
+    }
+
+    static func level(_ level: DaemonConfiguration.LogLevel) -> Logger.Level {
+        switch level {
+        case .trace: .trace
+        case .debug: .debug
+        case .info: .info
+        case .notice: .notice
+        case .warning: .warning
+        case .error: .error
+        case .critical: .critical
+        }
+    }
+
+    /// Re-reads the configuration; keeps the old one when the new one is invalid.
+    func reload(logger: Logger) -> Bool {
+        do {
+            let fresh = try loader.load()
+            let previous = configuration
+            for (name, changed) in [
+                ("HTTP.Listen", fresh.listen != previous.listen),
+                ("Control.Socket", fresh.controlSocket != previous.controlSocket),
+                ("Control.Group", fresh.controlGroup != previous.controlGroup),
+                ("State.Directory", fresh.stateDirectory != previous.stateDirectory),
+                ("Log.Target", fresh.logTarget != previous.logTarget),
+            ] where changed {
+                logger.warning("\(name) changed; it takes effect when sentineld restarts")
+            }
+            current.withLock { $0 = fresh }
+            logLevel.level = Self.level(fresh.logLevel)
+            audit.record(
+                AuditEvent(
+                    kind: .daemonReloaded, message: "configuration reloaded",
+                    fields: ["CONFIG_FILES": loader.files().joined(separator: " ")]))
+            return true
+        } catch {
+            logger.error("reload failed, keeping the running configuration: \(error)")
+            return false
+        }
+    }
+}
