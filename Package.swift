@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "sentineld", targets: ["sentineld"]),
         .executable(name: "sentinelctl", targets: ["sentinelctl"]),
+        .executable(name: "sentinel-demo-server", targets: ["sentinel-demo-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -127,6 +128,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "sentinel-demo-server",
+            dependencies: ["SentinelCore"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SentinelCoreTests",
             dependencies: ["SentinelCore"],
@@ -152,5 +158,6 @@ let package = Package(
             dependencies: ["SentinelVarlink", "SentinelCore"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "SentinelControlTests", dependencies: ["SentinelControl", "SentinelStore", "SentinelVarlink", "SentinelCore"], swiftSettings: swiftSettings),
     ]
 )

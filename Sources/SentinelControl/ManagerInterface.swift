@@ -186,10 +186,10 @@ public struct ManagerInterface: VarlinkInterface {
 
     private func watchChanges(_ request: ManagerRequest) -> VarlinkResponse {
         let subscription = changes.subscribe()
-        let stream = AsyncThrowingStream<[String: JSONValue], any Error> { continuation in
+        let stream = AsyncThrowingStream<VarlinkStreamReply, any Error> { continuation in
             let task = Task {
                 for await change in subscription {
-                    continuation.yield([
+                    continuation.yield(VarlinkStreamReply([
                         "change": [
                             "time": .string(Timestamp.format(change.time)),
                             "action": .string(change.action),
@@ -198,7 +198,7 @@ public struct ManagerInterface: VarlinkInterface {
                             "uid": .int(Int64(change.uid)),
                             "pid": .int(Int64(change.pid)),
                         ]
-                    ])
+                    ], continues: true))
                 }
                 continuation.finish()
             }

@@ -3,7 +3,21 @@ public import SentinelCore
 /// What a method handler returns: one reply, or a stream of them (only for calls with `more`).
 public enum VarlinkResponse: Sendable {
     case reply([String: JSONValue])
-    case stream(AsyncThrowingStream<[String: JSONValue], any Error>)
+    /// Each element is sent at once. The element with `continues: false` ends the call; a stream
+    /// that finishes without one (an endless stream ended by shutdown) closes the connection.
+    case stream(AsyncThrowingStream<VarlinkStreamReply, any Error>)
+}
+
+/// One reply of a `more` call.
+public struct VarlinkStreamReply: Sendable {
+    public var parameters: [String: JSONValue]
+    /// Whether more replies follow.
+    public var continues: Bool
+
+    public init(_ parameters: [String: JSONValue], continues: Bool) {
+        self.parameters = parameters
+        self.continues = continues
+    }
 }
 
 /// Who is calling, from the socket's peer credentials.

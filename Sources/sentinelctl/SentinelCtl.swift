@@ -60,6 +60,9 @@ struct SentinelCtl: ParsableCommand {
             index += 1
         }
         guard !hoisted.isEmpty else { return arguments }
+        // Before an unknown word, the options are irrelevant: let the parser report the word.
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+        guard let first = rest.first, names.contains(first) else { return rest }
         if let terminator = rest.firstIndex(of: "--") {
             rest.insert(contentsOf: hoisted, at: terminator)
         } else {

@@ -197,13 +197,12 @@ public final class VarlinkServer: Service, Sendable {
             // Stream until the handler finishes, the peer goes away, or we shut down.
             return await withTaskGroup(of: Bool.self) { tasks in
                 tasks.addTask {
-                    var pending: [String: JSONValue]?
                     do {
-                        for try await parameters in stream {
-                            if let previous = pending {
-                                guard await send(.object(["parameters": .object(previous), "continues": true])) else { return false }
-                            }
-                            pending = parameters
+                        for try await reply in stream {
+                            var message: [String: JSONValue] = ["parameters": .object(reply.parameters)]
+                            if reply.continues { message["continues"] = true }
+                            guard await send(.object(message)) else { return false }
+                            if !reply.continues { return true }
                         }
                     } catch let error as VarlinkError {
                         return await sendError(error)
@@ -213,7 +212,8 @@ public final class VarlinkServer: Service, Sendable {
                         let interface = self.interfaces[call.interface]
                         return await sendError(interface?.varlinkError(for: error) ?? .methodNotImplemented(call.method))
                     }
-                    return await send(.object(["parameters": .object(pending ?? [:])]))
+                    // Ended without a final reply: the stream was cut off, so is the connection.
+                    return false
                 }
                 tasks.addTask {
                     await inputClosed.wait()
