@@ -17,19 +17,26 @@ public final class Store: Sendable {
 
     /// Opens the database, migrating only up to `migrateUpTo` (tests of older schemas use this).
     init(path: String, migrateUpTo target: String?) throws {
+        let migrator = StoreMigrations.migrator
+        // Check the schema read-only first: opening a pool writes (WAL set-up), and a
+        // database from a newer sentineld must be left exactly as it is.
+        if FileManager.default.fileExists(atPath: path) {
+            var readOnly = Configuration()
+            readOnly.readonly = true
+            let applied = try DatabaseQueue(path: path, configuration: readOnly).read { db in
+                try migrator.appliedIdentifiers(db)
+            }
+            let unknown = applied.subtracting(migrator.migrations)
+            if !unknown.isEmpty {
+                throw StoreError.newerSchema(path: path, unknownMigrations: unknown.sorted())
+            }
+        }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
         configuration.label = "sentinel"
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
-        let migrator = StoreMigrations.migrator
-        let known = Set(migrator.migrations)
-        let applied = try pool.read { db in try migrator.appliedIdentifiers(db) }
-        let unknown = applied.subtracting(known)
-        if !unknown.isEmpty {
-            throw StoreError.newerSchema(path: path, unknownMigrations: unknown.sorted())
-        }
         if let target {
             try migrator.migrate(pool, upTo: target)
         } else {

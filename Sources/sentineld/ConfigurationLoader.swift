@@ -27,11 +27,19 @@ struct ConfigurationLoader {
             throw ConfigurationError(file: file, line: nil, message: "no such file")
         }
         for path in files() {
-            let text: String
+            // FileHandle rather than String(contentsOfFile:), which refuses character devices such as /dev/null.
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw ConfigurationError(file: path, line: nil, message: "cannot open: \(String(cString: strerror(errno)))")
+            }
+            let data: Data
             do {
-                text = try String(contentsOfFile: path, encoding: .utf8)
+                data = try handle.readToEnd() ?? Data()
+                try? handle.close()
             } catch {
                 throw ConfigurationError(file: path, line: nil, message: "cannot read: \(error.localizedDescription)")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw ConfigurationError(file: path, line: nil, message: "not valid UTF-8")
             }
             try configuration.apply(try INIFile(parsing: text, file: path))
         }

@@ -72,6 +72,12 @@ struct INIFileTests {
         #expect(file.assignments.map(\.line) == [2, 5])
     }
 
+    /// A CRLF file that starts with a comment must not be read as one long comment and silently ignored.
+    @Test func crlfFileStartingWithACommentIsNotSilentlyIgnored() throws {
+        let file = try INIFile(parsing: "# written on Windows\r\n[Log]\r\nLevel=debug\r\n", file: "f")
+        #expect(file.assignments.map(\.value) == ["debug"])
+    }
+
     @Test(arguments: [
         ("[HTTP]\n[Log\nLevel=info\n", 2, "malformed section header"),
         ("[HTTP]\n[]\n", 2, "malformed section header"),

@@ -29,11 +29,10 @@ struct JSONValueTests {
         #expect(value.text() == "9007199254740993")
     }
 
-    @Test func wholeNumberedDoublesStayDoubles() throws {
-        let parsed = try JSONValue.parse("[1.0, 2e3]")
-        #expect(parsed == .array([.double(1.0), .double(2000.0)]))
-        let roundTripped = try JSONValue.parse(JSONValue.double(1.0).text())
-        #expect(roundTripped == .double(1.0))
+    @Test func wholeNumberedDoublesBecomeIntsAsDocumented() throws {
+        let parsed = try JSONValue.parse("[1.0, 2e3, 1.5]")
+        #expect(parsed == .array([.int(1), .int(2000), .double(1.5)]))
+        #expect(try JSONValue.parse(JSONValue.double(1.5).text()) == .double(1.5))
     }
 
     @Test func boolsAndNumbersAreNotConfused() throws {

@@ -21,9 +21,10 @@ public struct INIFile: Sendable, Equatable {
         var pending = ""
         var pendingLine = 0
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on the scalar: "\r\n" is one Character, so splitting Characters on "\n" misses CRLF lines.
+        for rawLine in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
-            var line = String(rawLine)
+            var line = String(String.UnicodeScalarView(rawLine))
             if line.hasSuffix("\r") { line.removeLast() }
             if pending.isEmpty {
                 pendingLine = lineNumber

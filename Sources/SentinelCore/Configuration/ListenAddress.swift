@@ -31,7 +31,14 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
 
     /// True for addresses that only local processes can reach.
     public var isLoopback: Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        if host == "localhost" || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4 else { return false }
+        let values = octets.compactMap { octet -> Int? in
+            guard (1...3).contains(octet.count), octet.allSatisfy(\.isASCII), octet.allSatisfy(\.isNumber) else { return nil }
+            return Int(octet).flatMap { $0 <= 255 ? $0 : nil }
+        }
+        return values.count == 4 && values[0] == 127
     }
 
     public var description: String {

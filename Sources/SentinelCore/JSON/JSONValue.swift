@@ -3,8 +3,9 @@ public import Foundation
 /// A JSON document held as a Swift value.
 ///
 /// Used where Sentinel must look at a JSON message without owning its schema
-/// (varlink parameters, MCP envelopes). Numbers keep the integer/floating
-/// distinction of the text they came from.
+/// (varlink parameters, MCP envelopes). A number with an integral value that
+/// fits in 64 bits decodes as `.int`, even when written `1.0` or `2e3`
+/// (Foundation's decoder does not expose the text); others decode as `.double`.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)

@@ -16,16 +16,36 @@ public enum ExposedName {
     }
 
     /// Exposed names for a set of (server, tool) pairs, unique within the set.
+    ///
+    /// Every pair whose name is shared takes its hashed name; that repeats until
+    /// no name is shared, so a hashed name cannot coincide with another tool's
+    /// plain name either. A true hash collision (vanishingly rare) gets a counter.
     public static func assign(_ pairs: [(server: String, tool: String)]) -> [String: String] {
-        var counts: [String: Int] = [:]
-        let wanted = pairs.map { preferred(server: $0.server, tool: $0.tool) }
-        for name in wanted { counts[name, default: 0] += 1 }
-        var result: [String: String] = [:]
-        for (index, pair) in pairs.enumerated() {
-            let name = wanted[index]
-            let key = pair.server + "/" + pair.tool
-            result[key] = counts[name] == 1 ? name : hashed(server: pair.server, tool: pair.tool)
+        var names = pairs.map { preferred(server: $0.server, tool: $0.tool) }
+        let hashedNames = pairs.map { hashed(server: $0.server, tool: $0.tool) }
+        var changed = true
+        while changed {
+            changed = false
+            var holders: [String: [Int]] = [:]
+            for (index, name) in names.enumerated() { holders[name, default: []].append(index) }
+            for (_, indices) in holders.sorted(by: { $0.key < $1.key }) where indices.count > 1 {
+                let unhashed = indices.filter { names[$0] != hashedNames[$0] }
+                if unhashed.isEmpty {
+                    // Every holder already carries its hash and they still agree: number them.
+                    let ordered = indices.sorted { (pairs[$0].server, pairs[$0].tool) < (pairs[$1].server, pairs[$1].tool) }
+                    for (ordinal, index) in ordered.enumerated().dropFirst() {
+                        let suffix = "_\(ordinal)"
+                        names[index] =
+                            String(decoding: hashedNames[index].utf8.prefix(maximumLength - suffix.utf8.count), as: UTF8.self) + suffix
+                    }
+                } else {
+                    for index in unhashed { names[index] = hashedNames[index] }
+                }
+                changed = true
+            }
         }
+        var result: [String: String] = [:]
+        for (index, pair) in pairs.enumerated() { result[pair.server + "/" + pair.tool] = names[index] }
         return result
     }
 

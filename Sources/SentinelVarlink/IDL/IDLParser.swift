@@ -5,6 +5,8 @@ struct IDLParser {
         var types: [String: VarlinkType] = [:]
         var methods: [String: VarlinkMethod] = [:]
         var errors: [String: [VarlinkField]] = [:]
+        /// The line each type and method starts on, for error messages.
+        var lines: [String: Int] = [:]
     }
 
     private let scalars: [Unicode.Scalar]
@@ -24,6 +26,7 @@ struct IDLParser {
             if position >= scalars.count { break }
             let keyword = try readIdentifier()
             let name = try readIdentifier()
+            parsed.lines[name] = currentLine()
             guard let first = name.unicodeScalars.first, ("A"..."Z").contains(first) else {
                 throw error("member name '\(name)' must start with an upper-case letter")
             }
@@ -58,7 +61,9 @@ struct IDLParser {
     private func checkReferences(_ type: VarlinkType, in parsed: Parsed, context: String) throws(VarlinkIDLError) {
         switch type {
         case .named(let name):
-            guard parsed.types[name] != nil else { throw VarlinkIDLError(message: "\(context) uses undefined type \(name)", line: 0) }
+            guard parsed.types[name] != nil else {
+                throw VarlinkIDLError(message: "\(context) uses undefined type \(name)", line: parsed.lines[context] ?? 1)
+            }
         case .array(let inner), .map(let inner), .optional(let inner):
             try checkReferences(inner, in: parsed, context: context)
         case .structure(let fields):
@@ -191,8 +196,11 @@ struct IDLParser {
         }
     }
 
+    private func currentLine() -> Int {
+        scalars[..<min(position, scalars.count)].filter { $0 == "\n" }.count + 1
+    }
+
     private func error(_ message: String) -> VarlinkIDLError {
-        let line = scalars[..<min(position, scalars.count)].filter { $0 == "\n" }.count + 1
-        return VarlinkIDLError(message: message, line: line)
+        VarlinkIDLError(message: message, line: currentLine())
     }
 }
