@@ -76,6 +76,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SentinelUpstream",
+            dependencies: [
+                "SentinelCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SentinelControl",
             dependencies: [
                 "SentinelCore",
@@ -146,6 +157,14 @@ let package = Package(
         .testTarget(
             name: "SentinelSystemdTests",
             dependencies: ["SentinelSystemd"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SentinelUpstreamTests",
+            dependencies: [
+                "SentinelUpstream", "SentinelCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

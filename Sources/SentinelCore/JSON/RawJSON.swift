@@ -1,0 +1,49 @@
+/// JSON text kept as bytes, passed through without being decoded.
+///
+/// The gateway forwards tool arguments and results this way: only the
+/// JSON-RPC envelope is decoded, so a client's numbers, key order and
+/// escapes reach the upstream exactly as sent, and back.
+public struct RawJSON: Sendable, Hashable {
+    public var bytes: [UInt8]
+
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    public init(_ bytes: ArraySlice<UInt8>) {
+        self.bytes = Array(bytes)
+    }
+
+    /// The serialised form of a decoded value.
+    public init(_ value: JSONValue) {
+        self.bytes = Array(value.serialized())
+    }
+
+    /// JSON text of a string value, escaped.
+    public init(string: String) {
+        self.bytes = Array(JSONValue.string(string).serialized())
+    }
+
+    public static let null = RawJSON(Array("null".utf8))
+    public static let emptyObject = RawJSON(Array("{}".utf8))
+
+    /// Decodes the bytes (for the few places that must look inside).
+    public func decoded() throws -> JSONValue {
+        try JSONValue.parse(String(decoding: bytes, as: UTF8.self))
+    }
+
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Builds a JSON object from members whose values are already JSON text.
+    public static func object(_ members: [(String, RawJSON)]) -> RawJSON {
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        for (index, (key, value)) in members.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out += RawJSON(string: key).bytes
+            out.append(UInt8(ascii: ":"))
+            out += value.bytes
+        }
+        out.append(UInt8(ascii: "}"))
+        return RawJSON(out)
+    }
+}

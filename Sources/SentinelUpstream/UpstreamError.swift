@@ -1,0 +1,31 @@
+public import SentinelCore
+
+/// Why a call to an upstream server failed.
+public enum UpstreamError: Error, Sendable, CustomStringConvertible {
+    /// The child process could not be started.
+    case spawnFailed(String)
+    /// The remote server could not be reached.
+    case connectFailed(String)
+    /// Initialization (or discovery) failed.
+    case handshakeFailed(String)
+    /// The process exited or the connection broke while the call was in flight.
+    case connectionLost(String)
+    /// No answer within the call timeout.
+    case timeout(Duration)
+    /// The upstream answered with a JSON-RPC error; `raw` is its error object.
+    case rpc(code: Int, message: String, raw: RawJSON)
+    /// The upstream broke the protocol (unparsable output, unexpected HTTP status…).
+    case protocolViolation(String)
+
+    public var description: String {
+        switch self {
+        case .spawnFailed(let why): "cannot start the server: \(why)"
+        case .connectFailed(let why): "cannot reach the server: \(why)"
+        case .handshakeFailed(let why): "the server failed to initialize: \(why)"
+        case .connectionLost(let why): "the connection to the server was lost: \(why)"
+        case .timeout(let limit): "the server did not answer within \(limit.components.seconds) s"
+        case .rpc(let code, let message, _): "the server answered with error \(code): \(message)"
+        case .protocolViolation(let why): "the server broke the MCP protocol: \(why)"
+        }
+    }
+}
