@@ -47,9 +47,9 @@ $(VENV)/.installed: Tests/EndToEnd/requirements.txt
 ## run: build and run sentineld in the foreground on ./.sentinel and http://$(HTTP_LISTEN)
 run: build
 	@mkdir -p $(STATE)
-	@echo "sentineld: state in $(STATE), HTTP on http://$(HTTP_LISTEN)"
+	@echo "sentineld: state in $(STATE), HTTP on http://$(HTTP_LISTEN), demo endpoint http://$(HTTP_LISTEN)/mcp/demo"
 	@echo "In another shell:  export SENTINEL_ADDRESS=unix:$(STATE)/control.sock; $(BUILD_DIR)/sentinelctl status"
-	exec $(BUILD_DIR)/sentineld --config /dev/null \
+	exec $(BUILD_DIR)/sentineld --config /dev/null --demo \
 	  --state-directory $(STATE) --http-listen $(HTTP_LISTEN) \
 	  --control-socket $(STATE)/control.sock --log-target stderr
 

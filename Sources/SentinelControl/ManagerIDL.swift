@@ -193,6 +193,10 @@ enum ManagerIDL {
         # The server's cached tool catalog.
         method ListServerTools(name: string) -> (tools: []Tool)
 
+        # Connects to the server now and replaces its cached catalog; a failure is
+        # recorded in the server's last_error (the old catalog stays).
+        method RefreshServer(name: string) -> (server: Server)
+
         # Creates an endpoint. No tool is enabled until EnableTools.
         method CreateEndpoint(
           name: string,

@@ -14,11 +14,21 @@ extension ManagerInterface {
             servers: request.strings("servers"),
             createdAt: now,
             updatedAt: now)
+        try requireLoopbackForNoAuth(endpoint.auth)
         let created = try await store.createEndpoint(endpoint)
         recordChange(
             request, action: "endpoint-create", object: "endpoint", name: created.name,
             message: "endpoint \(created.name) created with servers [\(created.servers.joined(separator: ", "))], auth \(created.auth.rawValue)")
         return ["endpoint": try await encode(created)]
+    }
+
+    /// An endpoint without authentication is allowed only while HTTP listens on loopback.
+    func requireLoopbackForNoAuth(_ auth: EndpointAuth) throws {
+        let status = runtime()
+        guard auth == .none, !status.httpIsLoopback else { return }
+        throw InvalidValue(
+            field: "auth",
+            reason: "an endpoint without authentication is allowed only while HTTP listens on loopback (it listens on \(status.httpListen))")
     }
 
     func listEndpoints() async throws -> [String: JSONValue] {
@@ -34,6 +44,7 @@ extension ManagerInterface {
     func updateEndpoint(_ request: ManagerRequest) async throws -> [String: JSONValue] {
         let name = request.string("name")
         let changes = request.object("changes")
+        if let auth = changes["auth"]?.stringValue, let mode = EndpointAuth(rawValue: auth) { try requireLoopbackForNoAuth(mode) }
         let updated = try await store.updateEndpoint(named: name) { endpoint in
             if let value = changes["description"]?.stringValue { endpoint.description = value }
             if let value = changes["auth"]?.stringValue { endpoint.auth = EndpointAuth(rawValue: value) ?? endpoint.auth }

@@ -25,7 +25,9 @@ extension ManagerInterface {
             request, action: "server-add", object: "server", name: added.name,
             message: "server \(added.name) added (\(added.transport.rawValue))",
             fields: ["CHANGES": Self.serverSummary(added)])
-        return ["server": try await encode(added)]
+        // Connect and fetch the catalog now, so the reply shows the tools (or why it failed).
+        await catalogs?.refresh(server: added.name)
+        return ["server": try await encode(try await store.server(named: added.name))]
     }
 
     func listServers() async throws -> [String: JSONValue] {
@@ -55,17 +57,30 @@ extension ManagerInterface {
             request, action: "server-update", object: "server", name: name,
             message: "server \(name) updated (\(changes.keys.sorted().joined(separator: ", ")))",
             fields: ["CHANGES": JSONValue.object(changes.filter { $0.key != "environment" }).text()])
-        return ["server": try await encode(updated)]
+        await catalogs?.serverChanged(name)
+        return ["server": try await encode(try await store.server(named: updated.name))]
     }
 
     func removeServer(_ request: ManagerRequest) async throws -> [String: JSONValue] {
         let name = request.string("name")
         let detached = try await store.removeServer(named: name, force: request.optionalBool("force") ?? false)
+        await catalogs?.serverRemoved(name)
         recordChange(
             request, action: "server-remove", object: "server", name: name,
             message: detached.isEmpty
                 ? "server \(name) removed" : "server \(name) removed and detached from \(detached.joined(separator: ", "))")
         return ["detached_from": JSONValue(detached)]
+    }
+
+    func refreshServer(_ request: ManagerRequest) async throws -> [String: JSONValue] {
+        let name = request.string("name")
+        _ = try await store.server(named: name)
+        await catalogs?.refresh(server: name)
+        let server = try await store.server(named: name)
+        recordChange(
+            request, action: "server-refresh", object: "server", name: name,
+            message: server.lastError.map { "catalog refresh of \(name) failed: \($0)" } ?? "catalog of \(name) refreshed")
+        return ["server": try await encode(server)]
     }
 
     func listServerTools(_ request: ManagerRequest) async throws -> [String: JSONValue] {

@@ -15,11 +15,14 @@ public struct DaemonRuntimeStatus: Sendable {
     public var controlSocket: String
     public var stateDirectory: String
     public var openConnections: Int
+    /// Whether the HTTP listener accepts only loopback connections (endpoints without auth need it).
+    public var httpIsLoopback: Bool
 
     public init(
         version: String, pid: Int32, started: Date, publicURL: String, httpListen: String, controlSocket: String,
-        stateDirectory: String, openConnections: Int
+        stateDirectory: String, openConnections: Int, httpIsLoopback: Bool
     ) {
+        self.httpIsLoopback = httpIsLoopback
         self.version = version
         self.pid = pid
         self.started = started
@@ -44,16 +47,19 @@ public struct ManagerInterface: VarlinkInterface {
     let runtime: @Sendable () -> DaemonRuntimeStatus
     let passwordHasher: PasswordHasher
     let logger: Logger
+    let catalogs: (any CatalogRefreshing)?
 
     public init(
         store: Store,
         audit: any AuditSink,
         policy: ControlAccessPolicy,
         changes: ChangeBroadcaster,
+        catalogs: (any CatalogRefreshing)? = nil,
         passwordHasher: PasswordHasher = PasswordHasher(),
         logger: Logger,
         runtime: @escaping @Sendable () -> DaemonRuntimeStatus
     ) throws {
+        self.catalogs = catalogs
         self.definition = try VarlinkInterfaceDefinition(parsing: ManagerIDL.text)
         self.store = store
         self.audit = audit
@@ -85,6 +91,7 @@ public struct ManagerInterface: VarlinkInterface {
         case "UpdateServer": return .reply(try await updateServer(request))
         case "RemoveServer": return .reply(try await removeServer(request))
         case "ListServerTools": return .reply(try await listServerTools(request))
+        case "RefreshServer": return .reply(try await refreshServer(request))
         case "CreateEndpoint": return .reply(try await createEndpoint(request))
         case "ListEndpoints": return .reply(try await listEndpoints())
         case "GetEndpoint": return .reply(try await getEndpoint(request))

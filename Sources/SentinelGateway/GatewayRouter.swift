@@ -3,8 +3,8 @@ public import Hummingbird
 /// Builds the HTTP routes sentineld serves.
 public enum GatewayRouter {
     /// The routes: a plain description at `/`, and `/healthz` for load balancers.
-    public static func make(version: String) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public static func make(version: String) -> Router<GatewayRequestContext> {
+        let router = Router(context: GatewayRequestContext.self)
         router.get("/") { _, _ -> Response in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],

@@ -133,3 +133,39 @@ extension Store {
         )
     }
 }
+
+/// A catalog tool as one endpoint exposes it.
+public struct ExposedTool: Sendable, Equatable {
+    public var exposedName: String
+    public var enabled: Bool
+    public var tool: Tool
+
+    public init(exposedName: String, enabled: Bool, tool: Tool) {
+        self.exposedName = exposedName
+        self.enabled = enabled
+        self.tool = tool
+    }
+}
+
+extension Store {
+    /// The endpoint and every catalog tool of its servers (full definitions), in one read.
+    public func exposedTools(endpoint name: String) async throws -> (endpoint: Endpoint, tools: [ExposedTool]) {
+        try await pool.read { db in
+            let endpoint = try Self.endpoint(named: name, db: db)
+            let selections = try Self.toolSelections(endpoint: name, db: db)
+            var catalogs: [String: [String: Tool]] = [:]
+            for server in endpoint.servers {
+                let serverID = try db.id(of: "server", table: "servers", name: server)
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM tools WHERE server_id = ?", arguments: [serverID])
+                catalogs[server] = Dictionary(
+                    rows.map { row in (row["name"] as String, Self.tool(from: row, server: server)) },
+                    uniquingKeysWith: { first, _ in first })
+            }
+            let tools = selections.compactMap { selection -> ExposedTool? in
+                guard let tool = catalogs[selection.server]?[selection.tool] else { return nil }
+                return ExposedTool(exposedName: selection.exposedName, enabled: selection.enabled, tool: tool)
+            }
+            return (endpoint, tools)
+        }
+    }
+}

@@ -31,3 +31,17 @@ final class ActivityTracker: ActivityObserver {
         state.withLock { state in state.idleSince.map { now - $0 } }
     }
 }
+
+/// A Boolean shared between services (Mutex itself cannot be copied into several owners).
+final class SharedFlag: Sendable {
+    private let state: Mutex<Bool>
+
+    init(_ value: Bool) {
+        state = Mutex(value)
+    }
+
+    var value: Bool {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
+    }
+}

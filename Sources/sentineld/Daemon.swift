@@ -6,6 +6,7 @@ import SentinelCore
 import SentinelGateway
 import SentinelStore
 import SentinelSystemd
+import SentinelUpstream
 import SentinelVarlink
 import ServiceLifecycle
 import Synchronization
@@ -30,9 +31,14 @@ final class Daemon: Sendable {
     let notifier = ServiceNotifier()
     let audit = JournalAuditSink()
     let changes = ChangeBroadcaster()
+    /// Known once the HTTP socket is bound (an inherited socket may be on any address).
+    let httpIsLoopback: SharedFlag
+    let demo: DemoSetup?
 
-    init(configuration: DaemonConfiguration, loader: ConfigurationLoader) {
+    init(configuration: DaemonConfiguration, loader: ConfigurationLoader, demo: DemoSetup? = nil) {
         self.loader = loader
+        self.demo = demo
+        self.httpIsLoopback = SharedFlag(configuration.listen.isLoopback)
         self.current = Mutex(configuration)
         self.logLevel = SharedLogLevel(Self.level(configuration.logLevel))
     }
@@ -73,19 +79,36 @@ final class Daemon: Sendable {
         let httpDescription = httpSocket == nil ? configuration.listen.description : "socket-activated"
         let controlDescription = varlinkSocket == nil ? configuration.controlSocket : "socket-activated"
 
+        // The data plane: upstream connections, the endpoint catalog cache, notification streams.
+        let upstreamLogger = Logger(label: "sentineld.upstream")
+        let pool = UpstreamPool(idleTimeout: .seconds(max(1, configuration.upstreamIdleStopSeconds)), logger: upstreamLogger) { server in
+            switch server.transport {
+            case .stdio:
+                StdioUpstreamClient(server: server, clientVersion: SentinelVersion.current, logger: upstreamLogger)
+            case .http:
+                HTTPUpstreamClient(server: server, clientVersion: SentinelVersion.current, logger: upstreamLogger)
+            }
+        }
+        let upstreams = PooledUpstreams(pool: pool)
+        let catalog = EndpointCatalog(store: store)
+        let hub = NotificationHub()
+        let catalogService = CatalogService(
+            store: store, catalog: catalog, upstreams: upstreams, hub: hub, changes: changes,
+            upstreamNotifications: pool.notifications, logger: Logger(label: "sentineld.catalog"))
+
         let groupID = Self.groupID(named: configuration.controlGroup)
         if groupID == nil {
             logger.notice("control group '\(configuration.controlGroup)' does not exist; only root and the daemon's user may use the control socket")
         }
         let manager = try ManagerInterface(
             store: store, audit: audit, policy: ControlAccessPolicy(daemonUID: getuid(), groupID: groupID),
-            changes: changes, logger: Logger(label: "sentineld.control")
+            changes: changes, catalogs: catalogService, logger: Logger(label: "sentineld.control")
         ) { [self] in
             let configuration = self.configuration
             return DaemonRuntimeStatus(
                 version: SentinelVersion.current, pid: getpid(), started: started, publicURL: configuration.effectivePublicURL,
                 httpListen: httpDescription, controlSocket: controlDescription, stateDirectory: stateDirectory,
-                openConnections: activity.openConnections)
+                openConnections: activity.openConnections, httpIsLoopback: httpIsLoopback.value)
         }
         let varlink = VarlinkServer(
             listener: varlinkListener, interfaces: [manager],
@@ -93,15 +116,31 @@ final class Daemon: Sendable {
                 vendor: "Sentinel", product: "sentineld", version: SentinelVersion.current,
                 url: "https://github.com/sentinel-mcp/sentinel"),
             logger: Logger(label: "sentineld.varlink"), observer: activity)
+        let mcp = MCPEndpointHandler(
+            catalog: catalog, upstreams: upstreams, audit: audit, hub: hub, logger: Logger(label: "sentineld.gateway")
+        ) { [self] in
+            let configuration = self.configuration
+            return GatewaySettings(
+                publicURL: configuration.effectivePublicURL, maxRequestBytes: configuration.maxRequestBytes,
+                maxConcurrentCallsPerEndpoint: configuration.maxConcurrentCallsPerEndpoint,
+                allowedOrigins: configuration.allowedOrigins, listenerIsLoopback: httpIsLoopback.value,
+                version: SentinelVersion.current)
+        }
+        let router = GatewayRouter.make(version: SentinelVersion.current)
+        mcp.register(on: router)
         let http = HTTPServer(
-            listener: httpListener, router: GatewayRouter.make(version: SentinelVersion.current),
+            listener: httpListener, router: router,
             logger: Logger(label: "sentineld.http"), observer: activity,
             stopTimeout: .seconds(configuration.stopTimeoutSeconds))
-        let supervisor = DaemonSupervisor(daemon: self, store: store, http: http, varlink: varlink, logger: logger)
+        let supervisor = DaemonSupervisor(
+            daemon: self, store: store, http: http, varlink: varlink, catalogs: catalogService, demo: demo,
+            httpIsLoopback: httpIsLoopback, logger: logger)
 
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
+                    .init(service: UpstreamPoolService(pool: pool)),
+                    .init(service: catalogService),
                     .init(service: varlink),
                     .init(service: http),
                     .init(service: supervisor),

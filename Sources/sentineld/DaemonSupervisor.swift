@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SentinelControl
 import SentinelCore
+import NIOCore
 import SentinelGateway
 import SentinelStore
 import SentinelSystemd
@@ -17,14 +18,23 @@ final class DaemonSupervisor: Service, Sendable {
     let store: Store
     let http: HTTPServer
     let varlink: VarlinkServer
+    let catalogs: any CatalogRefreshing
+    let demo: DemoSetup?
+    let httpIsLoopback: SharedFlag
     let logger: Logger
     private let group = Mutex<ServiceGroup?>(nil)
 
-    init(daemon: Daemon, store: Store, http: HTTPServer, varlink: VarlinkServer, logger: Logger) {
+    init(
+        daemon: Daemon, store: Store, http: HTTPServer, varlink: VarlinkServer, catalogs: any CatalogRefreshing,
+        demo: DemoSetup?, httpIsLoopback: SharedFlag, logger: Logger
+    ) {
         self.daemon = daemon
         self.store = store
         self.http = http
         self.varlink = varlink
+        self.catalogs = catalogs
+        self.demo = demo
+        self.httpIsLoopback = httpIsLoopback
         self.logger = logger
     }
 
@@ -35,6 +45,12 @@ final class DaemonSupervisor: Service, Sendable {
     func run() async throws {
         await http.waitUntilListening()
         await varlink.waitUntilListening()
+        if let address = http.localAddress?.ipAddress {
+            // An inherited socket may be bound anywhere: decide from the actual address.
+            let loopback = ListenAddress(host: address, port: 0).isLoopback
+            httpIsLoopback.value = loopback
+        }
+        if let demo { await setUpDemo(demo) }
         let notifier = daemon.notifier
         notifier.ready(status: await statusLine())
         daemon.audit.record(
@@ -93,6 +109,24 @@ final class DaemonSupervisor: Service, Sendable {
                 await group?.triggerGracefulShutdown()
                 return
             }
+        }
+    }
+
+    private func setUpDemo(_ demo: DemoSetup) async {
+        guard httpIsLoopback.value else {
+            logger.warning("--demo needs a loopback HTTP listener; no demo endpoint created")
+            return
+        }
+        do {
+            let created = try await demo.ensureObjects(in: store)
+            await catalogs.refresh(server: DemoSetup.name)
+            if created {
+                _ = try await store.setTools(endpoint: DemoSetup.name, tools: [], allOf: [DemoSetup.name], enabled: true)
+            }
+            let url = daemon.configuration.effectivePublicURL + "/mcp/" + DemoSetup.name
+            logger.notice("demo endpoint ready: \(url) (no authentication; loopback only)")
+        } catch {
+            logger.error("cannot set up the demo endpoint: \(error)")
         }
     }
 

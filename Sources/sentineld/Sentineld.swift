@@ -54,6 +54,11 @@ struct Sentineld: AsyncParsableCommand {
     @Flag(name: .customLong("check-config"), help: "Load the configuration, report problems, and exit.")
     var checkConfig = false
 
+    @Flag(
+        name: .customLong("demo"),
+        help: "Ensure a 'demo' server (sentinel-demo-server) and a 'demo' endpoint without authentication exist (loopback listeners only).")
+    var demo = false
+
     func run() async throws {
         if printConfigReference {
             print(DaemonConfiguration.referenceFile(), terminator: "")
@@ -75,7 +80,15 @@ struct Sentineld: AsyncParsableCommand {
             print("configuration OK (\(loader.files().joined(separator: ", ")))")
             return
         }
-        let daemon = Daemon(configuration: configuration, loader: loader)
+        var demoSetup: DemoSetup?
+        if demo {
+            guard let located = DemoSetup.locate() else {
+                FileHandle.standardError.write(Data("sentineld: --demo: sentinel-demo-server is not installed next to sentineld\n".utf8))
+                throw ExitCode(1)
+            }
+            demoSetup = located
+        }
+        let daemon = Daemon(configuration: configuration, loader: loader, demo: demoSetup)
         do {
             try await daemon.run()
         } catch let error as DaemonStartupError {

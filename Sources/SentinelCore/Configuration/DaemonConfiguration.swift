@@ -21,6 +21,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var logTarget = LogTarget.auto
     public var idleExitSeconds = 0
     public var stopTimeoutSeconds = 10
+    public var maxRequestBytes = 4 * 1024 * 1024
+    public var maxConcurrentCallsPerEndpoint = 64
+    public var allowedOrigins: [String] = []
+    public var upstreamIdleStopSeconds = 600
 
     public init() {}
 
@@ -138,6 +142,43 @@ extension DaemonConfiguration {
                 guard value.hasPrefix("https://") || value.hasPrefix("http://"), !value.contains("?"), !value.contains("#")
                 else { throw ConfigurationValueError("expected an http:// or https:// URL without query or fragment") }
                 config.publicURL = value
+            }),
+        ConfigurationKey(
+            section: "HTTP", key: "MaxRequestBytes", defaultValue: "4194304",
+            documentation: "Largest request body accepted, in bytes; larger ones get 413 with a JSON-RPC error.",
+            apply: { config, value throws(ConfigurationValueError) in
+                guard let bytes = Int(value), (1024...(256 * 1024 * 1024)).contains(bytes) else {
+                    throw ConfigurationValueError("expected a number of bytes from 1024 to 268435456")
+                }
+                config.maxRequestBytes = bytes
+            }),
+        ConfigurationKey(
+            section: "HTTP", key: "MaxConcurrentCallsPerEndpoint", defaultValue: "64",
+            documentation: "Tool calls one endpoint runs at once; further calls get HTTP 429 until one finishes.",
+            apply: { config, value throws(ConfigurationValueError) in
+                guard let count = Int(value), (1...100_000).contains(count) else {
+                    throw ConfigurationValueError("expected a number from 1 to 100000")
+                }
+                config.maxConcurrentCallsPerEndpoint = count
+            }),
+        ConfigurationKey(
+            section: "HTTP", key: "AllowedOrigins", defaultValue: "",
+            documentation: """
+                Space-separated origins (scheme://host[:port]) whose browsers may call endpoints, besides
+                PublicURL's own origin and loopback origins. Requests with any other Origin get 403.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                let origins = value.split(separator: " ").map(String.init)
+                for origin in origins where !(origin.hasPrefix("https://") || origin.hasPrefix("http://")) {
+                    throw ConfigurationValueError("'\(origin)' is not an origin (scheme://host[:port])")
+                }
+                config.allowedOrigins = origins
+            }),
+        ConfigurationKey(
+            section: "Upstream", key: "IdleStopSec", defaultValue: "600",
+            documentation: "Stop a stdio server (or close an upstream session) unused for this long; it starts again on the next call.",
+            apply: { config, value throws(ConfigurationValueError) in
+                config.upstreamIdleStopSeconds = try parseTimeSpan(value)
             }),
         ConfigurationKey(
             section: "Control", key: "Socket", defaultValue: "/run/sentinel/io.sentinel.Manager",

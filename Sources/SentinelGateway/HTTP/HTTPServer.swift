@@ -22,7 +22,7 @@ public final class HTTPServer: Service, Sendable {
     }
 
     private let listener: Listener
-    private let responder: RouterResponder<BasicRequestContext>
+    private let responder: RouterResponder<GatewayRequestContext>
     private let group: any EventLoopGroup
     private let logger: Logger
     private let observer: (any ActivityObserver)?
@@ -32,7 +32,7 @@ public final class HTTPServer: Service, Sendable {
 
     public init(
         listener: Listener,
-        router: Router<BasicRequestContext>,
+        router: Router<GatewayRequestContext>,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger,
         observer: (any ActivityObserver)? = nil,
@@ -74,7 +74,7 @@ public final class HTTPServer: Service, Sendable {
         let responder = self.responder
         let channel = HTTP1Channel(
             responder: { request, responseWriter, channel in
-                let context = BasicRequestContext(source: .init(channel: channel, logger: logger))
+                let context = GatewayRequestContext(source: .init(channel: channel, logger: logger))
                 let response: Response
                 do {
                     response = try await responder.respond(to: request, context: context)

@@ -32,7 +32,7 @@ public final class VarlinkServer: Service, Sendable {
     private let observer: (any ActivityObserver)?
     private let maximumMessageBytes: Int
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
-    private let boundSignal = ClosedSignal()
+    private let boundSignal = OneShotSignal()
 
     public init(
         listener: Listener,
@@ -118,7 +118,7 @@ public final class VarlinkServer: Service, Sendable {
         }
         do {
             try await connection.executeThenClose { inbound, outbound in
-                let inputClosed = ClosedSignal()
+                let inputClosed = OneShotSignal()
                 let (messages, messageSink) = AsyncStream<ByteBuffer>.makeStream()
                 await withTaskGroup(of: Void.self) { tasks in
                     tasks.addTask {
@@ -151,7 +151,7 @@ public final class VarlinkServer: Service, Sendable {
 
     /// Handles one message. Returns false when the connection must be closed.
     private func process(
-        _ frame: ByteBuffer, peer: VarlinkPeer, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, inputClosed: ClosedSignal
+        _ frame: ByteBuffer, peer: VarlinkPeer, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, inputClosed: OneShotSignal
     ) async -> Bool {
         guard let message = try? JSONValue.parse(Data(frame.readableBytesView)), let call = VarlinkCall(message: message) else {
             logger.notice("malformed varlink message; closing connection", metadata: ["peer_uid": "\(peer.uid)"])

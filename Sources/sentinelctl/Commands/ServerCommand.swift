@@ -4,7 +4,7 @@ import SentinelCore
 struct ServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server", abstract: "Manage upstream MCP servers.",
-        subcommands: [Add.self, List.self, Show.self, Update.self, Remove.self, Tools.self])
+        subcommands: [Add.self, List.self, Show.self, Update.self, Remove.self, Tools.self, Refresh.self])
 
     /// Parses repeated `KEY=VALUE` options.
     static func environment(_ assignments: [String]) throws -> [String: String] {
@@ -163,6 +163,22 @@ struct ServerCommand: ParsableCommand {
             if connection.json { return Output.json(.object(reply)) }
             let detached = reply["detached_from"]?.arrayValue?.compactMap(\.stringValue) ?? []
             print(detached.isEmpty ? "Removed server \(name)." : "Removed server \(name); detached from \(detached.joined(separator: ", ")).")
+        }
+    }
+
+    struct Refresh: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Connect to a server now and refresh its cached tool catalog.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var name: String
+
+        func run() throws {
+            let server = try connection.connect().call("RefreshServer", ["name": .string(name)])["server"] ?? .null
+            if connection.json { return Output.json(server) }
+            if let error = server["last_error"]?.stringValue {
+                throw CLIError(message: "refreshing \(name) failed: \(error)")
+            }
+            print("Refreshed \(name): \(Output.text(server["tool_count"])) tool(s).")
         }
     }
 

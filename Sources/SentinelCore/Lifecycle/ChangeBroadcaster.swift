@@ -1,7 +1,8 @@
 public import Foundation
 import Synchronization
 
-/// One change made through the control interface.
+/// One change made through the control interface (or by the daemon itself, with uid and pid 0,
+/// such as a catalog refresh).
 public struct ControlChange: Sendable, Equatable {
     public var time: Date
     public var action: String
@@ -9,9 +10,20 @@ public struct ControlChange: Sendable, Equatable {
     public var name: String
     public var uid: UInt32
     public var pid: Int32
+
+    public init(time: Date, action: String, object: String, name: String, uid: UInt32, pid: Int32) {
+        self.time = time
+        self.action = action
+        self.object = object
+        self.name = name
+        self.uid = uid
+        self.pid = pid
+    }
 }
 
 /// Fans control changes out to subscribers (`WatchChanges` streams, the data plane).
+///
+/// Lives in the core because both the control plane and the gateway need it; it does no IO.
 public final class ChangeBroadcaster: Sendable {
     private let subscribers = Mutex<[Int: AsyncStream<ControlChange>.Continuation]>([:])
     private let nextID = Atomic<Int>(0)

@@ -1,7 +1,10 @@
 import Synchronization
 
 /// A one-shot signal that any number of tasks can wait for; waiting is cancellable.
-final class ClosedSignal: Sendable {
+///
+/// Used where one party must tell others "it is over" without owning their tasks:
+/// a varlink connection's input closing, a client cancelling a tool call.
+public final class OneShotSignal: Sendable {
     private struct State {
         var fired = false
         var nextID = 0
@@ -10,7 +13,9 @@ final class ClosedSignal: Sendable {
 
     private let state = Mutex(State())
 
-    func fire() {
+    public init() {}
+
+    public func fire() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             guard !state.fired else { return [] }
             state.fired = true
@@ -20,10 +25,10 @@ final class ClosedSignal: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    var hasFired: Bool { state.withLock { $0.fired } }
+    public var hasFired: Bool { state.withLock { $0.fired } }
 
     /// Returns when fired or when the waiting task is cancelled.
-    func wait() async {
+    public func wait() async {
         let id = state.withLock { state -> Int in
             state.nextID += 1
             return state.nextID

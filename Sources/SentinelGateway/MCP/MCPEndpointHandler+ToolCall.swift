@@ -1,0 +1,255 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import SentinelCore
+import SentinelStore
+import SentinelUpstream
+
+/// How a tool call ended, as the audit records it.
+enum ToolCallOutcome: String {
+    case ok, error, denied, timeout, cancelled
+}
+
+extension MCPEndpointHandler {
+    func toolCall(_ message: JSONRPCMessage, id: RawJSON, exchange: MCPExchange, allowStreaming: Bool) async -> Response {
+        let started = ContinuousClock.now
+        let endpoint = exchange.snapshot.endpoint
+        let params = message.paramsMembers()
+        guard let name = message.paramsName else {
+            return result(error: JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidParams, message: "params.name is required"))
+        }
+        let argumentsRange = params["arguments"]
+        if let argumentsRange, message.bytes[argumentsRange].first != UInt8(ascii: "{") {
+            return result(error: JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidParams, message: "params.arguments must be an object"))
+        }
+        let requestBytes = argumentsRange?.count ?? 0
+        guard let exposed = exchange.snapshot.byName[name], exposed.enabled,
+            let server = exchange.snapshot.servers[exposed.tool.server]
+        else {
+            let known = exchange.snapshot.byName[name] != nil
+            auditCall(
+                exchange: exchange, exposedName: name, tool: exchange.snapshot.byName[name]?.tool, outcome: .denied,
+                started: started, requestBytes: requestBytes, responseBytes: 0,
+                detail: known ? "tool is disabled on this endpoint" : "no such tool on this endpoint",
+                arguments: nil, result: nil)
+            return result(error: JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidParams, message: "Unknown tool: \(name)"))
+        }
+        let limit = settings().maxConcurrentCallsPerEndpoint
+        guard limiter.acquire(endpoint.name, limit: limit) else {
+            var response = Self.jsonError(
+                status: .tooManyRequests, id: id, code: JSONRPCErrorCode.internalError,
+                message: "endpoint \(endpoint.name) is running its maximum of \(limit) concurrent calls; retry shortly")
+            response.headers[.retryAfter] = "1"
+            return response
+        }
+
+        // Forward the client's _meta except what belongs to this hop (its progress token, the era keys).
+        let meta = message.metaMembers()
+        let clientToken = meta["progressToken"].map { message.raw($0) }
+        let forwardedMeta = meta.filter { $0.key != "progressToken" && !$0.key.hasPrefix("io.modelcontextprotocol/") }
+            .sorted { $0.key < $1.key }
+            .map { ($0.key, message.raw($0.value)) }
+        var upstreamParams: [(String, RawJSON)] = [
+            ("name", RawJSON(string: exposed.tool.name)),
+            ("arguments", argumentsRange.map { message.raw($0) } ?? .emptyObject),
+        ]
+        if !forwardedMeta.isEmpty { upstreamParams.append(("_meta", RawJSON.object(forwardedMeta))) }
+        let call = UpstreamToolCall(
+            server: server, params: RawJSON.object(upstreamParams), clientToken: clientToken,
+            key: InFlightCalls.key(endpoint: endpoint.name, session: exchange.sessionID, requestID: id.text))
+        let capture = endpoint.capturePayloads ? argumentsRange.map { message.raw($0) } : nil
+
+        let accept = exchange.request.headers[.accept] ?? ""
+        let streaming = allowStreaming && clientToken != nil && accept.contains("text/event-stream")
+        if streaming {
+            return Self.eventStream(context: exchange.context) { send in
+                defer { self.limiter.release(endpoint.name) }
+                let reply = await self.run(call, id: id, exchange: exchange, exposed: exposed, started: started,
+                                           requestBytes: requestBytes, capture: capture) { progress in
+                    try? await send(progress)
+                }
+                try await send(reply)
+            }
+        }
+        defer { limiter.release(endpoint.name) }
+        let reply = await withCancellationOnClose(exchange.context.channel) {
+            await self.run(call, id: id, exchange: exchange, exposed: exposed, started: started,
+                           requestBytes: requestBytes, capture: capture, progress: nil)
+        }
+        return Self.json(reply)
+    }
+
+    private func result(error: RawJSON) -> Response {
+        Self.json(error)
+    }
+
+    /// Calls the upstream and returns the JSON-RPC response for the client, auditing the call.
+    func run(
+        _ call: UpstreamToolCall, id: RawJSON, exchange: MCPExchange, exposed: ExposedTool, started: ContinuousClock.Instant,
+        requestBytes: Int, capture: RawJSON?, progress: (@Sendable (RawJSON) async -> Void)?
+    ) async -> RawJSON {
+        let server = call.server
+        // Upstream progress is re-tagged with the client's token and relayed in order through a stream.
+        let relay: (stream: AsyncStream<RawJSON>, continuation: AsyncStream<RawJSON>.Continuation)? =
+            progress != nil && call.clientToken != nil ? AsyncStream<RawJSON>.makeStream(bufferingPolicy: .bufferingNewest(64)) : nil
+        var progressSink: (@Sendable (RawJSON) -> Void)?
+        if let relay, let clientToken = call.clientToken {
+            progressSink = { upstreamParams in
+                relay.continuation.yield(JSONRPC.notification(
+                    method: "notifications/progress", params: Self.replacingProgressToken(upstreamParams, with: clientToken)))
+            }
+        }
+        let sink = progressSink
+
+        let outcome: ToolCallOutcome
+        let reply: RawJSON
+        var detail: String?
+        var resultBytes: RawJSON?
+        do {
+            let raw = try await withThrowingTaskGroup(of: RawJSON?.self) { group in
+                if let relay, let progress {
+                    group.addTask {
+                        for await notification in relay.stream { await progress(notification) }
+                        return nil
+                    }
+                }
+                group.addTask {
+                    defer { relay?.continuation.finish() }
+                    let client = try await self.upstreams.client(for: server)
+                    return try await withTaskCancellationHandler {
+                        try await client.request(
+                            "tools/call", params: call.params, timeout: .seconds(server.callTimeoutSeconds), progress: sink)
+                    } onCancel: {}
+                }
+                // A client's notifications/cancelled fires this signal; the waiting task then ends the group.
+                let cancelled = OneShotSignal()
+                self.inFlight.register(call.key) { cancelled.fire() }
+                defer { self.inFlight.unregister(call.key) }
+                group.addTask {
+                    await cancelled.wait()
+                    if cancelled.hasFired { throw CancellationError() }
+                    return nil
+                }
+                // The call's answer ends the group; progress relaying and the cancel watcher stop with it.
+                while let value = try await group.next() {
+                    if let value {
+                        group.cancelAll()
+                        return value
+                    }
+                }
+                throw CancellationError()
+            }
+            let result = exchange.era == .modern ? Self.markComplete(raw) : raw
+            resultBytes = raw
+            reply = JSONRPC.result(id: id, result: result)
+            let isError = (try? JSONScanner.members(of: raw.bytes))?["isError"].map { raw.bytes[$0].elementsEqual("true".utf8) } ?? false
+            outcome = isError ? .error : .ok
+            if isError { detail = "the tool reported an error" }
+        } catch let error as UpstreamError {
+            switch error {
+            case .rpc(_, let message, let rawError):
+                reply = JSONRPC.error(id: id, rawError: rawError)
+                outcome = .error
+                detail = message
+            case .timeout(let limit):
+                reply = JSONRPC.error(
+                    id: id, code: JSONRPCErrorCode.requestTimeout,
+                    message: "server \(server.name) did not answer within \(limit.components.seconds) s")
+                outcome = .timeout
+                detail = error.description
+            default:
+                reply = JSONRPC.error(
+                    id: id, code: JSONRPCErrorCode.upstreamUnavailable, message: "server \(server.name): \(error.description)")
+                outcome = .error
+                detail = error.description
+            }
+        } catch is CancellationError {
+            reply = JSONRPC.error(id: id, code: -32800, message: "request cancelled")
+            outcome = .cancelled
+            detail = "cancelled by the client"
+        } catch {
+            reply = JSONRPC.error(id: id, code: JSONRPCErrorCode.internalError, message: "server \(server.name): \(error)")
+            outcome = .error
+            detail = "\(error)"
+        }
+        auditCall(
+            exchange: exchange, exposedName: exposed.exposedName, tool: exposed.tool, outcome: outcome, started: started,
+            requestBytes: requestBytes, responseBytes: resultBytes?.bytes.count ?? 0, detail: detail, arguments: capture,
+            result: exchange.snapshot.endpoint.capturePayloads ? resultBytes : nil)
+        return reply
+    }
+
+    /// Rewrites an upstream progress notification's params to carry the client's own token.
+    static func replacingProgressToken(_ params: RawJSON, with token: RawJSON) -> RawJSON {
+        guard let members = try? JSONScanner.members(of: params.bytes) else { return params }
+        var rebuilt: [(String, RawJSON)] = [("progressToken", token)]
+        for (key, range) in members.sorted(by: { $0.value.lowerBound < $1.value.lowerBound }) where key != "progressToken" {
+            rebuilt.append((key, RawJSON(params.bytes[range])))
+        }
+        return RawJSON.object(rebuilt)
+    }
+
+    /// Runs `body`, cancelling it if the client closes the connection first.
+    func withCancellationOnClose(_ channel: any Channel, _ body: @escaping @Sendable () async -> RawJSON) async -> RawJSON {
+        await withTaskGroup(of: RawJSON?.self) { group in
+            group.addTask { await body() }
+            group.addTask {
+                await channel.waitUntilClosed()
+                return nil
+            }
+            var answer: RawJSON?
+            for await value in group {
+                if let value {
+                    answer = value
+                    break
+                }
+                // The connection closed: cancel the call; it still returns (as cancelled) and is audited.
+                group.cancelAll()
+            }
+            group.cancelAll()
+            return answer ?? JSONRPC.error(id: nil, code: -32800, message: "request cancelled")
+        }
+    }
+
+    func auditCall(
+        exchange: MCPExchange, exposedName: String, tool: Tool?, outcome: ToolCallOutcome, started: ContinuousClock.Instant,
+        requestBytes: Int, responseBytes: Int, detail: String?, arguments: RawJSON?, result: RawJSON?
+    ) {
+        let elapsed = ContinuousClock.now - started
+        let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        let endpoint = exchange.snapshot.endpoint.name
+        var fields: [String: String] = [
+            "ENDPOINT": endpoint,
+            "EXPOSED_NAME": exposedName,
+            "OUTCOME": outcome.rawValue,
+            "DURATION_US": String(microseconds),
+            "REQUEST_BYTES": String(requestBytes),
+            "RESPONSE_BYTES": String(responseBytes),
+            "CLIENT": exchange.clientName,
+            "PROTOCOL_VERSION": exchange.era == .modern ? MCPProtocol.modernVersion : exchange.protocolVersion,
+        ]
+        if !exchange.clientVersion.isEmpty { fields["CLIENT_VERSION"] = exchange.clientVersion }
+        if let tool {
+            fields["SERVER"] = tool.server
+            fields["TOOL"] = tool.name
+        }
+        if let detail { fields["DETAIL"] = detail }
+        if let sessionID = exchange.sessionID { fields["SESSION"] = sessionID }
+        if let address = exchange.context.channel.remoteAddress?.ipAddress { fields["REMOTE_ADDRESS"] = address }
+        let cap = 4096
+        if let arguments { fields["ARGUMENTS"] = String(arguments.text.prefix(cap)) }
+        if let result { fields["RESULT"] = String(result.text.prefix(cap)) }
+        let kind: AuditEventKind = outcome == .denied ? .toolDenied : .toolCall
+        let target = tool.map { "\($0.server)/\($0.name)" } ?? exposedName
+        audit.record(AuditEvent(kind: kind, message: "\(target) on \(endpoint): \(outcome.rawValue)", fields: fields))
+    }
+}
+
+/// What a tool call sends upstream.
+struct UpstreamToolCall: Sendable {
+    let server: Server
+    let params: RawJSON
+    let clientToken: RawJSON?
+    let key: String
+}

@@ -1,0 +1,589 @@
+import Foundation
+public import Hummingbird
+public import Logging
+import NIOCore
+public import SentinelCore
+import SentinelStore
+import HTTPTypes
+public import SentinelUpstream
+
+/// Gives the gateway a started upstream client for a server.
+public protocol UpstreamProvider: Sendable {
+    func client(for server: Server) async throws -> any UpstreamClient
+    /// Drops the server's connections; the next call connects with its current settings.
+    func invalidate(server: String) async
+}
+
+/// Settings of the data plane, from `sentineld.conf`.
+public struct GatewaySettings: Sendable {
+    public var publicURL: String
+    public var maxRequestBytes: Int
+    public var maxConcurrentCallsPerEndpoint: Int
+    public var allowedOrigins: [String]
+    /// Whether the HTTP listener only accepts loopback connections (required for auth=none endpoints).
+    public var listenerIsLoopback: Bool
+    public var version: String
+    public var toolsPageSize: Int
+
+    public init(
+        publicURL: String, maxRequestBytes: Int, maxConcurrentCallsPerEndpoint: Int, allowedOrigins: [String],
+        listenerIsLoopback: Bool, version: String, toolsPageSize: Int = 100
+    ) {
+        self.publicURL = publicURL
+        self.maxRequestBytes = maxRequestBytes
+        self.maxConcurrentCallsPerEndpoint = maxConcurrentCallsPerEndpoint
+        self.allowedOrigins = allowedOrigins
+        self.listenerIsLoopback = listenerIsLoopback
+        self.version = version
+        self.toolsPageSize = toolsPageSize
+    }
+}
+
+/// The MCP endpoint `/mcp/<endpoint>`: Streamable HTTP for the handshake era
+/// (2024-11-05 … 2025-11-25) and the 2026-07-28 era on the same URL.
+public final class MCPEndpointHandler: Sendable {
+    let catalog: EndpointCatalog
+    let upstreams: any UpstreamProvider
+    let audit: any AuditSink
+    let hub: NotificationHub
+    let settings: @Sendable () -> GatewaySettings
+    let logger: Logger
+    let sessions = MCPSessionTable()
+    let inFlight = InFlightCalls()
+    let limiter = ConcurrencyLimiter()
+
+    public init(
+        catalog: EndpointCatalog, upstreams: any UpstreamProvider, audit: any AuditSink, hub: NotificationHub,
+        logger: Logger, settings: @escaping @Sendable () -> GatewaySettings
+    ) {
+        self.catalog = catalog
+        self.upstreams = upstreams
+        self.audit = audit
+        self.hub = hub
+        self.logger = logger
+        self.settings = settings
+    }
+
+    /// Adds the endpoint routes to `router`.
+    public func register(on router: Router<GatewayRequestContext>) {
+        router.post("/mcp/:endpoint") { request, context in
+            await self.post(request, context: context)
+        }
+        router.get("/mcp/:endpoint") { request, context in
+            await self.get(request, context: context)
+        }
+        router.delete("/mcp/:endpoint") { request, context in
+            await self.delete(request, context: context)
+        }
+    }
+
+    // MARK: - Admission
+
+    /// Checks Origin, the endpoint and its auth; returns the snapshot or the response to send.
+    func admit(_ request: Request, context: GatewayRequestContext) async -> Admission {
+        let settings = settings()
+        if let origin = request.headers[.origin], !Self.originAllowed(origin, settings: settings) {
+            return .refused(Self.jsonError(status: .forbidden, id: nil, code: JSONRPCErrorCode.invalidRequest,
+                                           message: "origin \(origin) is not allowed"))
+        }
+        let name = context.parameters.get("endpoint") ?? ""
+        let snapshot: EndpointSnapshot?
+        do {
+            snapshot = try await catalog.snapshot(name)
+        } catch {
+            logger.error("cannot load endpoint \(name): \(error)")
+            return .refused(Self.jsonError(status: .internalServerError, id: nil, code: JSONRPCErrorCode.internalError,
+                                           message: "the gateway cannot read its store"))
+        }
+        guard let snapshot else {
+            return .refused(Self.jsonError(status: .notFound, id: nil, code: JSONRPCErrorCode.invalidRequest,
+                                           message: "no endpoint named '\(name)'"))
+        }
+        switch snapshot.endpoint.auth {
+        case .none:
+            guard settings.listenerIsLoopback else {
+                return .refused(Self.jsonError(status: .forbidden, id: nil, code: JSONRPCErrorCode.invalidRequest,
+                                               message: "endpoint '\(name)' has no authentication and is served only on a loopback listener"))
+            }
+        case .oauth:
+            let metadata = settings.publicURL + "/.well-known/oauth-protected-resource/mcp/" + name
+            var response = Self.jsonError(status: .unauthorized, id: nil, code: JSONRPCErrorCode.invalidRequest,
+                                          message: "endpoint '\(name)' requires authorization")
+            response.headers[.wwwAuthenticate] = "Bearer resource_metadata=\"\(metadata)\""
+            return .refused(response)
+        }
+        return .admitted(snapshot)
+    }
+
+    static func originAllowed(_ origin: String, settings: GatewaySettings) -> Bool {
+        guard let url = URL(string: origin), let host = url.host?.lowercased() else { return false }
+        if host == "localhost" || host == "127.0.0.1" || host == "[::1]" || host == "::1" { return true }
+        if settings.allowedOrigins.contains(origin) { return true }
+        guard let own = URL(string: settings.publicURL) else { return false }
+        return own.scheme == url.scheme && own.host?.lowercased() == host && own.port == url.port
+    }
+
+    // MARK: - POST
+
+    func post(_ request: Request, context: GatewayRequestContext) async -> Response {
+        let snapshot: EndpointSnapshot
+        switch await admit(request, context: context) {
+        case .admitted(let admitted): snapshot = admitted
+        case .refused(let response): return response
+        }
+        let settings = settings()
+        var request = request
+        let body: [UInt8]
+        do {
+            let buffer = try await request.collectBody(upTo: settings.maxRequestBytes)
+            body = Array(buffer.readableBytesView)
+        } catch {
+            return Self.jsonError(status: .contentTooLarge, id: nil, code: JSONRPCErrorCode.invalidRequest,
+                                  message: "request body exceeds \(settings.maxRequestBytes) bytes")
+        }
+        let headerVersion = request.headers[.mcpProtocolVersion]
+        if let headerVersion, !MCPProtocol.allVersions.contains(headerVersion) {
+            return Self.jsonError(status: .badRequest, id: nil, code: JSONRPCErrorCode.invalidRequest,
+                                  message: "unsupported MCP-Protocol-Version \(headerVersion)",
+                                  data: ["supported": JSONValue(MCPProtocol.allVersions)])
+        }
+        let exchange = MCPExchange(
+            request: request, context: context, snapshot: snapshot,
+            sessionID: request.headers[.mcpSessionID], headerVersion: headerVersion)
+
+        if body.first(where: { !Self.isWhitespace($0) }) == UInt8(ascii: "[") {
+            return await batch(body, exchange: exchange)
+        }
+        let message: JSONRPCMessage
+        do {
+            message = try JSONRPCMessage(parsing: body)
+        } catch {
+            return Self.jsonError(status: .badRequest, id: error.id, code: error.code, message: error.message)
+        }
+        return await handle(message, exchange: exchange)
+    }
+
+    /// 2025-03-26 allowed batches; later versions removed them.
+    func batch(_ body: [UInt8], exchange: MCPExchange) async -> Response {
+        let version = exchange.headerVersion ?? MCPProtocol.assumedVersion
+        guard MCPProtocol.allowsBatches(version) else {
+            return Self.jsonError(status: .badRequest, id: nil, code: JSONRPCErrorCode.invalidRequest,
+                                  message: "JSON-RPC batches are not supported in protocol version \(version)")
+        }
+        let elements: [Range<Int>]
+        do {
+            elements = try JSONScanner.elements(of: body)
+        } catch {
+            return Self.jsonError(status: .badRequest, id: nil, code: JSONRPCErrorCode.parseError, message: "parse error: \(error)")
+        }
+        guard !elements.isEmpty else {
+            return Self.jsonError(status: .badRequest, id: nil, code: JSONRPCErrorCode.invalidRequest, message: "empty batch")
+        }
+        var replies: [RawJSON] = []
+        for range in elements {
+            let reply: RawJSON?
+            do {
+                let message = try JSONRPCMessage(parsing: Array(body[range]))
+                reply = await answerWithoutStreaming(message, exchange: exchange)
+            } catch {
+                reply = JSONRPC.error(id: error.id, code: error.code, message: error.message)
+            }
+            if let reply { replies.append(reply) }
+        }
+        guard !replies.isEmpty else { return Response(status: .accepted) }
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        for (index, reply) in replies.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes += reply.bytes
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return Self.json(RawJSON(bytes))
+    }
+
+    /// Handles one message of a batch, always answering in JSON.
+    func answerWithoutStreaming(_ message: JSONRPCMessage, exchange: MCPExchange) async -> RawJSON? {
+        let response = await handle(message, exchange: exchange, allowStreaming: false)
+        guard response.status != .accepted else { return nil }
+        var body = response.body
+        var collected: [UInt8] = []
+        let collector = ByteCollector()
+        _ = try? await body.write(collector)
+        collected = collector.bytes
+        body = .init()
+        return collected.isEmpty ? nil : RawJSON(collected)
+    }
+
+    func handle(_ message: JSONRPCMessage, exchange: MCPExchange, allowStreaming: Bool = true) async -> Response {
+        switch message.kind {
+        case .response, .errorResponse:
+            return Response(status: .accepted)
+        case .notification:
+            handleNotification(message, exchange: exchange)
+            return Response(status: .accepted)
+        case .request:
+            break
+        }
+        let id = message.id ?? .null
+        let method = message.method ?? ""
+        let meta = message.metaMembers()
+        let modern = meta[MCPProtocol.versionKey] != nil
+        var exchange = exchange
+        if modern {
+            if let failure = checkModern(message, meta: meta, exchange: exchange) { return failure }
+            exchange.era = .modern
+            if let info = meta[MCPProtocol.clientInfoKey].flatMap({ message.decode($0) }) {
+                exchange.clientName = info["name"]?.stringValue ?? "unknown"
+                exchange.clientVersion = info["version"]?.stringValue ?? ""
+            }
+        } else if let sessionID = exchange.sessionID,
+            let session = sessions.lookup(sessionID, endpoint: exchange.snapshot.endpoint.name)
+        {
+            exchange.protocolVersion = session.protocolVersion
+            exchange.clientName = session.clientName
+            exchange.clientVersion = session.clientVersion
+        } else {
+            exchange.protocolVersion = exchange.headerVersion ?? MCPProtocol.assumedVersion
+        }
+
+        switch method {
+        case "initialize":
+            guard !modern else { return methodNotFound(id: id, method: method, exchange: exchange) }
+            return initialize(message, id: id, exchange: exchange)
+        case "ping":
+            return result(id: id, .emptyObject, exchange: exchange)
+        case "server/discover":
+            return result(id: id, discoverResult(exchange: exchange), exchange: exchange)
+        case "tools/list":
+            return toolsList(message, id: id, exchange: exchange)
+        case "tools/call":
+            return await toolCall(message, id: id, exchange: exchange, allowStreaming: allowStreaming)
+        case "subscriptions/listen" where modern && allowStreaming:
+            return subscriptionsListen(message, id: id, exchange: exchange)
+        case "logging/setLevel" where !modern:
+            return result(id: id, .emptyObject, exchange: exchange)
+        default:
+            return methodNotFound(id: id, method: method, exchange: exchange)
+        }
+    }
+
+    func handleNotification(_ message: JSONRPCMessage, exchange: MCPExchange) {
+        guard message.method == "notifications/cancelled",
+            let requestID = message.paramsMembers()["requestId"].map({ message.raw($0).text })
+        else { return }
+        let endpoint = exchange.snapshot.endpoint.name
+        if !inFlight.cancel(InFlightCalls.key(endpoint: endpoint, session: exchange.sessionID, requestID: requestID)) {
+            _ = inFlight.cancel(InFlightCalls.key(endpoint: endpoint, session: nil, requestID: requestID))
+        }
+    }
+
+    /// 2026-07-28: the version, and headers that must agree with the body.
+    func checkModern(_ message: JSONRPCMessage, meta: [String: Range<Int>], exchange: MCPExchange) -> Response? {
+        let id = message.id
+        let requested = meta[MCPProtocol.versionKey].flatMap { message.decode($0)?.stringValue } ?? ""
+        guard requested == MCPProtocol.modernVersion else {
+            return Self.jsonError(status: .badRequest, id: id, code: JSONRPCErrorCode.unsupportedVersion,
+                                  message: "unsupported protocol version \(requested)",
+                                  data: ["supported": JSONValue(MCPProtocol.allVersions), "requested": .string(requested)])
+        }
+        if let header = exchange.headerVersion, header != requested {
+            return headerMismatch(id: id, "MCP-Protocol-Version header \(header) differs from _meta \(requested)")
+        }
+        if let header = exchange.request.headers[.mcpMethod], header != message.method {
+            return headerMismatch(id: id, "Mcp-Method header \(header) differs from method \(message.method ?? "")")
+        }
+        if let header = exchange.request.headers[.mcpName], ["tools/call", "resources/read", "prompts/get"].contains(message.method ?? "") {
+            let decodedHeader = Self.decodeHeaderValue(header)
+            if decodedHeader != message.paramsName {
+                return headerMismatch(id: id, "Mcp-Name header \(decodedHeader ?? header) differs from params.name")
+            }
+        }
+        return nil
+    }
+
+    func headerMismatch(id: RawJSON?, _ message: String) -> Response {
+        Self.jsonError(status: .badRequest, id: id, code: JSONRPCErrorCode.headerMismatch, message: message)
+    }
+
+    /// Header values may be `=?base64?…?=` encoded when they carry unsafe characters.
+    static func decodeHeaderValue(_ value: String) -> String? {
+        guard value.hasPrefix("=?base64?"), value.hasSuffix("?=") else { return value }
+        let encoded = String(value.dropFirst(9).dropLast(2))
+        guard let data = Data(base64Encoded: encoded) else { return nil }
+        return String(data: data, encoding: .utf8)
+    }
+
+    func methodNotFound(id: RawJSON, method: String, exchange: MCPExchange) -> Response {
+        let body = JSONRPC.error(id: id, code: JSONRPCErrorCode.methodNotFound, message: "method not found: \(method)")
+        return Self.json(body, status: exchange.era == .modern ? .notFound : .ok)
+    }
+
+    func initialize(_ message: JSONRPCMessage, id: RawJSON, exchange: MCPExchange) -> Response {
+        let params = message.paramsMembers()
+        let requested = params["protocolVersion"].flatMap { message.decode($0)?.stringValue } ?? ""
+        let version = MCPProtocol.handshakeVersions.contains(requested) ? requested : MCPProtocol.handshakeVersions[0]
+        let info = params["clientInfo"].flatMap { message.decode($0) }
+        let endpoint = exchange.snapshot.endpoint
+        let sessionID = sessions.create(
+            MCPSession(
+                endpoint: endpoint.name, protocolVersion: version, clientName: info?["name"]?.stringValue ?? "unknown",
+                clientVersion: info?["version"]?.stringValue ?? "", lastUsed: .now))
+        let result: JSONValue = [
+            "protocolVersion": .string(version),
+            "capabilities": ["tools": ["listChanged": true]],
+            "serverInfo": serverInfo(endpoint),
+            "instructions": .string(
+                endpoint.description.isEmpty
+                    ? "Tools of the Sentinel endpoint \(endpoint.name)." : endpoint.description),
+        ]
+        var response = Self.json(JSONRPC.result(id: id, result: RawJSON(result)))
+        response.headers[.mcpSessionID] = sessionID
+        return response
+    }
+
+    func serverInfo(_ endpoint: Endpoint) -> JSONValue {
+        ["name": .string("sentinel/\(endpoint.name)"), "title": .string("Sentinel: \(endpoint.name)"),
+         "version": .string(settings().version)]
+    }
+
+    func discoverResult(exchange: MCPExchange) -> RawJSON {
+        let info = serverInfo(exchange.snapshot.endpoint)
+        return RawJSON(
+            [
+                "supportedVersions": JSONValue(MCPProtocol.allVersions),
+                "capabilities": ["tools": ["listChanged": true]],
+                "serverInfo": info,
+                "_meta": [MCPProtocol.serverInfoKey: info],
+                "ttlMs": 0,
+                "cacheScope": "public",
+            ] as JSONValue)
+    }
+
+    func toolsList(_ message: JSONRPCMessage, id: RawJSON, exchange: MCPExchange) -> Response {
+        let tools = exchange.snapshot.enabled
+        let pageSize = settings().toolsPageSize
+        var start = 0
+        if let cursorRange = message.paramsMembers()["cursor"] {
+            guard let cursor = message.decode(cursorRange)?.stringValue, let offset = Self.offset(fromCursor: cursor),
+                offset <= tools.count
+            else {
+                return Self.json(JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidParams, message: "invalid cursor"))
+            }
+            start = offset
+        }
+        let end = min(tools.count, start + pageSize)
+        var listed: [UInt8] = [UInt8(ascii: "[")]
+        for (index, exposed) in tools[start..<end].enumerated() {
+            if index > 0 { listed.append(UInt8(ascii: ",")) }
+            listed += Self.toolDefinition(exposed).bytes
+        }
+        listed.append(UInt8(ascii: "]"))
+        var members: [(String, RawJSON)] = [("tools", RawJSON(listed))]
+        if end < tools.count { members.append(("nextCursor", RawJSON(string: Self.cursor(offset: end)))) }
+        if exchange.era == .modern {
+            members.append(("ttlMs", RawJSON(Array("0".utf8))))
+            members.append(("cacheScope", RawJSON(string: "private")))
+        }
+        return result(id: id, RawJSON.object(members), exchange: exchange)
+    }
+
+    static func toolDefinition(_ exposed: ExposedTool) -> RawJSON {
+        let tool = exposed.tool
+        var members: [(String, RawJSON)] = [("name", RawJSON(string: exposed.exposedName))]
+        if let title = tool.title { members.append(("title", RawJSON(string: title))) }
+        if let description = tool.description { members.append(("description", RawJSON(string: description))) }
+        members.append(("inputSchema", RawJSON(Array(tool.inputSchema.utf8))))
+        if let output = tool.outputSchema { members.append(("outputSchema", RawJSON(Array(output.utf8)))) }
+        if let annotations = tool.annotations { members.append(("annotations", RawJSON(Array(annotations.utf8)))) }
+        return RawJSON.object(members)
+    }
+
+    static func cursor(offset: Int) -> String {
+        Data("o:\(offset)".utf8).base64EncodedString()
+    }
+
+    static func offset(fromCursor cursor: String) -> Int? {
+        guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8), text.hasPrefix("o:")
+        else { return nil }
+        return Int(text.dropFirst(2)).flatMap { $0 >= 0 ? $0 : nil }
+    }
+
+    /// A result response; 2026-07-28 results carry `resultType`.
+    func result(id: RawJSON, _ result: RawJSON, exchange: MCPExchange) -> Response {
+        Self.json(JSONRPC.result(id: id, result: exchange.era == .modern ? Self.markComplete(result) : result))
+    }
+
+    /// Adds `"resultType":"complete"` to a result object that lacks it.
+    static func markComplete(_ result: RawJSON) -> RawJSON {
+        guard let members = try? JSONScanner.members(of: result.bytes), members["resultType"] == nil,
+            let open = result.bytes.firstIndex(of: UInt8(ascii: "{"))
+        else { return result }
+        var bytes = result.bytes
+        let insertion = Array(#""resultType":"complete""#.utf8) + (members.isEmpty ? [] : [UInt8(ascii: ",")])
+        bytes.insert(contentsOf: insertion, at: open + 1)
+        return RawJSON(bytes)
+    }
+
+    // MARK: - GET and DELETE (handshake era)
+
+    func get(_ request: Request, context: GatewayRequestContext) async -> Response {
+        let snapshot: EndpointSnapshot
+        switch await admit(request, context: context) {
+        case .admitted(let admitted): snapshot = admitted
+        case .refused(let response): return response
+        }
+        if request.headers[.mcpProtocolVersion] == MCPProtocol.modernVersion {
+            return Response(status: .methodNotAllowed, headers: [.allow: "POST"])
+        }
+        guard (request.headers[.accept] ?? "").contains("text/event-stream") else {
+            return Self.jsonError(status: .notAcceptable, id: nil, code: JSONRPCErrorCode.invalidRequest,
+                                  message: "GET opens an event stream: send Accept: text/event-stream")
+        }
+        let listener = hub.listen(endpoint: snapshot.endpoint.name)
+        return Self.eventStream(context: context) { send in
+            try await send(nil)  // headers and a comment, so the client knows the stream is open
+            for await notification in listener.stream {
+                try await send(notification)
+            }
+        }
+    }
+
+    func delete(_ request: Request, context: GatewayRequestContext) async -> Response {
+        let snapshot: EndpointSnapshot
+        switch await admit(request, context: context) {
+        case .admitted(let admitted): snapshot = admitted
+        case .refused(let response): return response
+        }
+        guard let sessionID = request.headers[.mcpSessionID] else {
+            return Self.jsonError(status: .badRequest, id: nil, code: JSONRPCErrorCode.invalidRequest,
+                                  message: "DELETE needs an Mcp-Session-Id header")
+        }
+        guard sessions.remove(sessionID, endpoint: snapshot.endpoint.name) else {
+            return Self.jsonError(status: .notFound, id: nil, code: JSONRPCErrorCode.invalidRequest, message: "no such session")
+        }
+        return Response(status: .noContent)
+    }
+
+    func subscriptionsListen(_ message: JSONRPCMessage, id: RawJSON, exchange: MCPExchange) -> Response {
+        let requested = message.paramsMembers()["notifications"].flatMap { message.decode($0) }
+        let wantsTools = requested?["toolsListChanged"]?.boolValue == true
+        let acknowledged: JSONValue = wantsTools ? ["toolsListChanged": true] : [:]
+        let subscriptionMeta = RawJSON.object([(MCPProtocol.subscriptionIDKey, id)])
+        let ack = JSONRPC.notification(
+            method: "notifications/subscriptions/acknowledged",
+            params: RawJSON.object([("_meta", subscriptionMeta), ("notifications", RawJSON(acknowledged))]))
+        let listener = hub.listen(endpoint: exchange.snapshot.endpoint.name)
+        return Self.eventStream(context: exchange.context) { send in
+            try await send(ack)
+            for await notification in listener.stream where wantsTools {
+                let tagged = JSONRPC.notification(
+                    method: "notifications/tools/list_changed", params: RawJSON.object([("_meta", subscriptionMeta)]))
+                _ = notification
+                try await send(tagged)
+            }
+        }
+    }
+
+    // MARK: - Responses
+
+    static func json(_ body: RawJSON, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body.bytes)))
+    }
+
+    static func jsonError(
+        status: HTTPResponse.Status, id: RawJSON?, code: Int, message: String, data: JSONValue? = nil
+    ) -> Response {
+        json(JSONRPC.error(id: id, code: code, message: message, data: data), status: status)
+    }
+
+    /// An SSE response. `body` gets a `send` that writes one JSON-RPC message as an event (nil: a comment);
+    /// it ends when `body` returns, the client goes away, or the server shuts down.
+    static func eventStream(
+        context: GatewayRequestContext,
+        _ body: @escaping @Sendable (_ send: @escaping @Sendable (RawJSON?) async throws -> Void) async throws -> Void
+    ) -> Response {
+        let channel = context.channel
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .init("X-Accel-Buffering")!: "no"],
+            body: .init { writer in
+                let (events, sink) = AsyncStream<RawJSON?>.makeStream()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        defer { sink.finish() }
+                        try await body { message in sink.yield(message) }
+                    }
+                    group.addTask {
+                        // The peer closing the connection ends the stream (and cancels what feeds it).
+                        await channel.waitUntilClosed()
+                        sink.finish()
+                    }
+                    for await event in events {
+                        var buffer = ByteBuffer()
+                        if let event {
+                            buffer.writeString("event: message\ndata: ")
+                            buffer.writeBytes(event.bytes)
+                            buffer.writeString("\n\n")
+                        } else {
+                            buffer.writeString(": sentinel\n\n")
+                        }
+                        try await writer.write(buffer)
+                    }
+                    group.cancelAll()
+                }
+                try await writer.finish(nil)
+            })
+    }
+
+    static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+}
+
+/// Whether a request may reach an endpoint.
+enum Admission {
+    case admitted(EndpointSnapshot)
+    case refused(Response)
+}
+
+/// One request's context as the handlers pass it along.
+struct MCPExchange: Sendable {
+    enum Era: Sendable { case handshake, modern }
+
+    let request: Request
+    let context: GatewayRequestContext
+    let snapshot: EndpointSnapshot
+    let sessionID: String?
+    let headerVersion: String?
+    var era = Era.handshake
+    var protocolVersion = MCPProtocol.assumedVersion
+    var clientName = "unknown"
+    var clientVersion = ""
+
+    init(request: Request, context: GatewayRequestContext, snapshot: EndpointSnapshot, sessionID: String?, headerVersion: String?) {
+        self.request = request
+        self.context = context
+        self.snapshot = snapshot
+        self.sessionID = sessionID
+        self.headerVersion = headerVersion
+    }
+}
+
+/// Collects a response body (batch elements are answered in one JSON array).
+final class ByteCollector: ResponseBodyWriter, @unchecked Sendable {
+    var bytes: [UInt8] = []
+
+    func write(_ buffer: ByteBuffer) async throws {
+        bytes += buffer.readableBytesView
+    }
+
+    func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}
+
+extension HTTPField.Name {
+    static let mcpProtocolVersion = Self("MCP-Protocol-Version")!
+    static let mcpSessionID = Self("Mcp-Session-Id")!
+    static let mcpMethod = Self("Mcp-Method")!
+    static let mcpName = Self("Mcp-Name")!
+}

@@ -1,0 +1,72 @@
+import Foundation
+import SentinelCore
+
+/// Edits of raw JSON-RPC `params` and the routing headers derived from them.
+///
+/// Only `params._meta` is rebuilt (its member values keep their bytes); every other member of
+/// `params` stays byte for byte as the caller sent it.
+enum HTTPRequestParams {
+    /// `params` with `_meta` members set (replacing same-named ones) and others removed.
+    ///
+    /// Returns `params` unchanged when there is nothing to do, and when `params` is not an object
+    /// (MCP params always are; a malformed one is left for the upstream to refuse).
+    static func settingMeta(_ members: [(name: String, value: RawJSON)], removing: Set<String> = [], in params: RawJSON?) -> RawJSON? {
+        guard let params, params.bytes.contains(where: { !isWhitespace($0) }) else {
+            return members.isEmpty ? params : RawJSON.object([("_meta", RawJSON.object(members.map { ($0.name, $0.value) }))])
+        }
+        let bytes = params.bytes
+        guard let top = try? JSONScanner.members(of: bytes) else { return params }
+        if let metaRange = top["_meta"], let existing = try? JSONScanner.members(of: bytes, in: metaRange) {
+            let replaced = Set(members.map(\.name))
+            guard !members.isEmpty || existing.keys.contains(where: { removing.contains($0) }) else { return params }
+            var kept: [(String, RawJSON)] = existing.sorted { $0.value.lowerBound < $1.value.lowerBound }
+                .filter { !removing.contains($0.key) && !replaced.contains($0.key) }
+                .map { ($0.key, RawJSON(bytes[$0.value])) }
+            kept += members.map { ($0.name, $0.value) }
+            return splice(bytes, replacing: metaRange, with: RawJSON.object(kept).bytes)
+        }
+        if let metaRange = top["_meta"] {
+            // `_meta` is not an object (null, say): ours replaces it.
+            return splice(bytes, replacing: metaRange, with: RawJSON.object(members.map { ($0.name, $0.value) }).bytes)
+        }
+        guard !members.isEmpty else { return params }
+        let whole = JSONScanner.trimmed(bytes, 0..<bytes.count)
+        let closing = whole.upperBound - 1
+        var insertion: [UInt8] = top.isEmpty ? [] : [UInt8(ascii: ",")]
+        insertion += Array(#""_meta":"#.utf8)
+        insertion += RawJSON.object(members.map { ($0.name, $0.value) }).bytes
+        return splice(bytes, replacing: closing..<closing, with: insertion)
+    }
+
+    /// The param that names the target of `method`, for the `Mcp-Name` header (2026-07-28).
+    static func routingName(method: String, params: RawJSON?) -> String? {
+        let key: String
+        switch method {
+        case "tools/call", "prompts/get": key = "name"
+        case "resources/read": key = "uri"
+        default: return nil
+        }
+        guard let params, let top = try? JSONScanner.members(of: params.bytes), let range = top[key] else { return nil }
+        return try? JSONValue.parse(String(decoding: params.bytes[range], as: UTF8.self)).stringValue
+    }
+
+    /// A header value that survives HTTP unchanged: visible ASCII as is, anything else as `=?base64?…?=`.
+    static func headerValue(_ text: String) -> String {
+        let utf8 = Array(text.utf8)
+        let visible = utf8.allSatisfy { $0 >= 0x20 && $0 <= 0x7E }
+        let edgeSpace = utf8.first == 0x20 || utf8.last == 0x20
+        let looksEncoded = text.hasPrefix("=?base64?") && text.hasSuffix("?=")
+        if visible && !edgeSpace && !looksEncoded { return text }
+        return "=?base64?" + Data(utf8).base64EncodedString() + "?="
+    }
+
+    private static func splice(_ bytes: [UInt8], replacing range: Range<Int>, with replacement: [UInt8]) -> RawJSON {
+        var out = bytes
+        out.replaceSubrange(range, with: replacement)
+        return RawJSON(out)
+    }
+
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+}

@@ -1,0 +1,479 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SentinelCore
+import Synchronization
+
+/// One child process of a stdio server and the JSON-RPC traffic on its pipes.
+///
+/// It owns the process's request map: every continuation it registers is resumed exactly once,
+/// by the response, the timeout, the caller's cancellation or the loss of the process. A new
+/// process gets a new connection, so nothing a dead child said can reach a live request.
+///
+/// The pipes are NIO pipe channels: reads need no thread per child, writes never block a
+/// thread when the child stops reading, and SIGPIPE is ignored by NIO.
+final class StdioConnection: Sendable {
+    /// Where the connection reports what the process does on its own.
+    struct Events: Sendable {
+        var notification: @Sendable (UpstreamNotification) -> Void
+        var stderrLine: @Sendable (String) -> Void
+        /// Called once, when the process can no longer serve requests.
+        var lost: @Sendable (StdioConnection, UpstreamError) -> Void
+    }
+
+    /// A response or notification longer than this ends the connection.
+    static let maximumLineLength = 16 * 1024 * 1024
+    /// Longer stderr lines are passed on in pieces.
+    static let maximumStderrLineLength = 64 * 1024
+    /// How long one of "the process exited" and "its stdout closed" waits for the other: the
+    /// last response may still be in the pipe when the exit is reported, and a grandchild may
+    /// hold stdout open after the process itself is gone.
+    static let exitGrace: Duration = .seconds(1)
+
+    let eventLoop: any EventLoop
+    private let process: Process
+    private let events: Events
+    private let stopTimeout: Duration
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    private struct Pending {
+        var continuation: CheckedContinuation<RawJSON, any Error>
+        var progressToken: String?
+        var timer: Scheduled<Void>?
+    }
+
+    private struct State {
+        var channel: (any Channel)?
+        var stderrChannel: (any Channel)?
+        var pending: [Int: Pending] = [:]
+        var progressRoutes: [String: @Sendable (RawJSON) -> Void] = [:]
+        /// Why requests can no longer be served; set once.
+        var loss: UpstreamError?
+        /// How the process ended, once it has been reaped.
+        var exit: String?
+        var outputClosed = false
+        var stopping = false
+        var killTimer: Scheduled<Void>?
+        var exitWaiters: [CheckedContinuation<Void, Never>] = []
+        var recentStderr: [String] = []
+    }
+
+    private init(process: Process, eventLoop: any EventLoop, stopTimeout: Duration, logger: Logger, events: Events) {
+        self.process = process
+        self.eventLoop = eventLoop
+        self.stopTimeout = stopTimeout
+        self.logger = logger
+        self.events = events
+    }
+
+    /// The child's process id (also its process group id).
+    var pid: Int32 { process.processIdentifier }
+
+    /// Why the connection can no longer serve requests, or nil while it can.
+    var loss: UpstreamError? { state.withLock { $0.loss } }
+
+    /// The child's last stderr line, to explain a failed start.
+    var lastStderrLine: String? { state.withLock { $0.recentStderr.last } }
+
+    // MARK: - Starting
+
+    /// Spawns the process and attaches its pipes.
+    static func launch(
+        _ launch: ProcessLaunch, eventLoop: any EventLoop, stopTimeout: Duration, logger: Logger, events: Events
+    ) async throws(UpstreamError) -> StdioConnection {
+        var descriptors: [Int32] = []
+        func makePipe() throws(UpstreamError) -> (read: Int32, write: Int32) {
+            var pair: [Int32] = [-1, -1]
+            guard pipe(&pair) == 0 else {
+                let reason = String(cString: strerror(errno))
+                descriptors.forEach { _ = close($0) }
+                throw .spawnFailed("cannot create a pipe: \(reason)")
+            }
+            // Other children must not inherit the parent's ends, or EOF would never reach this one.
+            _ = fcntl(pair[0], F_SETFD, FD_CLOEXEC)
+            _ = fcntl(pair[1], F_SETFD, FD_CLOEXEC)
+            descriptors += pair
+            return (pair[0], pair[1])
+        }
+        let input = try makePipe()
+        let output = try makePipe()
+        let errors = try makePipe()
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: launch.executable)
+        process.arguments = launch.arguments
+        process.environment = launch.environment
+        if let directory = launch.workingDirectory {
+            process.currentDirectoryURL = URL(fileURLWithPath: directory, isDirectory: true)
+        }
+        process.standardInput = FileHandle(fileDescriptor: input.read, closeOnDealloc: false)
+        process.standardOutput = FileHandle(fileDescriptor: output.write, closeOnDealloc: false)
+        process.standardError = FileHandle(fileDescriptor: errors.write, closeOnDealloc: false)
+
+        let connection = StdioConnection(
+            process: process, eventLoop: eventLoop, stopTimeout: stopTimeout, logger: logger, events: events)
+        process.terminationHandler = { [weak connection] finished in
+            let description =
+                finished.terminationReason == .uncaughtSignal
+                ? "was killed by signal \(finished.terminationStatus)"
+                : "exited with status \(finished.terminationStatus)"
+            connection?.processDidExit(description)
+        }
+        do {
+            try process.run()
+        } catch {
+            descriptors.forEach { _ = close($0) }
+            throw .spawnFailed("\(launch.executable): \(error.localizedDescription)")
+        }
+        // The child has its own copies (and Foundation puts it in its own process group).
+        _ = close(input.read)
+        _ = close(output.write)
+        _ = close(errors.write)
+
+        let channel: any Channel
+        do {
+            channel = try await NIOPipeBootstrap(group: eventLoop)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandlers(
+                            ByteToMessageHandler(StdioLineDecoder(maximumLength: maximumLineLength, overflow: .fail)),
+                            StdioLineHandler(
+                                onLine: { connection.receive($0) },
+                                onError: { connection.outputFailed($0) },
+                                onClose: { connection.outputDidClose() }))
+                    }
+                }
+                .takingOwnershipOfDescriptors(input: output.read, output: input.write).get()
+        } catch {
+            _ = close(output.read)
+            _ = close(input.write)
+            _ = close(errors.read)
+            connection.stop()
+            throw .spawnFailed("cannot attach to the pipes of \(launch.executable): \(error)")
+        }
+        let stderrChannel: any Channel
+        do {
+            stderrChannel = try await NIOPipeBootstrap(group: eventLoop)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandlers(
+                            ByteToMessageHandler(
+                                StdioLineDecoder(maximumLength: maximumStderrLineLength, overflow: .split)),
+                            StdioLineHandler(onLine: { connection.receiveStderr($0) }))
+                    }
+                }
+                .takingOwnershipOfDescriptor(input: errors.read).get()
+        } catch {
+            _ = close(errors.read)
+            channel.close(promise: nil)
+            connection.stop()
+            throw .spawnFailed("cannot attach to the stderr of \(launch.executable): \(error)")
+        }
+        let exitedAlready = connection.state.withLock { state in
+            state.channel = channel
+            state.stderrChannel = stderrChannel
+            return state.exit != nil
+        }
+        if exitedAlready { connection.closePipesAfterGrace() }
+        return connection
+    }
+
+    // MARK: - Requests
+
+    /// Sends a request and waits for its response, its timeout or the caller's cancellation.
+    ///
+    /// With `sendsCancellation` false (initialize, which MCP forbids cancelling) a timeout or
+    /// cancellation only stops waiting.
+    func call(
+        id: Int, message: RawJSON, timeout: Duration, progressToken: String?,
+        progress: (@Sendable (RawJSON) -> Void)?, sendsCancellation: Bool = true
+    ) async throws -> RawJSON {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<RawJSON, any Error>) in
+                let refusal: (any Error)? = state.withLock { state in
+                    if let loss = state.loss { return loss }
+                    // A cancellation that came first has already run its handler and found nothing to cancel.
+                    if Task.isCancelled { return CancellationError() }
+                    state.pending[id] = Pending(continuation: continuation, progressToken: progressToken, timer: nil)
+                    if let progressToken, let progress { state.progressRoutes[progressToken] = progress }
+                    return nil
+                }
+                if let refusal {
+                    continuation.resume(throwing: refusal)
+                    return
+                }
+                let timer = eventLoop.scheduleTask(in: timeAmount(timeout)) {
+                    self.abandon(
+                        id, with: UpstreamError.timeout(timeout),
+                        reason: sendsCancellation ? "timed out after \(Self.describe(timeout))" : nil)
+                }
+                let stillPending = state.withLock { state in
+                    guard state.pending[id] != nil else { return false }
+                    state.pending[id]?.timer = timer
+                    return true
+                }
+                if !stillPending { timer.cancel() }
+                write(message)?.whenFailure { error in
+                    self.abandon(id, with: UpstreamError.connectionLost("cannot write to the server: \(error)"), reason: nil)
+                }
+            }
+        } onCancel: {
+            abandon(id, with: CancellationError(), reason: sendsCancellation ? "cancelled by the client" : nil)
+        }
+    }
+
+    /// Sends a notification; losing it with the process is fine, since a lost process is reported anyway.
+    func notify(_ method: String, params: RawJSON?) {
+        write(JSONRPC.notification(method: method, params: params))
+    }
+
+    /// Stops waiting for request `id`; with a `reason`, tells the upstream to stop working on it.
+    private func abandon(_ id: Int, with error: any Error, reason: String?) {
+        let pending = state.withLock { state -> Pending? in
+            guard let pending = state.pending.removeValue(forKey: id) else { return nil }
+            if let token = pending.progressToken { state.progressRoutes[token] = nil }
+            return pending
+        }
+        guard let pending else { return }
+        pending.timer?.cancel()
+        pending.continuation.resume(throwing: error)
+        if let reason {
+            notify(
+                "notifications/cancelled",
+                params: RawJSON.object([("requestId", RawJSON(Array(String(id).utf8))), ("reason", RawJSON(string: reason))]))
+        }
+    }
+
+    @discardableResult
+    private func write(_ message: RawJSON) -> EventLoopFuture<Void>? {
+        guard let channel = state.withLock({ $0.channel }) else { return nil }
+        var buffer = channel.allocator.buffer(capacity: message.bytes.count + 1)
+        // Valid JSON has raw CR/LF only as whitespace between tokens (never inside strings), and a
+        // pretty-printed payload forwarded from a client would otherwise break the line framing.
+        if message.bytes.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
+            buffer.writeBytes(message.bytes.map { $0 == 0x0A || $0 == 0x0D ? 0x20 : $0 })
+        } else {
+            buffer.writeBytes(message.bytes)
+        }
+        buffer.writeInteger(UInt8(0x0A))
+        return channel.writeAndFlush(buffer)
+    }
+
+    // MARK: - Reading
+
+    private func receive(_ line: [UInt8]) {
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+        let message: JSONRPCMessage
+        do {
+            message = try JSONRPCMessage(parsing: line)
+        } catch {
+            logger.warning(
+                "ignoring a line on stdout that is not JSON-RPC",
+                metadata: ["error": "\(error)", "line": "\(String(decoding: line.prefix(200), as: UTF8.self))"])
+            return
+        }
+        switch message.kind {
+        case .response, .errorResponse:
+            guard let text = message.id?.text, let id = Int(text) else { return }
+            let pending = state.withLock { state -> Pending? in
+                guard let pending = state.pending.removeValue(forKey: id) else { return nil }
+                if let token = pending.progressToken { state.progressRoutes[token] = nil }
+                return pending
+            }
+            // Unknown ids are answers to requests that timed out or were cancelled.
+            guard let pending else { return }
+            pending.timer?.cancel()
+            if let result = message.result {
+                pending.continuation.resume(returning: message.raw(result))
+            } else if let error = message.error {
+                let details = message.errorDetails ?? (0, "")
+                pending.continuation.resume(
+                    throwing: UpstreamError.rpc(code: details.code, message: details.message, raw: message.raw(error)))
+            }
+        case .notification:
+            let method = message.method ?? ""
+            let params = message.params.map { message.raw($0) }
+            switch method {
+            case "notifications/progress":
+                guard let tokenRange = message.paramsMembers()["progressToken"],
+                    let token = message.decode(tokenRange)?.stringValue,
+                    let route = state.withLock({ $0.progressRoutes[token] }),
+                    let params
+                else { return }
+                route(params)
+            case "notifications/cancelled":
+                // The gateway answers every upstream request at once, so there is nothing to cancel.
+                break
+            default:
+                events.notification(UpstreamNotification(method: method, params: params))
+            }
+        case .request:
+            guard let id = message.id else { return }
+            if message.method == "ping" {
+                write(JSONRPC.result(id: id, result: .emptyObject))
+            } else {
+                write(
+                    JSONRPC.error(
+                        id: id, code: JSONRPCErrorCode.methodNotFound,
+                        message: "Sentinel does not offer \(message.method ?? "this method") to upstream servers"))
+            }
+        }
+    }
+
+    private func receiveStderr(_ line: [UInt8]) {
+        let text = String(decoding: line, as: UTF8.self)
+        state.withLock { state in
+            state.recentStderr.append(text)
+            if state.recentStderr.count > 5 { state.recentStderr.removeFirst() }
+        }
+        events.stderrLine(text)
+    }
+
+    private func outputFailed(_ error: any Error) {
+        if let tooLong = error as? StdioLineDecoder.LineTooLong {
+            lose(.protocolViolation("wrote \(tooLong) on stdout"))
+        } else {
+            lose(.connectionLost("cannot read from the server: \(error)"))
+        }
+    }
+
+    // MARK: - The end of the process
+
+    private func outputDidClose() {
+        let exit = state.withLock { state in
+            state.outputClosed = true
+            return state.exit
+        }
+        if let exit {
+            lose(.connectionLost(exit))
+            return
+        }
+        eventLoop.scheduleTask(in: timeAmount(Self.exitGrace)) {
+            let exit = self.state.withLock { $0.exit }
+            self.lose(.connectionLost(exit ?? "closed its standard output"))
+        }
+    }
+
+    private func processDidExit(_ description: String) {
+        let (outputClosed, waiters, killTimer) = state.withLock { state in
+            state.exit = description
+            defer { state.exitWaiters = [] }
+            return (state.outputClosed, state.exitWaiters, state.killTimer)
+        }
+        killTimer?.cancel()
+        waiters.forEach { $0.resume() }
+        if outputClosed {
+            lose(.connectionLost(description))
+        } else {
+            closePipesAfterGrace()
+        }
+    }
+
+    /// Closes the pipes a short while after the exit, for when a grandchild keeps them open;
+    /// closing stdout reports the loss through `outputDidClose`.
+    private func closePipesAfterGrace() {
+        eventLoop.scheduleTask(in: timeAmount(Self.exitGrace)) {
+            let (channel, stderrChannel) = self.state.withLock { ($0.channel, $0.stderrChannel) }
+            channel?.close(promise: nil)
+            stderrChannel?.close(promise: nil)
+        }
+    }
+
+    /// Fails every request in flight with `error` (once) and makes sure the process goes away.
+    func lose(_ error: UpstreamError) {
+        let taken = state.withLock { state -> (pending: [Pending], channel: (any Channel)?)? in
+            guard state.loss == nil else { return nil }
+            state.loss = error
+            let pending = Array(state.pending.values)
+            state.pending.removeAll()
+            state.progressRoutes.removeAll()
+            return (pending, state.channel)
+        }
+        guard let taken else { return }
+        for pending in taken.pending {
+            pending.timer?.cancel()
+            pending.continuation.resume(throwing: error)
+        }
+        // Closing stdin is the polite stop; most servers exit on EOF before the SIGTERM lands.
+        taken.channel?.close(promise: nil)
+        stop()
+        events.lost(self, error)
+    }
+
+    /// Sends SIGTERM to the process group, and SIGKILL after the stop timeout; Foundation reaps.
+    func stop() {
+        let start = state.withLock { state in
+            guard state.exit == nil, !state.stopping else { return false }
+            state.stopping = true
+            return true
+        }
+        guard start else { return }
+        signal(SIGTERM)
+        let killTimer = eventLoop.scheduleTask(in: timeAmount(stopTimeout)) {
+            self.logger.warning(
+                "stdio server ignored SIGTERM; sending SIGKILL",
+                metadata: ["pid": "\(self.pid)", "after": "\(Self.describe(self.stopTimeout))"])
+            self.signal(SIGKILL)
+        }
+        let exited = state.withLock { state in
+            state.killTimer = killTimer
+            return state.exit != nil
+        }
+        if exited { killTimer.cancel() }
+    }
+
+    /// Signals the whole process group, so wrappers like `npx` or `sh -c` take their children along.
+    private func signal(_ signal: Int32) {
+        state.withLock { state in
+            // Never signal a reaped pid: it may already belong to another process.
+            guard state.exit == nil else { return }
+            let pid = process.processIdentifier
+            guard pid > 0 else { return }
+            if kill(-pid, signal) != 0 { _ = kill(pid, signal) }
+        }
+    }
+
+    /// Ends the process: in-flight requests fail, stdin closes, SIGTERM then SIGKILL; returns once it is reaped.
+    func terminate() async {
+        lose(.connectionLost("the server was stopped"))
+        stop()
+        await waitForExit()
+        let stderrChannel = state.withLock { $0.stderrChannel }
+        // Give the last stderr lines a moment to be read; close it for good after the grace.
+        if stderrChannel?.isActive == true { closePipesAfterGrace() }
+    }
+
+    func waitForExit() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let exited = state.withLock { state in
+                if state.exit != nil { return true }
+                state.exitWaiters.append(continuation)
+                return false
+            }
+            if exited { continuation.resume() }
+        }
+    }
+}
+
+/// A `Duration` as NIO's `TimeAmount`, capped at ten years so it cannot overflow.
+private func timeAmount(_ duration: Duration) -> TimeAmount {
+    let (seconds, attoseconds) = duration.components
+    let cappedSeconds = min(max(seconds, 0), 315_360_000)
+    return .nanoseconds(cappedSeconds * 1_000_000_000 + (seconds < 0 ? 0 : attoseconds / 1_000_000_000))
+}
+
+extension StdioConnection {
+    /// "3 s", "250 ms": a duration for messages.
+    static func describe(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        if attoseconds == 0 || seconds >= 10 { return "\(seconds) s" }
+        return "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000) ms"
+    }
+}

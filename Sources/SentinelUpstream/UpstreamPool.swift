@@ -1,0 +1,438 @@
+public import Logging
+public import SentinelCore
+import Synchronization
+
+/// Which upstream connection a call uses: a server, and whose credentials it carries.
+public struct UpstreamKey: Hashable, Sendable, CustomStringConvertible {
+    public var server: String
+    /// The user whose personal credentials the connection uses; nil for the shared connection.
+    public var owner: String?
+
+    public init(server: String, owner: String? = nil) {
+        self.server = server
+        self.owner = owner
+    }
+
+    public var description: String { owner.map { "\(server) (for \($0))" } ?? server }
+}
+
+/// Keeps one started upstream client per (server, owner), restarts it with backoff, and stops it when idle.
+///
+/// `client(for:owner:)` starts a client on first need; concurrent callers share that start.
+/// After a failed start, or a call that lost the connection, the next start first waits a
+/// backoff that doubles from `initialBackoff` up to `maximumBackoff`; a successful call resets
+/// it. Clients come from the factory given at init, so stdio and HTTP servers pool alike.
+///
+/// `run()` is the pool's service: it stops clients unused for `idleTimeout`, forwards every
+/// client's notifications to `notifications`, and shuts all clients down when cancelled.
+/// Run it once.
+public actor UpstreamPool {
+    public typealias ClientFactory = @Sendable (Server) -> any UpstreamClient
+
+    /// Notifications of every pooled client (not progress), tagged with the server's name.
+    public nonisolated let notifications: AsyncStream<(server: String, notification: UpstreamNotification)>
+
+    private let makeClient: ClientFactory
+    private let idleTimeout: Duration
+    private let initialBackoff: Duration
+    private let maximumBackoff: Duration
+    private let logger: Logger
+    private let notificationSink: AsyncStream<(server: String, notification: UpstreamNotification)>.Continuation
+    private let registrations: AsyncStream<Registration>
+    private let registrationSink: AsyncStream<Registration>.Continuation
+    private var entries: [UpstreamKey: Entry] = [:]
+
+    /// - Parameters:
+    ///   - idleTimeout: a client without calls for this long is shut down (and started again on the next need).
+    ///   - makeClient: creates an unstarted client for a server's current configuration.
+    public init(
+        idleTimeout: Duration = .seconds(600),
+        initialBackoff: Duration = .milliseconds(500),
+        maximumBackoff: Duration = .seconds(30),
+        logger: Logger,
+        makeClient: @escaping ClientFactory
+    ) {
+        self.idleTimeout = idleTimeout
+        self.initialBackoff = initialBackoff
+        self.maximumBackoff = maximumBackoff
+        self.logger = logger
+        self.makeClient = makeClient
+        (notifications, notificationSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(4096))
+        (registrations, registrationSink) = AsyncStream.makeStream()
+    }
+
+    // MARK: - Clients
+
+    /// A started client for `server` and `owner`, starting one if needed.
+    ///
+    /// The returned client records its calls for the pool (idle time, backoff). Its own
+    /// `notifications` is empty: listen to the pool's. Throws the start's `UpstreamError`, or
+    /// `CancellationError` when the calling task is cancelled while waiting.
+    public func client(for server: Server, owner: String? = nil) async throws -> any UpstreamClient {
+        let key = UpstreamKey(server: server.name, owner: owner)
+        while true {
+            try Task.checkCancellation()
+            let entry = entries[key] ?? makeEntry(key: key, server: server)
+            entry.usage.touch()
+            switch entry.phase {
+            case .starting(let waitlist):
+                switch try await waitlist.wait() {
+                case .started where entries[key] === entry: return entry.handle
+                case .failed(let error): throw error
+                case .started, .retry: continue
+                }
+            case .ready where !entry.usage.lostConnection:
+                // Cheap for a live client; respawns one whose process ended while no call was running.
+                do {
+                    try await entry.client.start()
+                } catch {
+                    if entries[key] === entry {
+                        entry.phase = .stopped
+                        entry.usage.recordFailure()
+                    }
+                    throw error
+                }
+                if entries[key] === entry { return entry.handle }
+            case .ready, .stopped:
+                if let handle = try await start(entry) { return handle }
+            }
+        }
+    }
+
+    /// Starts `entry` after its backoff; nil when the entry was replaced meanwhile (the caller retries).
+    private func start(_ entry: Entry) async throws -> (any UpstreamClient)? {
+        let waitlist = StartWaitlist()
+        entry.phase = .starting(waitlist)
+        var outcome: StartOutcome
+        do {
+            if let notBefore = entry.usage.restartNotBefore(initialBackoff: initialBackoff, maximum: maximumBackoff) {
+                logger.info(
+                    "waiting before restarting upstream server",
+                    metadata: ["server": "\(entry.key)", "until": "\(notBefore)"])
+                try await Task.sleep(until: notBefore, clock: .continuous)
+            }
+            try await entry.client.start()
+            outcome = .started
+        } catch let error as UpstreamError {
+            outcome = .failed(error)
+        } catch {
+            // Only the starting caller was cancelled; a waiter takes over.
+            outcome = .retry
+        }
+        let isCurrent = entries[entry.key] === entry
+        if isCurrent {
+            switch outcome {
+            case .started:
+                entry.phase = .ready
+                entry.usage.recordStart()
+            case .failed(let error):
+                entry.phase = .stopped
+                entry.usage.recordFailure()
+                logger.warning("cannot start upstream server", metadata: ["server": "\(entry.key)", "error": "\(error)"])
+            case .retry:
+                entry.phase = .stopped
+            }
+        } else if case .started = outcome {
+            // Invalidated or shut down while starting: that shutdown may have come before the start finished.
+            await entry.client.shutdown()
+            outcome = .retry
+        }
+        waitlist.finish(outcome)
+        switch outcome {
+        case .started: return entry.handle
+        case .failed(let error): throw error
+        case .retry:
+            try Task.checkCancellation()
+            return nil
+        }
+    }
+
+    private func makeEntry(key: UpstreamKey, server: Server) -> Entry {
+        let client = makeClient(server)
+        let (dropped, dropSink) = AsyncStream<Void>.makeStream()
+        let usage = Usage()
+        let entry = Entry(
+            key: key, client: client, usage: usage, dropSink: dropSink,
+            handle: PooledClient(inner: client, usage: usage, pool: self, server: server, owner: key.owner))
+        entries[key] = entry
+        registrationSink.yield(Registration(server: server.name, client: client, dropped: dropped))
+        return entry
+    }
+
+    // MARK: - Stopping
+
+    /// Shuts down every client of `server` (all owners); the next call starts afresh with the configuration it passes.
+    public func invalidate(server: String) async {
+        await remove(entries.keys.filter { $0.server == server })
+    }
+
+    /// Shuts down every client.
+    public func shutdownAll() async {
+        await remove(Array(entries.keys))
+    }
+
+    /// Stops the clients that have had no call in flight for `idleTimeout`.
+    func stopIdleClients() async {
+        let now = ContinuousClock.now
+        let idle = entries.filter { _, entry in
+            if case .starting = entry.phase { return false }
+            return entry.usage.isIdle(since: now - idleTimeout)
+        }
+        guard !idle.isEmpty else { return }
+        for key in idle.keys {
+            logger.info("stopping idle upstream server", metadata: ["server": "\(key)"])
+        }
+        await remove(Array(idle.keys))
+    }
+
+    private func remove(_ keys: [UpstreamKey]) async {
+        let removed = keys.compactMap { entries.removeValue(forKey: $0) }
+        guard !removed.isEmpty else { return }
+        for entry in removed { entry.dropSink.finish() }
+        let clients = removed.map(\.client)
+        await withDiscardingTaskGroup { group in
+            for client in clients {
+                group.addTask { await client.shutdown() }
+            }
+        }
+    }
+
+    // MARK: - Service
+
+    /// Stops idle clients and forwards notifications until cancelled, then shuts every client down.
+    public func run() async {
+        let interval = max(.milliseconds(50), min(idleTimeout / 4, .seconds(30)))
+        let sink = notificationSink
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    do {
+                        try await Task.sleep(for: interval)
+                    } catch {
+                        return
+                    }
+                    await self.stopIdleClients()
+                }
+            }
+            for await registration in registrations {
+                group.addTask {
+                    await withTaskGroup(of: Void.self) { forwarding in
+                        forwarding.addTask {
+                            for await notification in registration.client.notifications {
+                                sink.yield((server: registration.server, notification: notification))
+                            }
+                        }
+                        // Ends when the pool drops the client, even if the client's stream never finishes.
+                        forwarding.addTask { for await _ in registration.dropped {} }
+                        await forwarding.next()
+                        forwarding.cancelAll()
+                    }
+                }
+            }
+            group.cancelAll()
+        }
+        await shutdownAll()
+        notificationSink.finish()
+    }
+}
+
+// MARK: - Bookkeeping
+
+extension UpstreamPool {
+    private enum Phase {
+        case stopped
+        case starting(StartWaitlist)
+        case ready
+    }
+
+    private final class Entry {
+        let key: UpstreamKey
+        let client: any UpstreamClient
+        let usage: Usage
+        let dropSink: AsyncStream<Void>.Continuation
+        let handle: PooledClient
+        var phase: Phase = .stopped
+
+        init(key: UpstreamKey, client: any UpstreamClient, usage: Usage, dropSink: AsyncStream<Void>.Continuation, handle: PooledClient) {
+            self.key = key
+            self.client = client
+            self.usage = usage
+            self.dropSink = dropSink
+            self.handle = handle
+        }
+    }
+
+    private struct Registration: Sendable {
+        var server: String
+        var client: any UpstreamClient
+        var dropped: AsyncStream<Void>
+    }
+
+    private enum StartOutcome: Sendable {
+        case started
+        case failed(UpstreamError)
+        /// The starting caller was cancelled, or the entry was replaced: look again.
+        case retry
+    }
+
+    /// Callers waiting for a start under way; cancelling one of them stops only its own wait.
+    private final class StartWaitlist: Sendable {
+        private struct State {
+            var nextID = 0
+            var waiting: [Int: CheckedContinuation<StartOutcome, any Error>] = [:]
+            var outcome: StartOutcome?
+        }
+
+        private let state = Mutex(State())
+
+        func wait() async throws -> StartOutcome {
+            let id = state.withLock { state in
+                defer { state.nextID += 1 }
+                return state.nextID
+            }
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    let immediate = state.withLock { state -> Result<StartOutcome, any Error>? in
+                        if let outcome = state.outcome { return .success(outcome) }
+                        if Task.isCancelled { return .failure(CancellationError()) }
+                        state.waiting[id] = continuation
+                        return nil
+                    }
+                    if let immediate { continuation.resume(with: immediate) }
+                }
+            } onCancel: {
+                state.withLock { $0.waiting.removeValue(forKey: id) }?.resume(throwing: CancellationError())
+            }
+        }
+
+        func finish(_ outcome: StartOutcome) {
+            let waiting = state.withLock { state in
+                state.outcome = outcome
+                defer { state.waiting = [:] }
+                return state.waiting
+            }
+            for continuation in waiting.values { continuation.resume(returning: outcome) }
+        }
+    }
+
+    /// What the pool knows of one client's use, updated by its calls without a trip through the actor.
+    private final class Usage: Sendable {
+        private struct State {
+            var inFlight = 0
+            var lastUsed = ContinuousClock.now
+            /// Failed starts and lost connections since the last successful call.
+            var failures = 0
+            var lastFailure: ContinuousClock.Instant?
+            /// A call saw the connection drop; the next start backs off.
+            var lostConnection = false
+        }
+
+        private let state = Mutex(State())
+
+        var lostConnection: Bool { state.withLock { $0.lostConnection } }
+
+        func touch() {
+            state.withLock { $0.lastUsed = .now }
+        }
+
+        func callStarted() {
+            state.withLock { state in
+                state.inFlight += 1
+                state.lastUsed = .now
+            }
+        }
+
+        func callEnded(_ error: (any Error)?) {
+            state.withLock { state in
+                state.inFlight -= 1
+                state.lastUsed = .now
+                switch error {
+                case nil:
+                    state.failures = 0
+                    state.lastFailure = nil
+                case UpstreamError.connectionLost?:
+                    state.lostConnection = true
+                    state.failures += 1
+                    state.lastFailure = .now
+                default:
+                    break
+                }
+            }
+        }
+
+        func recordStart() {
+            state.withLock { $0.lostConnection = false }
+        }
+
+        func recordFailure() {
+            state.withLock { state in
+                state.failures += 1
+                state.lastFailure = .now
+            }
+        }
+
+        /// When the next start may begin, or nil for at once.
+        func restartNotBefore(initialBackoff: Duration, maximum: Duration) -> ContinuousClock.Instant? {
+            state.withLock { state in
+                guard state.failures > 0, let lastFailure = state.lastFailure else { return nil }
+                var delay = initialBackoff
+                for _ in 1..<min(state.failures, 32) where delay < maximum { delay *= 2 }
+                let notBefore = lastFailure + min(delay, maximum)
+                return notBefore > .now ? notBefore : nil
+            }
+        }
+
+        func isIdle(since threshold: ContinuousClock.Instant) -> Bool {
+            state.withLock { $0.inFlight == 0 && $0.lastUsed <= threshold }
+        }
+    }
+
+    /// The client handed to callers: the pooled client, with its calls recorded.
+    private struct PooledClient: UpstreamClient {
+        let inner: any UpstreamClient
+        let usage: Usage
+        let pool: UpstreamPool
+        let server: Server
+        let owner: String?
+
+        func start() async throws(UpstreamError) {
+            do {
+                _ = try await pool.client(for: server, owner: owner)
+            } catch let error as UpstreamError {
+                throw error
+            } catch {
+                throw .handshakeFailed("the start was cancelled")
+            }
+        }
+
+        func request(_ method: String, params: RawJSON?, timeout: Duration, progress: (@Sendable (RawJSON) -> Void)?)
+            async throws -> RawJSON
+        {
+            usage.callStarted()
+            do {
+                let result = try await inner.request(method, params: params, timeout: timeout, progress: progress)
+                usage.callEnded(nil)
+                return result
+            } catch {
+                usage.callEnded(error)
+                throw error
+            }
+        }
+
+        /// Always empty: the pool forwards the client's notifications to `UpstreamPool.notifications`.
+        var notifications: AsyncStream<UpstreamNotification> {
+            AsyncStream { $0.finish() }
+        }
+
+        /// Stops this client in the pool; the next `client(for:)` starts a new one.
+        func shutdown() async {
+            await pool.stop(key: UpstreamKey(server: server.name, owner: owner), usage: usage)
+        }
+    }
+
+    /// Stops the entry that `usage` belongs to, unless it has been replaced already.
+    private func stop(key: UpstreamKey, usage: Usage) async {
+        guard entries[key]?.usage === usage else { return }
+        await remove([key])
+    }
+}
