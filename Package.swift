@@ -168,6 +168,7 @@ let package = Package(
                 "SentinelUpstream", "SentinelCore",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

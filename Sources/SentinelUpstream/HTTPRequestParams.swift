@@ -19,11 +19,25 @@ enum HTTPRequestParams {
         if let metaRange = top["_meta"], let existing = try? JSONScanner.members(of: bytes, in: metaRange) {
             let replaced = Set(members.map(\.name))
             guard !members.isEmpty || existing.keys.contains(where: { removing.contains($0) }) else { return params }
-            var kept: [(String, RawJSON)] = existing.sorted { $0.value.lowerBound < $1.value.lowerBound }
-                .filter { !removing.contains($0.key) && !replaced.contains($0.key) }
-                .map { ($0.key, RawJSON(bytes[$0.value])) }
-            kept += members.map { ($0.name, $0.value) }
-            return splice(bytes, replacing: metaRange, with: RawJSON.object(kept).bytes)
+            // Kept members are copied with their key bytes as sent, so escapes survive too.
+            var object: [UInt8] = [UInt8(ascii: "{")]
+            for (key, range) in existing.sorted(by: { $0.value.lowerBound < $1.value.lowerBound })
+            where !removing.contains(key) && !replaced.contains(key) {
+                if object.count > 1 { object.append(UInt8(ascii: ",")) }
+                if let start = keyStart(in: bytes, before: range.lowerBound, notBefore: metaRange.lowerBound) {
+                    object += bytes[start..<range.upperBound]
+                } else {
+                    object += RawJSON.object([(key, RawJSON(bytes[range]))]).bytes.dropFirst().dropLast()
+                }
+            }
+            for member in members {
+                if object.count > 1 { object.append(UInt8(ascii: ",")) }
+                object += RawJSON(string: member.name).bytes
+                object.append(UInt8(ascii: ":"))
+                object += member.value.bytes
+            }
+            object.append(UInt8(ascii: "}"))
+            return splice(bytes, replacing: metaRange, with: object)
         }
         if let metaRange = top["_meta"] {
             // `_meta` is not an object (null, say): ours replaces it.
@@ -58,6 +72,33 @@ enum HTTPRequestParams {
         let looksEncoded = text.hasPrefix("=?base64?") && text.hasSuffix("?=")
         if visible && !edgeSpace && !looksEncoded { return text }
         return "=?base64?" + Data(utf8).base64EncodedString() + "?="
+    }
+
+    /// Where the key of the member whose value starts at `valueStart` begins (its opening quote).
+    private static func keyStart(in bytes: [UInt8], before valueStart: Int, notBefore lower: Int) -> Int? {
+        var index = valueStart - 1
+        while index > lower, isWhitespace(bytes[index]) { index -= 1 }
+        guard index > lower, bytes[index] == UInt8(ascii: ":") else { return nil }
+        index -= 1
+        while index > lower, isWhitespace(bytes[index]) { index -= 1 }
+        guard index > lower, bytes[index] == UInt8(ascii: "\"") else { return nil }
+        index -= 1
+        while index > lower {
+            if bytes[index] == UInt8(ascii: "\""), !isEscaped(bytes, index, notBefore: lower) { return index }
+            index -= 1
+        }
+        return nil
+    }
+
+    /// Whether the byte at `index` follows an odd number of backslashes.
+    private static func isEscaped(_ bytes: [UInt8], _ index: Int, notBefore lower: Int) -> Bool {
+        var backslashes = 0
+        var cursor = index - 1
+        while cursor >= lower, bytes[cursor] == UInt8(ascii: "\\") {
+            backslashes += 1
+            cursor -= 1
+        }
+        return backslashes % 2 == 1
     }
 
     private static func splice(_ bytes: [UInt8], replacing range: Range<Int>, with replacement: [UInt8]) -> RawJSON {

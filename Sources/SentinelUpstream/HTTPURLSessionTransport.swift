@@ -187,6 +187,7 @@ final class HTTPURLSessionExchanges: NSObject, URLSessionDataDelegate {
                 .serverCertificateHasUnknownRoot:
                 "the server's TLS certificate is not trusted"
             case .badServerResponse: "bad HTTP response"
+            case .unknown: "the connection failed"
             default: "network error \(urlError.code.rawValue)"
             }
         if let url = urlError.failingURL { return "\(what) (\(url.absoluteString))" }

@@ -181,7 +181,7 @@ public final class HTTPUpstreamClient: UpstreamClient {
             } catch is CancellationError {
                 cancelUpstream(id: id, era: era, reason: "the caller cancelled the request")
                 throw CancellationError()
-            } catch let error as HTTPTransportError {
+            } catch {
                 throw Self.upstreamError(error)
             }
             switch outcome {
@@ -228,18 +228,24 @@ public final class HTTPUpstreamClient: UpstreamClient {
         return era
     }
 
-    /// The params as sent: our progress token, and the 2026-07-28 envelope in that era only.
+    /// The params as sent: our progress token (a caller's own never travels upstream), and the
+    /// 2026-07-28 envelope in that era only.
     private func shape(_ params: RawJSON?, for era: Era, progressToken: RawJSON?) -> RawJSON? {
         var members: [(name: String, value: RawJSON)] = []
-        if let progressToken { members.append((name: "progressToken", value: progressToken)) }
+        var removing: Set<String> = []
+        if let progressToken {
+            members.append((name: "progressToken", value: progressToken))
+        } else {
+            removing.insert("progressToken")
+        }
         switch era {
         case .modern:
             members += modernMeta
-            return HTTPRequestParams.settingMeta(members, in: params)
         case .handshake:
             // A handshake-era server refuses requests carrying the modern envelope.
-            return HTTPRequestParams.settingMeta(members, removing: Self.metaKeys, in: params)
+            removing.formUnion(Self.metaKeys)
         }
+        return HTTPRequestParams.settingMeta(members, removing: removing, in: params)
     }
 
     private var modernMeta: [(name: String, value: RawJSON)] {
@@ -636,7 +642,8 @@ public final class HTTPUpstreamClient: UpstreamClient {
     private func listen() async {
         var backoff = Duration.milliseconds(500)
         var refusals = 0
-        var lastEventID: String?
+        /// Where the last GET stream got to, and in which session (an id means nothing in another one).
+        var position: (session: String?, eventID: String)?
         defer { state.withLock { $0.listener = nil } }
         while !Task.isCancelled {
             let current: Era?
@@ -651,13 +658,16 @@ public final class HTTPUpstreamClient: UpstreamClient {
                 backoff = min(backoff * 2, .seconds(30))
                 continue
             }
-            let result = await openNotificationStream(era: era, lastEventID: &lastEventID)
+            if case .handshake(_, let session) = era, position?.session != session { position = nil }
+            let opened = ContinuousClock.now
+            let result = await openNotificationStream(era: era, position: &position)
             switch result {
             case .unsupported:
                 logger.debug("the server offers no notification stream")
                 return
-            case .ended(let wasOpen, let retry):
-                if wasOpen {
+            case .ended(let sawEvent, let retry):
+                // A stream that is closed at once, over and over, is retried with growing delays.
+                if sawEvent || ContinuousClock.now - opened > .seconds(5) {
                     refusals = 0
                     backoff = retry ?? .milliseconds(500)
                 }
@@ -689,20 +699,20 @@ public final class HTTPUpstreamClient: UpstreamClient {
 
     private enum StreamEnd {
         case unsupported
-        case ended(wasOpen: Bool, retry: Duration?)
+        case ended(sawEvent: Bool, retry: Duration?)
         case sessionGone(String)
         case refused(String)
         case failed(String)
     }
 
-    private func openNotificationStream(era: Era, lastEventID: inout String?) async -> StreamEnd {
+    private func openNotificationStream(era: Era, position: inout (session: String?, eventID: String)?) async -> StreamEnd {
         let request: HTTPUpstreamRequest
         var call: Call?
         switch era {
         case .handshake(let version, let session):
             var headers: [(name: String, value: String)] = [("Accept", "text/event-stream"), ("MCP-Protocol-Version", version)]
             if let session { headers.append(("Mcp-Session-Id", session)) }
-            if let lastEventID { headers.append(("Last-Event-ID", lastEventID)) }
+            if let position { headers.append(("Last-Event-ID", position.eventID)) }
             request = HTTPUpstreamRequest(method: "GET", headers: headers, idleTimeout: .seconds(86400))
         case .modern(let filter):
             var wanted: [(String, RawJSON)] = []
@@ -744,18 +754,21 @@ public final class HTTPUpstreamClient: UpstreamClient {
                 }
             }
             var parser = SSEParser()
+            var sawEvent = false
             while let part = try await iterator.next() {
                 guard case .body(let chunk) = part else { continue }
-                for event in try parser.feed(chunk) {
+                let events = try parser.feed(chunk)
+                for event in events {
                     if let outcome = handle(event, call: call, era: era, head: head) {
                         // A listen stream's result means the server closed it on purpose.
                         if case .error(let code, _, _) = outcome, code == JSONRPCErrorCode.methodNotFound { return .unsupported }
-                        return .ended(wasOpen: true, retry: nil)
+                        return .ended(sawEvent: true, retry: nil)
                     }
                 }
-                if let id = parser.lastEventID { lastEventID = id }
+                if let id = parser.lastEventID, case .handshake(_, let session) = era { position = (session, id) }
+                sawEvent = sawEvent || !events.isEmpty
             }
-            return .ended(wasOpen: true, retry: parser.retryMilliseconds.map { .milliseconds($0) })
+            return .ended(sawEvent: sawEvent, retry: parser.retryMilliseconds.map { .milliseconds($0) })
         } catch {
             return .failed("\(error)")
         }

@@ -20,12 +20,13 @@ struct ProcessLaunch: Sendable, Equatable {
     var workingDirectory: String?
 
     /// Resolves `server.command[0]` through `PATH` (the child's, so a server may set its own) and
-    /// adds `server.environment` to `baseEnvironment`.
+    /// adds `server.environment` to `baseEnvironment` (less `daemonOnlyVariables`).
     init(server: Server, baseEnvironment: [String: String] = ProcessInfo.processInfo.environment) throws(UpstreamError) {
         guard let program = server.command.first, !program.isEmpty else {
             throw .spawnFailed("the server has no command")
         }
-        let environment = baseEnvironment.merging(server.environment) { _, configured in configured }
+        var environment = baseEnvironment.filter { !Self.daemonOnlyVariables.contains($0.key) }
+        environment.merge(server.environment) { _, configured in configured }
         guard
             let executable = Self.resolve(
                 program, searchPath: environment["PATH"], workingDirectory: server.workingDirectory)
@@ -45,6 +46,12 @@ struct ProcessLaunch: Sendable, Equatable {
         self.environment = environment
         self.workingDirectory = server.workingDirectory
     }
+
+    /// systemd's variables addressed to the daemon itself (socket activation, notify, watchdog):
+    /// a child that read them would act on the daemon's behalf.
+    static let daemonOnlyVariables: Set<String> = [
+        "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID",
+    ]
 
     /// The search path used when the environment has no `PATH`, as a login shell would have it.
     static let defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

@@ -63,6 +63,9 @@ final class StdioConnection: Sendable {
         var killTimer: Scheduled<Void>?
         var exitWaiters: [CheckedContinuation<Void, Never>] = []
         var recentStderr: [String] = []
+        var stderrClosed = false
+        var nextStderrWaiter = 0
+        var stderrWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
     }
 
     private init(process: Process, eventLoop: any EventLoop, stopTimeout: Duration, logger: Logger, events: Events) {
@@ -166,7 +169,8 @@ final class StdioConnection: Sendable {
                         try channel.pipeline.syncOperations.addHandlers(
                             ByteToMessageHandler(
                                 StdioLineDecoder(maximumLength: maximumStderrLineLength, overflow: .split)),
-                            StdioLineHandler(onLine: { connection.receiveStderr($0) }))
+                            StdioLineHandler(
+                                onLine: { connection.receiveStderr($0) }, onClose: { connection.stderrDidClose() }))
                     }
                 }
                 .takingOwnershipOfDescriptor(input: errors.read).get()
@@ -334,6 +338,35 @@ final class StdioConnection: Sendable {
             if state.recentStderr.count > 5 { state.recentStderr.removeFirst() }
         }
         events.stderrLine(text)
+    }
+
+    private func stderrDidClose() {
+        let waiters = state.withLock { state in
+            state.stderrClosed = true
+            defer { state.stderrWaiters = [:] }
+            return state.stderrWaiters.values
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    /// Waits until everything the process wrote to stderr has been read (or `limit` passed), so
+    /// that an early exit can be explained with the process's last words.
+    func waitForStderrToEnd(within limit: Duration) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let id = state.withLock { state -> Int? in
+                if state.stderrClosed { return nil }
+                defer { state.nextStderrWaiter += 1 }
+                state.stderrWaiters[state.nextStderrWaiter] = continuation
+                return state.nextStderrWaiter
+            }
+            guard let id else {
+                continuation.resume()
+                return
+            }
+            eventLoop.scheduleTask(in: timeAmount(limit)) {
+                self.state.withLock { $0.stderrWaiters.removeValue(forKey: id) }?.resume()
+            }
+        }
     }
 
     private func outputFailed(_ error: any Error) {

@@ -15,7 +15,9 @@ public final class StdioUpstreamClient: UpstreamClient {
     /// The protocol revision requested in `initialize`.
     public static let protocolVersion = "2025-11-25"
 
+    /// The configuration this client spawns; a changed server needs a new client.
     public let server: Server
+    /// Notifications the server sends on its own; ends at `shutdown()`.
     public let notifications: AsyncStream<UpstreamNotification>
 
     private let clientName: String
@@ -42,6 +44,8 @@ public final class StdioUpstreamClient: UpstreamClient {
         var startWaiters: [CheckedContinuation<Result<Void, UpstreamError>, Never>] = []
         /// Why the last process ended, for requests made while none runs.
         var lastLoss: String?
+        /// How the last start failed, for callers that waited for it.
+        var lastStartFailure: UpstreamError?
         var isShutDown = false
     }
 
@@ -110,7 +114,8 @@ public final class StdioUpstreamClient: UpstreamClient {
                         state.startWaiters.append(continuation)
                         return nil
                     case .running: return .success(())
-                    case .idle: return .failure(.connectionLost(state.lastLoss ?? "the start failed"))
+                    case .idle:
+                        return .failure(state.lastStartFailure ?? .connectionLost(state.lastLoss ?? "the start failed"))
                     }
                 }
                 if let outcome { continuation.resume(returning: outcome) }
@@ -125,6 +130,7 @@ public final class StdioUpstreamClient: UpstreamClient {
                 outcome = .failure(error)
             }
             let waiters = state.withLock { state in
+                if case .failure(let error) = outcome { state.lastStartFailure = error }
                 defer { state.startWaiters = [] }
                 return state.startWaiters
             }
@@ -164,6 +170,9 @@ public final class StdioUpstreamClient: UpstreamClient {
         do {
             try await initialize(connection)
         } catch {
+            if case UpstreamError.connectionLost = error {
+                await connection.waitForStderrToEnd(within: .milliseconds(500))
+            }
             let failure = handshakeFailure(error, connection: connection)
             connection.lose(failure)
             state.withLock { state in
@@ -248,7 +257,7 @@ public final class StdioUpstreamClient: UpstreamClient {
             return true
         }
         if wasRunning {
-            logger.notice("stdio server connection ended", metadata: ["reason": "\(Self.reason(error))"])
+            logger.warning("stdio server connection ended", metadata: ["reason": "\(Self.reason(error))"])
         }
     }
 

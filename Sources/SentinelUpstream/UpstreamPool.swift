@@ -113,10 +113,11 @@ public actor UpstreamPool {
             }
             try await entry.client.start()
             outcome = .started
-        } catch let error as UpstreamError {
+        } catch let error as UpstreamError where !Task.isCancelled {
             outcome = .failed(error)
         } catch {
-            // Only the starting caller was cancelled; a waiter takes over.
+            // Only the starting caller was cancelled (whatever the client made of it): a waiter takes
+            // over, and the server is not blamed with a backoff.
             outcome = .retry
         }
         let isCurrent = entries[entry.key] === entry
@@ -391,11 +392,13 @@ extension UpstreamPool {
     private struct PooledClient: UpstreamClient {
         let inner: any UpstreamClient
         let usage: Usage
-        let pool: UpstreamPool
+        /// Weak: the pool holds its clients, and a client must not keep a dropped pool alive.
+        weak var pool: UpstreamPool?
         let server: Server
         let owner: String?
 
         func start() async throws(UpstreamError) {
+            guard let pool else { throw .spawnFailed("the upstream pool has been released") }
             do {
                 _ = try await pool.client(for: server, owner: owner)
             } catch let error as UpstreamError {
@@ -426,7 +429,7 @@ extension UpstreamPool {
 
         /// Stops this client in the pool; the next `client(for:)` starts a new one.
         func shutdown() async {
-            await pool.stop(key: UpstreamKey(server: server.name, owner: owner), usage: usage)
+            await pool?.stop(key: UpstreamKey(server: server.name, owner: owner), usage: usage)
         }
     }
 

@@ -131,7 +131,7 @@ final class Daemon: Sendable {
         let http = HTTPServer(
             listener: httpListener, router: router,
             logger: Logger(label: "sentineld.http"), observer: activity,
-            stopTimeout: .seconds(configuration.stopTimeoutSeconds))
+            stopTimeout: .seconds(configuration.stopTimeoutSeconds), onShutdown: { hub.closeAll() })
         let supervisor = DaemonSupervisor(
             daemon: self, store: store, http: http, varlink: varlink, catalogs: catalogService, demo: demo,
             httpIsLoopback: httpIsLoopback, logger: logger)

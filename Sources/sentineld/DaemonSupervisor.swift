@@ -67,7 +67,6 @@ final class DaemonSupervisor: Service, Sendable {
             }
         } onGracefulShutdown: {
             notifier.stopping()
-            self.daemon.changes.finishAll()
             self.daemon.audit.record(AuditEvent(kind: .daemonStopping, message: "sentineld stopping", fields: ["PID": String(getpid())]))
             self.logger.info("stopping")
         }

@@ -21,9 +21,9 @@ struct UpstreamPoolService: Service {
     let pool: UpstreamPool
 
     func run() async throws {
-        await withGracefulShutdownHandler {
+        // run() ends only when cancelled, and then shuts every upstream down itself.
+        await cancelWhenGracefulShutdown {
             await pool.run()
-        } onGracefulShutdown: {}
-        await pool.shutdownAll()
+        }
     }
 }

@@ -44,13 +44,16 @@ def test_each_call_is_one_journal_entry_with_its_outcome(workdir):
         trap 'kill -TERM $pid 2>/dev/null || true' EXIT
         for _ in $(seq 200); do [ -S {workdir}/c.sock ] && break; sleep 0.05; done
         export SENTINEL_ADDRESS=unix:{workdir}/c.sock
-        {SENTINELCTL} server add demo --call-timeout 1 -- {DEMO_SERVER} >/dev/null
-        {SENTINELCTL} endpoint create eng --no-auth --server demo >/dev/null
-        {SENTINELCTL} endpoint enable eng demo/echo demo/fail demo/hang demo/slow >/dev/null
+        {SENTINELCTL} server add demo -- {DEMO_SERVER} >/dev/null
+        {SENTINELCTL} server add stuck --call-timeout 1 -- {DEMO_SERVER} >/dev/null
+        {SENTINELCTL} endpoint create eng --no-auth --server demo --server stuck >/dev/null
+        {SENTINELCTL} endpoint enable eng demo/echo demo/fail demo/slow stuck/hang >/dev/null
         {sys.executable} {HERE / "fixtures" / "audit_client.py"} http://127.0.0.1:{port}/mcp/eng {result}
         kill -TERM $pid
-        wait $pid
+        status=0
+        wait $pid || status=$?
         trap - EXIT
+        echo $status > {workdir}/sentineld.status
         """))
     subprocess.run([str(HERE / "private-journal.sh"), str(workdir), "bash", str(script)], check=True, timeout=60)
 
@@ -75,8 +78,9 @@ def test_each_call_is_one_journal_entry_with_its_outcome(workdir):
     for entry in entries:
         assert entry["MESSAGE_ID"] == TOOL_CALL_ID
         assert entry["SYSLOG_IDENTIFIER"] == "sentineld"
-        assert entry["SENTINEL_ENDPOINT"] == "eng" and entry["SENTINEL_SERVER"] == "demo"
-        assert entry["SENTINEL_EXPOSED_NAME"] == "demo__" + entry["SENTINEL_TOOL"]
+        server = "stuck" if entry["SENTINEL_TOOL"] == "hang" else "demo"
+        assert entry["SENTINEL_ENDPOINT"] == "eng" and entry["SENTINEL_SERVER"] == server
+        assert entry["SENTINEL_EXPOSED_NAME"] == f"{server}__{entry['SENTINEL_TOOL']}"
         assert int(entry["SENTINEL_DURATION_US"]) > 0
         assert int(entry["SENTINEL_REQUEST_BYTES"]) > 0
         if entry["SENTINEL_OUTCOME"] in ("ok", "error"):
@@ -102,3 +106,5 @@ def test_each_call_is_one_journal_entry_with_its_outcome(workdir):
     assert [e["SENTINEL_EXPOSED_NAME"] for e in sentinelctl_logs(workdir, "--tool", "demo__echo")] == ["demo__echo"] * 3
     assert [e["SENTINEL_TOOL"] for e in sentinelctl_logs(workdir, "--outcome", "denied")] == ["add"]
     assert [e["SENTINEL_TOOL"] for e in sentinelctl_logs(workdir, "--endpoint", "eng", "--outcome", "timeout")] == ["hang"]
+
+    assert (workdir / "sentineld.status").read_text().strip() == "0", "sentineld must exit 0 on SIGTERM"

@@ -59,7 +59,7 @@ def gateway():
 
 
 def connect(daemon, mode, endpoint="faults"):
-    return Client(f"{daemon.url}/mcp/{endpoint}", mode=mode,
+    return Client(f"{daemon.url}/mcp/{endpoint}", mode=mode, read_timeout_seconds=20,
                   client_info=types.Implementation(name="pytest-faults", version="1.0"))
 
 

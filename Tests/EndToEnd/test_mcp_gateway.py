@@ -83,14 +83,15 @@ async def upstream_catalog(server):
 
 @pytest.fixture(scope="module")
 def gateway():
-    """(daemon, upstream catalogs as seen directly by the SDK): one sentineld with four servers registered."""
+    """(daemon, `server add` replies, upstream catalogs as the SDK sees them directly): one sentineld, four servers."""
     assert os.access(DEMO_SERVER, os.X_OK), f"{DEMO_SERVER} is missing; run `swift build`"
     root = short_tempdir()
     fm_port = free_port()
     fastmcp = start_fastmcp(fm_port)
     fm_url = f"http://127.0.0.1:{fm_port}/mcp"
-    daemon = Daemon(root).start()
+    daemon = None
     try:
+        daemon = Daemon(root).start()
         added = {
             "demo": daemon.ctl("server", "add", "demo", "--", DEMO_SERVER),
             "demo-b": daemon.ctl("server", "add", "demo-b", "--", DEMO_SERVER),
@@ -104,9 +105,12 @@ def gateway():
         }
         yield daemon, added, direct
     finally:
-        daemon.stop()
-        stop_process(fastmcp)
-        shutil.rmtree(root, ignore_errors=True)
+        try:
+            if daemon is not None:
+                daemon.stop()
+        finally:
+            stop_process(fastmcp)
+            shutil.rmtree(root, ignore_errors=True)
 
 
 def new_endpoint(daemon, enable):
@@ -118,7 +122,7 @@ def new_endpoint(daemon, enable):
 
 
 def connect(daemon, endpoint, mode, **kwargs):
-    return Client(f"{daemon.url}/mcp/{endpoint}", mode=mode,
+    return Client(f"{daemon.url}/mcp/{endpoint}", mode=mode, read_timeout_seconds=20,
                   client_info=types.Implementation(name="pytest-gateway", version="1.0"), **kwargs)
 
 

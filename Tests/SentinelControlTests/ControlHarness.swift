@@ -48,7 +48,8 @@ struct ControlHarness {
                 DaemonRuntimeStatus(
                     version: SentinelVersion.current, pid: 4321, started: Date(timeIntervalSinceNow: -60),
                     publicURL: "https://mcp.example.org", httpListen: "127.0.0.1:8080",
-                    controlSocket: "/run/sentinel/io.sentinel.Manager", stateDirectory: stateDirectory, openConnections: 2)
+                    controlSocket: "/run/sentinel/io.sentinel.Manager", stateDirectory: stateDirectory, openConnections: 2,
+                    httpIsLoopback: true)
             })
     }
 

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import SentinelCore
 import SentinelUpstream
@@ -75,11 +78,11 @@ final class HTTPFixtureServer: Sendable {
         throw StartFailed(description: "the fixture server did not start: \(log.suffix(2000))")
     }
 
-    /// Stops the server and waits for it to exit.
-    func stop() {
+    /// Kills the server (as a crash or a restart would) and waits for it to exit.
+    func stop() async {
         guard let process = self.process.withLock({ process in defer { process = nil }; return process }) else { return }
-        process.terminate()
-        process.waitUntilExit()
+        kill(process.processIdentifier, SIGKILL)
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
     }
 
     /// Lines of requests.log: one per HTTP request the server received, plus tool remarks.
@@ -121,8 +124,18 @@ final class HTTPFixtureServer: Sendable {
         return HTTPUpstreamClient(
             server: server,
             clientVersion: "test",
-            logger: Logger(label: "sentinel.upstream.test", factory: { _ in SwiftLogNoOpLogHandler() })
+            logger: testLogger
         )
+    }
+
+    /// Silent unless SENTINEL_TEST_LOG is set, then debug output on stderr.
+    static var testLogger: Logger {
+        guard ProcessInfo.processInfo.environment["SENTINEL_TEST_LOG"] != nil else {
+            return Logger(label: "sentinel.upstream.test", factory: { _ in SwiftLogNoOpLogHandler() })
+        }
+        var logger = Logger(label: "sentinel.upstream.test", factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = .trace
+        return logger
     }
 }
 

@@ -196,9 +196,9 @@ struct HTTPUpstreamClientTests {
         _ = try await client.request(Self.toolsCall, params: Self.call("echo", #"{"text":"one"}"#), timeout: .seconds(10), progress: nil)
         let oldSession = try #require(client.sessionID)
 
-        first.stop()
+        await first.stop()
         let second = try await HTTPFixtureServer.start(HTTPFixtureServers.handshakeFastMCP, port: first.port)
-        defer { second.stop() }
+        defer { Task { await second.stop() } }
         let result = try await client.request(Self.toolsCall, params: Self.call("echo", #"{"text":"two"}"#), timeout: .seconds(10), progress: nil)
 
         #expect(try result.decoded()["content"]?.arrayValue?.first?["text"]?.stringValue == "two")

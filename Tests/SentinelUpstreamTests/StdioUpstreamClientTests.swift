@@ -302,6 +302,40 @@ struct StdioUpstreamClientTests {
         await client.shutdown()
     }
 
+    @Test func strayLinesAndUnknownIdsAreIgnoredAndASplitLineIsJoined() async throws {
+        let server = StdioFixtures.shellServer(
+            afterwards: #"""
+                printf '{"jsonrpc":"2.0","id":999,"result":{}}\n'
+                printf 'a banner that is not JSON\n'
+                read -r line
+                id=$(printf '%s' "$line" | sed -E 's/.*"id":([0-9]+).*/\1/')
+                printf '{"jsonrpc":"2.0","id":%s,' "$id"
+                sleep 0.1
+                printf '"result":{"ok":true}}\r\n'
+                while read -r line; do :; done
+                """#)
+        let client = StdioFixtures.client(for: server)
+        try await client.start()
+        let result = try await client.request("tools/list", params: nil, timeout: .seconds(5), progress: nil)
+        #expect(result.text == #"{"ok":true}"#)
+        await client.shutdown()
+    }
+
+    @Test func theChildRunsWithTheConfiguredEnvironmentAndDirectory() async throws {
+        let lines = StderrLines()
+        var server = StdioFixtures.shellServer(
+            afterwards: """
+                echo "value=$SENTINEL_TEST_VALUE dir=$(pwd)" >&2
+                while read -r line; do :; done
+                """)
+        server.environment = ["SENTINEL_TEST_VALUE": "configured"]
+        server.workingDirectory = "/"
+        let client = StdioFixtures.client(for: server, lines: lines)
+        try await client.start()
+        #expect(await lines.waitFor { $0 == "value=configured dir=/" })
+        await client.shutdown()
+    }
+
     @Test func upstreamNotificationsArriveOnTheClientsStream() async throws {
         let server = StdioFixtures.shellServer(
             afterwards: #"""

@@ -28,6 +28,8 @@ public final class HTTPServer: Service, Sendable {
     private let observer: (any ActivityObserver)?
     private let stopTimeout: Duration
     private let boundAddress = Mutex<SocketAddress?>(nil)
+    private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
+    private let onShutdown: @Sendable () -> Void
     private let listening = Mutex<[CheckedContinuation<Void, Never>]?>([])
 
     public init(
@@ -36,8 +38,10 @@ public final class HTTPServer: Service, Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger,
         observer: (any ActivityObserver)? = nil,
-        stopTimeout: Duration = .seconds(10)
+        stopTimeout: Duration = .seconds(10),
+        onShutdown: @escaping @Sendable () -> Void = {}
     ) {
+        self.onShutdown = onShutdown
         self.listener = listener
         self.responder = router.buildResponder()
         self.group = group
@@ -94,7 +98,8 @@ public final class HTTPServer: Service, Sendable {
                     try serverChannel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: serverChannel))
                 }
             }
-            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+            // A client that half-closes is gone: closing the channel lets open streams and calls notice.
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: false)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
         let initializer: @Sendable (any Channel) -> EventLoopFuture<HTTP1Channel.Value> = { child in
             channel.setup(channel: child, logger: logger)
@@ -123,24 +128,30 @@ public final class HTTPServer: Service, Sendable {
                 do {
                     try await serverChannel.executeThenClose { inbound in
                         for try await connection in inbound {
+                            let key = ObjectIdentifier(connection.channel)
+                            self.connections.withLock { $0[key] = connection.channel }
                             tasks.addTask {
                                 observer?.connectionOpened()
                                 await channel.handle(value: connection, logger: logger)
+                                self.connections.withLock { _ = $0.removeValue(forKey: key) }
                                 observer?.connectionClosed()
                             }
                         }
                     }
                 } catch {
-                    logger.error("HTTP accept loop ended: \(error)")
+                    if !(error is CancellationError) { logger.error("HTTP accept loop ended: \(error)") }
                 }
             }
         } onGracefulShutdown: {
-            // Stop accepting; open connections finish the request in flight and close.
+            // Stop accepting; open connections finish the request in flight and close. Event streams
+            // (GET, subscriptions/listen) end now; whatever is still open past the bound is cut off.
+            self.onShutdown()
             let promise = serverChannel.channel.eventLoop.makePromise(of: Void.self)
             quiesce.initiateShutdown(promise: promise)
             serverChannel.channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(stopTimeout.components.seconds) * 1_000_000_000)) {
-                // Past the bound, cut remaining connections off.
-                promise.succeed()
+                let open = self.connections.withLock { Array($0.values) }
+                if !open.isEmpty { self.logger.notice("closing \(open.count) connection(s) still open after the stop timeout") }
+                for connection in open { connection.close(promise: nil) }
             }
         }
     }

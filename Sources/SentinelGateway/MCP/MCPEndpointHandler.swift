@@ -519,6 +519,13 @@ public final class MCPEndpointHandler: Sendable {
                         await channel.waitUntilClosed()
                         sink.finish()
                     }
+                    group.addTask {
+                        // A comment every 15 s keeps proxies from timing the stream out and finds dead peers.
+                        while true {
+                            try await Task.sleep(for: .seconds(15))
+                            sink.yield(nil)
+                        }
+                    }
                     for await event in events {
                         var buffer = ByteBuffer()
                         if let event {

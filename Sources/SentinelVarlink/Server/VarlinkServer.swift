@@ -95,7 +95,7 @@ public final class VarlinkServer: Service, Sendable {
                         }
                     }
                 } catch {
-                    self.logger.error("varlink accept loop ended: \(error)")
+                    if !(error is CancellationError) { self.logger.error("varlink accept loop ended: \(error)") }
                 }
             }
         } onGracefulShutdown: {

@@ -70,6 +70,15 @@ struct LogsCommand: ParsableCommand {
     }
 
     private func addMatches(_ reader: JournalReader) throws {
+        guard let tool else { return try addFilters(reader, toolField: nil) }
+        // A tool may be named by its upstream name or its exposed name: sd-journal ANDs different
+        // fields, so the two alternatives are separate match groups, each with every other filter.
+        try addFilters(reader, toolField: ("SENTINEL_TOOL", tool))
+        try reader.addDisjunction()
+        try addFilters(reader, toolField: ("SENTINEL_EXPOSED_NAME", tool))
+    }
+
+    private func addFilters(_ reader: JournalReader, toolField: (String, String)?) throws {
         if let event {
             try reader.addMatch("SENTINEL_EVENT", event)
         } else {
@@ -79,12 +88,7 @@ struct LogsCommand: ParsableCommand {
         if let server { try reader.addMatch("SENTINEL_SERVER", server) }
         if let user { try reader.addMatch("SENTINEL_USER", user) }
         if let outcome { try reader.addMatch("SENTINEL_OUTCOME", outcome) }
-        if let tool {
-            // A tool may be named by its upstream name or its exposed name.
-            try reader.addConjunction()
-            try reader.addMatch("SENTINEL_TOOL", tool)
-            try reader.addMatch("SENTINEL_EXPOSED_NAME", tool)
-        }
+        if let (field, value) = toolField { try reader.addMatch(field, value) }
     }
 
     private func sinceMicroseconds() -> UInt64? {

@@ -177,7 +177,8 @@ def main():
     args = parser.parse_args()
     journal = Journal(args.dir)
     app = with_journal(build_app(args, journal), journal, args.handshake_only)
-    config = uvicorn.Config(app, host="127.0.0.1", port=args.port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(app, host="127.0.0.1", port=args.port, log_level="warning", lifespan="on",
+                            timeout_graceful_shutdown=1)
     server = uvicorn.Server(config)
     parent = os.getppid()
 
