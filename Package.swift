@@ -119,6 +119,7 @@ let package = Package(
             name: "sentineld",
             dependencies: [
                 "SentinelCore",
+                "SentinelCrypto",
                 "SentinelStore",
                 "SentinelSystemd",
                 "SentinelVarlink",

@@ -29,6 +29,8 @@ enum ManagerIDL {
           working_directory: ?string,
           # Streamable HTTP URL (http servers).
           url: ?string,
+          # Names of the static headers sent to an http server (values are secret, never shown).
+          header_names: []string,
           credential_mode: CredentialMode,
           # Seconds allowed to connect and initialize.
           connect_timeout: int,
@@ -56,6 +58,8 @@ enum ManagerIDL {
           environment: ?[string]string,
           working_directory: ?string,
           url: ?string,
+          # Static headers for an http server, e.g. Authorization; stored encrypted.
+          headers: ?[string]string,
           credential_mode: ?CredentialMode,
           connect_timeout: ?int,
           call_timeout: ?int
@@ -69,6 +73,8 @@ enum ManagerIDL {
           environment: ?[string]string,
           working_directory: ?string,
           url: ?string,
+          # Replaces every static header; {} removes them.
+          headers: ?[string]string,
           credential_mode: ?CredentialMode,
           connect_timeout: ?int,
           call_timeout: ?int
@@ -246,7 +252,8 @@ enum ManagerIDL {
         # clients are refused at once.
         method RevokeSession(id: ?string, user: ?string, endpoint: ?string) -> (revoked: []Session)
 
-        # Streams every change made through this interface as it happens (needs more).
+        # Streams every change made through this interface as it happens (needs more),
+        # and the daemon's own (catalog refreshes: action server-catalog-refreshed, uid and pid 0).
         method WatchChanges() -> (change: Change)
 
         error NoSuchServer (name: string)

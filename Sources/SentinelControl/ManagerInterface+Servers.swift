@@ -20,7 +20,9 @@ extension ManagerInterface {
             callTimeoutSeconds: spec["call_timeout"]?.intValue.map(Int.init) ?? Server.defaultCallTimeoutSeconds,
             createdAt: now,
             updatedAt: now)
-        let added = try await store.addServer(server)
+        var withHeaders = server
+        withHeaders.headers = spec["headers"]?.objectValue?.compactMapValues(\.stringValue) ?? [:]
+        let added = try await store.addServer(withHeaders)
         recordChange(
             request, action: "server-add", object: "server", name: added.name,
             message: "server \(added.name) added (\(added.transport.rawValue))",
@@ -49,6 +51,7 @@ extension ManagerInterface {
             if let value = changes["environment"]?.objectValue { server.environment = value.compactMapValues(\.stringValue) }
             if let value = changes["working_directory"]?.stringValue { server.workingDirectory = value.isEmpty ? nil : value }
             if let value = changes["url"]?.stringValue { server.url = value }
+            if let value = changes["headers"]?.objectValue { server.headers = value.compactMapValues(\.stringValue) }
             if let value = changes["credential_mode"]?.stringValue { server.credentialMode = CredentialMode(rawValue: value) ?? .none }
             if let value = changes["connect_timeout"]?.intValue { server.connectTimeoutSeconds = Int(value) }
             if let value = changes["call_timeout"]?.intValue { server.callTimeoutSeconds = Int(value) }
@@ -56,7 +59,7 @@ extension ManagerInterface {
         recordChange(
             request, action: "server-update", object: "server", name: name,
             message: "server \(name) updated (\(changes.keys.sorted().joined(separator: ", ")))",
-            fields: ["CHANGES": JSONValue.object(changes.filter { $0.key != "environment" }).text()])
+            fields: ["CHANGES": JSONValue.object(changes.filter { $0.key != "environment" && $0.key != "headers" }).text()])
         await catalogs?.serverChanged(name)
         return ["server": try await encode(try await store.server(named: updated.name))]
     }
@@ -109,6 +112,7 @@ extension ManagerInterface {
             "environment": JSONValue(server.environment),
             "working_directory": JSONValue(server.workingDirectory),
             "url": JSONValue(server.url),
+            "header_names": JSONValue(server.headers.keys.sorted()),
             "credential_mode": .string(server.credentialMode.rawValue),
             "connect_timeout": .int(Int64(server.connectTimeoutSeconds)),
             "call_timeout": .int(Int64(server.callTimeoutSeconds)),
@@ -127,6 +131,7 @@ extension ManagerInterface {
             "transport": .string(server.transport.rawValue),
             "command": JSONValue(server.command),
             "environment_keys": JSONValue(server.environment.keys.sorted()),
+            "header_names": JSONValue(server.headers.keys.sorted()),
             "url": JSONValue(server.url),
             "credential_mode": .string(server.credentialMode.rawValue),
         ]).text()

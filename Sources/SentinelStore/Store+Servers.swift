@@ -1,6 +1,7 @@
 import Foundation
 public import SentinelCore
 import GRDB
+import SentinelCrypto
 
 extension Store {
     /// Adds a server; its name must be new.
@@ -22,6 +23,7 @@ extension Store {
                     server.credentialMode.rawValue, server.connectTimeoutSeconds, server.callTimeoutSeconds,
                     server.createdAt, server.updatedAt, server.refreshedAt, server.lastError,
                 ])
+            try self.storeHeaders(server, db: db)
             return server
         }
     }
@@ -29,19 +31,19 @@ extension Store {
     /// Every server, by name.
     public func servers() async throws -> [Server] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM servers ORDER BY name").map(Self.server(from:))
+            try Row.fetchAll(db, sql: "SELECT * FROM servers ORDER BY name").map { try self.server(from: $0) }
         }
     }
 
     /// One server by name.
     public func server(named name: String) async throws -> Server {
-        try await pool.read { db in try Self.server(named: name, db: db) }
+        try await pool.read { db in try self.server(named: name, db: db) }
     }
 
     /// Changes a server in one transaction; `change` sees the current record.
     public func updateServer(named name: String, _ change: @Sendable (inout Server) throws -> Void) async throws -> Server {
         try await pool.write { db in
-            var server = try Self.server(named: name, db: db)
+            var server = try self.server(named: name, db: db)
             try change(&server)
             guard server.name == name else { throw StoreError.invalid(field: "name", reason: "a server cannot be renamed") }
             if let (field, reason) = server.validationProblem() { throw StoreError.invalid(field: field, reason: reason) }
@@ -59,6 +61,7 @@ extension Store {
                     server.credentialMode.rawValue, server.connectTimeoutSeconds, server.callTimeoutSeconds,
                     server.updatedAt, server.refreshedAt, server.lastError, name,
                 ])
+            try self.storeHeaders(server, db: db)
             return server
         }
     }
@@ -81,14 +84,41 @@ extension Store {
         }
     }
 
-    static func server(named name: String, db: Database) throws -> Server {
+    func server(named name: String, db: Database) throws -> Server {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM servers WHERE name = ?", arguments: [name]) else {
             throw StoreError.notFound(kind: "server", name: name)
         }
         return try server(from: row)
     }
 
-    static func server(from row: Row) throws -> Server {
+    /// Seals the server's headers (or clears them) in its row.
+    func storeHeaders(_ server: Server, db: Database) throws {
+        guard !server.headers.isEmpty else {
+            // A database held at an older migration (tests of upgrades) has no column to clear.
+            guard try db.columns(in: "servers").contains(where: { $0.name == "sealed_headers" }) else { return }
+            try db.execute(sql: "UPDATE servers SET sealed_headers = NULL WHERE name = ?", arguments: [server.name])
+            return
+        }
+        guard let secrets else { throw StoreError.invalid(field: "headers", reason: "no secret key is configured") }
+        let sealed = try secrets.seal(Array(JSONText.encode(server.headers).utf8), associatedData: Array(server.name.utf8))
+        try db.execute(sql: "UPDATE servers SET sealed_headers = ? WHERE name = ?", arguments: [Data(sealed), server.name])
+    }
+
+    func server(from row: Row) throws -> Server {
+        var server = try Self.plainServer(from: row)
+        if let sealed: Data = row["sealed_headers"] {
+            guard let secrets else { throw StoreError.invalid(field: "headers", reason: "no secret key to open stored headers") }
+            do {
+                let opened = try secrets.open(Array(sealed), associatedData: Array(server.name.utf8))
+                server.headers = JSONText.decodeObject(String(decoding: opened, as: UTF8.self))
+            } catch {
+                throw StoreError.invalid(field: "headers", reason: "stored headers of \(server.name) cannot be decrypted with this key")
+            }
+        }
+        return server
+    }
+
+    static func plainServer(from row: Row) throws -> Server {
         Server(
             name: row["name"],
             transport: ServerTransport(rawValue: row["transport"]) ?? .stdio,

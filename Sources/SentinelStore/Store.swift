@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+public import SentinelCrypto
 
 /// Sentinel's persistent state: one SQLite database in WAL mode.
 ///
@@ -9,14 +10,17 @@ public final class Store: Sendable {
     let pool: DatabasePool
     /// The database file.
     public let path: String
+    /// Seals secrets (server headers) at rest; without it, storing a secret is refused.
+    let secrets: SecretBox?
 
     /// Opens (creating when missing) and migrates the database at `path`.
-    public convenience init(path: String) throws {
-        try self.init(path: path, migrateUpTo: nil)
+    public convenience init(path: String, secrets: SecretBox? = nil) throws {
+        try self.init(path: path, migrateUpTo: nil, secrets: secrets)
     }
 
     /// Opens the database, migrating only up to `migrateUpTo` (tests of older schemas use this).
-    init(path: String, migrateUpTo target: String?) throws {
+    init(path: String, migrateUpTo target: String?, secrets: SecretBox? = nil) throws {
+        self.secrets = secrets
         let migrator = StoreMigrations.migrator
         // Check the schema read-only first: opening a pool writes (WAL set-up), and a
         // database from a newer sentineld must be left exactly as it is.

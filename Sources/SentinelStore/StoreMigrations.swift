@@ -105,6 +105,10 @@ enum StoreMigrations {
                 CREATE INDEX tokens_by_grant ON tokens(grant_id);
                 """)
         }
+        migrator.registerMigration("v3-server-secret-headers") { db in
+            // AES-256-GCM sealed JSON object of header names and values; associated data is the server name.
+            try db.execute(sql: "ALTER TABLE servers ADD COLUMN sealed_headers BLOB")
+        }
         return migrator
     }
 }

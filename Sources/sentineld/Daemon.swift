@@ -86,7 +86,7 @@ final class Daemon: Sendable {
             case .stdio:
                 StdioUpstreamClient(server: server, clientVersion: SentinelVersion.current, logger: upstreamLogger)
             case .http:
-                HTTPUpstreamClient(server: server, clientVersion: SentinelVersion.current, logger: upstreamLogger)
+                HTTPUpstreamClient(server: server, headers: server.headers, clientVersion: SentinelVersion.current, logger: upstreamLogger)
             }
         }
         let upstreams = PooledUpstreams(pool: pool)
@@ -173,8 +173,9 @@ final class Daemon: Sendable {
             throw DaemonStartupError(description: "cannot create state directory \(stateDirectory): \(error.localizedDescription)")
         }
         let path = stateDirectory + "/sentinel.sqlite"
+        let secrets = try SecretKey.load(stateDirectory: stateDirectory, environment: ProcessInfo.processInfo.environment)
         do {
-            return try Store(path: path)
+            return try Store(path: path, secrets: secrets)
         } catch let error as StoreError {
             throw DaemonStartupError(description: error.description)
         } catch {

@@ -1,5 +1,6 @@
 """sentinelctl round trips through the real daemon for every subcommand, with --json parsed."""
 
+import json
 import sqlite3
 import subprocess
 import time
@@ -27,7 +28,8 @@ def test_status_reports_listeners_and_counts(daemon):
     assert status["http_listen"] == f"127.0.0.1:{daemon.port}"
     assert status["control_socket"] == str(daemon.socket)
     assert status["state_directory"] == str(daemon.state)
-    assert status["schema_migrations"] == ["v1-servers-endpoints-users", "v2-clients-grants-tokens"]
+    assert status["schema_migrations"] == [
+        "v1-servers-endpoints-users", "v2-clients-grants-tokens", "v3-server-secret-headers"]
     assert (status["servers"], status["endpoints"], status["users"], status["active_sessions"]) == (0, 0, 0, 0)
 
 
@@ -208,3 +210,23 @@ def test_unreachable_daemon_is_reported_in_one_line(workdir):
     assert result.returncode == 69
     assert result.stderr.startswith("sentinelctl: cannot connect to")
     assert result.stderr.count("\n") == 1
+
+
+def test_http_server_headers_are_stored_encrypted_and_never_shown(daemon):
+    added = daemon.ctl("server", "add", "remote", "--url", "http://127.0.0.1:9/mcp", "--headers-stdin",
+                       input="Authorization: Bearer s3cr3t-token\nX-Team: blue\n")
+    assert added["header_names"] == ["Authorization", "X-Team"]
+    assert "s3cr3t-token" not in json.dumps(added)
+    db = sqlite3.connect(daemon.database())
+    raw = b"".join(bytes(str(row), "utf8") for row in db.execute("SELECT * FROM servers"))
+    sealed = db.execute("SELECT sealed_headers FROM servers WHERE name='remote'").fetchone()[0]
+    db.close()
+    assert b"s3cr3t-token" not in raw and b"s3cr3t-token" not in sealed
+    assert len(sealed) > len("Authorization: Bearer s3cr3t-token")
+    key = daemon.state / "secret.key"
+    assert key.stat().st_mode & 0o777 == 0o600 and key.stat().st_size == 32
+    cleared = daemon.ctl("server", "update", "remote", "--clear-headers")
+    assert cleared["header_names"] == []
+    refused = daemon.ctl("server", "add", "local", "--headers-stdin", "--", "/bin/true", input="A: b\n",
+                         check=False, json_output=False)
+    assert refused.returncode == 1 and refused.stderr.strip() == "sentinelctl: headers: only http servers take headers"

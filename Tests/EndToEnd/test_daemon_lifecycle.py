@@ -115,12 +115,14 @@ def test_database_from_an_older_migration_is_migrated(workdir):
     d.stop()
     db = sqlite3.connect(d.database())
     with db:  # roll the file back to the first migration, as an older sentineld left it
-        db.executescript("DROP TABLE tokens; DROP TABLE grants; DROP TABLE oauth_clients;")
-        db.execute("DELETE FROM grdb_migrations WHERE identifier = 'v2-clients-grants-tokens'")
+        db.executescript("DROP TABLE tokens; DROP TABLE grants; DROP TABLE oauth_clients; "
+                         "ALTER TABLE servers DROP COLUMN sealed_headers;")
+        db.execute("DELETE FROM grdb_migrations WHERE identifier IN ('v2-clients-grants-tokens', 'v3-server-secret-headers')")
     db.close()
     d2 = Daemon(workdir).start()
     try:
-        assert d2.ctl("status")["schema_migrations"] == ["v1-servers-endpoints-users", "v2-clients-grants-tokens"]
+        assert d2.ctl("status")["schema_migrations"] == [
+            "v1-servers-endpoints-users", "v2-clients-grants-tokens", "v3-server-secret-headers"]
         assert [s["name"] for s in d2.ctl("server", "list")] == ["old"]
         assert d2.ctl("session", "list") == []
     finally:

@@ -39,6 +39,9 @@ public struct Server: Sendable, Equatable {
     public var refreshedAt: Date?
     /// Why the last connection or catalog refresh failed; nil after a success.
     public var lastError: String?
+    /// Static HTTP headers sent to an http server (e.g. `Authorization`): shared credentials.
+    /// Held decrypted in memory only; the store keeps them AES-256-GCM sealed.
+    public var headers: [String: String] = [:]
 
     public init(
         name: String,
@@ -81,6 +84,7 @@ public struct Server: Sendable, Equatable {
         switch transport {
         case .stdio:
             if command.isEmpty || command[0].isEmpty { return ("command", "a stdio server needs a command") }
+            if !headers.isEmpty { return ("headers", "only http servers take headers") }
             if url != nil { return ("url", "a stdio server has no URL") }
             for key in environment.keys where key.isEmpty || key.contains("=") || key.contains("\0") {
                 return ("environment", "invalid variable name '\(key)'")
@@ -93,6 +97,11 @@ public struct Server: Sendable, Equatable {
                 scheme == "http" || scheme == "https", parsed.host != nil
             else { return ("url", "an http server needs an http:// or https:// URL") }
             if !command.isEmpty { return ("command", "an http server has no command") }
+            for (name, value) in headers {
+                let validName = !name.isEmpty && name.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 32 && $0 != ":" }
+                if !validName { return ("headers", "invalid header name '\(name)'") }
+                if value.contains("\r") || value.contains("\n") { return ("headers", "header \(name) has a line break") }
+            }
         }
         if !(1...3600).contains(connectTimeoutSeconds) { return ("connect_timeout", "must be 1 to 3600 seconds") }
         if !(1...86400).contains(callTimeoutSeconds) { return ("call_timeout", "must be 1 to 86400 seconds") }

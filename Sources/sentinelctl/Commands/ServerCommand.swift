@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import SentinelCore
 
@@ -16,6 +17,21 @@ struct ServerCommand: ParsableCommand {
             result[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
         }
         return result
+    }
+
+    /// Reads `Name: value` header lines from standard input (secrets never go on the command line).
+    static func headersFromStandardInput() throws -> [String: String] {
+        var headers: [String: String] = [:]
+        while let line = readLine(strippingNewline: true) {
+            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else {
+                throw CLIError(message: "expected 'Name: value' header lines on standard input", exitCode: 64)
+            }
+            headers[String(line[..<colon]).trimmingCharacters(in: .whitespaces)] =
+                String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        }
+        guard !headers.isEmpty else { throw CLIError(message: "no header lines on standard input", exitCode: 64) }
+        return headers
     }
 
     static func printServers(_ servers: [JSONValue]) {
@@ -43,6 +59,7 @@ struct ServerCommand: ParsableCommand {
             ("Environment", server["environment"]?.objectValue?.keys.sorted().joined(separator: ", ").nonEmpty ?? "-"),
             ("Working dir", Output.text(server["working_directory"])),
             ("URL", Output.text(server["url"])),
+            ("Headers", Output.text(server["header_names"])),
             ("Credentials", Output.text(server["credential_mode"])),
             ("Timeouts", "connect \(Output.text(server["connect_timeout"])) s, call \(Output.text(server["call_timeout"])) s"),
             ("Tools", Output.text(server["tool_count"])),
@@ -66,6 +83,8 @@ struct ServerCommand: ParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "Server name: lower-case letters, digits and '-'.") var name: String
         @Option(help: "Streamable HTTP URL of a remote server.") var url: String?
+        @Flag(name: .customLong("headers-stdin"), help: "Read static headers for an http server ('Name: value' lines, e.g. Authorization) from standard input; they are stored encrypted.")
+        var headersFromStdin = false
         @Option(help: "What the server is for.") var description: String?
         @Option(name: .customLong("env"), help: ArgumentHelp("Environment for a stdio server (repeatable).", valueName: "KEY=VALUE"))
         var environment: [String] = []
@@ -89,6 +108,7 @@ struct ServerCommand: ParsableCommand {
             ]
             if !command.isEmpty { spec["command"] = JSONValue(command) }
             if !environment.isEmpty { spec["environment"] = JSONValue(try ServerCommand.environment(environment)) }
+            if headersFromStdin { spec["headers"] = JSONValue(try ServerCommand.headersFromStandardInput()) }
             let reply = try connection.connect().call("AddServer", ["server": .object(spec.filter { !$0.value.isNull })])
             if connection.json { return Output.json(reply["server"] ?? .null) }
             ServerCommand.printServer(reply["server"] ?? .null)
@@ -129,6 +149,9 @@ struct ServerCommand: ParsableCommand {
         @Option(name: .customLong("env"), help: ArgumentHelp("Replace the environment (repeatable).", valueName: "KEY=VALUE"))
         var environment: [String] = []
         @Flag(name: .customLong("clear-env"), help: "Remove every environment variable.") var clearEnvironment = false
+        @Flag(name: .customLong("headers-stdin"), help: "Replace the static headers with 'Name: value' lines from standard input.")
+        var headersFromStdin = false
+        @Flag(name: .customLong("clear-headers"), help: "Remove every static header.") var clearHeaders = false
         @Option(name: .customLong("working-directory"), help: "Working directory; empty to clear.") var workingDirectory: String?
         @Option(name: .customLong("credential-mode")) var credentialMode: String?
         @Option(name: .customLong("connect-timeout")) var connectTimeout: Int?
@@ -144,6 +167,8 @@ struct ServerCommand: ParsableCommand {
             if !command.isEmpty { changes["command"] = JSONValue(command) }
             if clearEnvironment { changes["environment"] = .object([:]) }
             if !environment.isEmpty { changes["environment"] = JSONValue(try ServerCommand.environment(environment)) }
+            if clearHeaders { changes["headers"] = .object([:]) }
+            if headersFromStdin { changes["headers"] = JSONValue(try ServerCommand.headersFromStandardInput()) }
             changes = changes.filter { !$0.value.isNull }
             guard !changes.isEmpty else { throw CLIError(message: "nothing to change; see sentinelctl server update --help", exitCode: 64) }
             let server = try connection.connect().call("UpdateServer", ["name": .string(name), "changes": .object(changes)])["server"] ?? .null
