@@ -159,22 +159,27 @@ struct EndpointCommand: ParsableCommand {
         }
     }
 
-    struct Enable: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Enable tools on an endpoint.",
-            discussion: "Name tools as SERVER/TOOL (or by exposed name); --all SERVER enables a server's whole catalog.")
+    /// The arguments `enable` and `disable` share.
+    struct ToolSelectionArguments: ParsableArguments {
         @OptionGroup var connection: ConnectionOptions
         @Argument var endpoint: String
-        @Argument(help: "SERVER/TOOL names.") var tools: [String] = []
+        @Argument(help: "SERVER/TOOL names (or exposed names).") var tools: [String] = []
         @Option(name: .customLong("all"), help: ArgumentHelp("Every tool of this server (repeatable).", valueName: "server"))
         var servers: [String] = []
 
         func validate() throws {
             if tools.isEmpty && servers.isEmpty { throw ValidationError("name at least one SERVER/TOOL or --all SERVER") }
         }
+    }
+
+    struct Enable: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Enable tools on an endpoint.",
+            discussion: "Name tools as SERVER/TOOL (or by exposed name); --all SERVER enables a server's whole catalog.")
+        @OptionGroup var selection: ToolSelectionArguments
 
         func run() throws {
-            try EndpointCommand.setTools(connection, method: "EnableTools", endpoint: endpoint, tools: tools, servers: servers, verb: "Enabled")
+            try EndpointCommand.setTools(selection, method: "EnableTools", verb: "Enabled")
         }
     }
 
@@ -182,24 +187,18 @@ struct EndpointCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Disable tools on an endpoint.",
             discussion: "Name tools as SERVER/TOOL (or by exposed name); --all SERVER disables a server's whole catalog.")
-        @OptionGroup var connection: ConnectionOptions
-        @Argument var endpoint: String
-        @Argument(help: "SERVER/TOOL names.") var tools: [String] = []
-        @Option(name: .customLong("all"), help: ArgumentHelp("Every tool of this server (repeatable).", valueName: "server"))
-        var servers: [String] = []
-
-        func validate() throws {
-            if tools.isEmpty && servers.isEmpty { throw ValidationError("name at least one SERVER/TOOL or --all SERVER") }
-        }
+        @OptionGroup var selection: ToolSelectionArguments
 
         func run() throws {
-            try EndpointCommand.setTools(connection, method: "DisableTools", endpoint: endpoint, tools: tools, servers: servers, verb: "Disabled")
+            try EndpointCommand.setTools(selection, method: "DisableTools", verb: "Disabled")
         }
     }
 
-    static func setTools(
-        _ connection: ConnectionOptions, method: String, endpoint: String, tools: [String], servers: [String], verb: String
-    ) throws {
+    static func setTools(_ selection: ToolSelectionArguments, method: String, verb: String) throws {
+        let connection = selection.connection
+        let endpoint = selection.endpoint
+        let tools = selection.tools
+        let servers = selection.servers
         let changed = try connection.connect().call(
             method, ["endpoint": .string(endpoint), "tools": JSONValue(tools), "all_of": JSONValue(servers)]
         )["changed"]?.arrayValue ?? []
