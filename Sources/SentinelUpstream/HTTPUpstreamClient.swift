@@ -412,7 +412,7 @@ public final class HTTPUpstreamClient: UpstreamClient {
             let method = message.method ?? ""
             if method == "notifications/progress" {
                 if let call, let token = call.progressToken, let progress = call.progress,
-                    let range = message.paramsMembers()["progressToken"], message.raw(range) == token,
+                    let range = message.paramsMembers["progressToken"], message.raw(range) == token,
                     let params = message.params
                 {
                     progress(message.raw(params))

@@ -306,7 +306,7 @@ final class StdioConnection: Sendable {
             let params = message.params.map { message.raw($0) }
             switch method {
             case "notifications/progress":
-                guard let tokenRange = message.paramsMembers()["progressToken"],
+                guard let tokenRange = message.paramsMembers["progressToken"],
                     let token = message.decode(tokenRange)?.stringValue,
                     let route = state.withLock({ $0.progressRoutes[token] }),
                     let params

@@ -137,3 +137,23 @@ def daemon(workdir):
 def require_root():
     if os.geteuid() != 0:
         pytest.skip("needs root (CI runs as root)")
+
+
+def journal_directory(workdir):
+    """Where private-journal.sh leaves the journal files of a test run in `workdir`."""
+    machine = Path("/etc/machine-id").read_text().strip()
+    return Path(workdir) / "log" / "journal" / machine
+
+
+def journal_entries(workdir, *matches):
+    """Entries of the test's private journal matching `FIELD=value` arguments, via journalctl."""
+    result = subprocess.run(["journalctl", "-D", str(journal_directory(workdir)), "-o", "json", *matches],
+                            capture_output=True, text=True, check=True)
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def sentinelctl_logs(workdir, *filters):
+    """The same journal through `sentinelctl logs --json`."""
+    result = subprocess.run([str(SENTINELCTL), "logs", "-D", str(journal_directory(workdir)), "--json", *filters],
+                            capture_output=True, text=True, check=True)
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]

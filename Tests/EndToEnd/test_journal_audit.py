@@ -6,16 +6,9 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-from conftest import SENTINELCTL, SENTINELD, free_port, require_root
+from conftest import SENTINELCTL, SENTINELD, free_port, journal_directory, journal_entries, require_root
 
 HERE = Path(__file__).parent
-
-
-def journal_entries(directory, *matches):
-    machine = Path("/etc/machine-id").read_text().strip()
-    result = subprocess.run(["journalctl", "-D", str(directory / "log" / "journal" / machine), "-o", "json", *matches],
-                            capture_output=True, text=True, check=True)
-    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
 
 def test_changes_and_daemon_events_are_in_the_journal(workdir):
@@ -53,8 +46,7 @@ def test_changes_and_daemon_events_are_in_the_journal(workdir):
     logs = journal_entries(workdir, "SYSLOG_IDENTIFIER=sentineld", "SENTINEL_LOGGER=sentineld.http")
     assert any("HTTP listening" in e["MESSAGE"] for e in logs), "the daemon's own log goes to the journal too"
 
-    machine = Path("/etc/machine-id").read_text().strip()
-    journal_dir = str(workdir / "log" / "journal" / machine)
+    journal_dir = str(journal_directory(workdir))
     via_ctl = subprocess.run([str(SENTINELCTL), "logs", "-D", journal_dir, "--event", "config-changed", "--json"],
                              capture_output=True, text=True, check=True)
     entries = [json.loads(line) for line in via_ctl.stdout.splitlines()]

@@ -6,29 +6,12 @@ import sys
 import textwrap
 from pathlib import Path
 
-from conftest import SENTINELCTL, SENTINELD, BUILD, free_port, require_root
+from conftest import SENTINELCTL, SENTINELD, BUILD, free_port, journal_directory, journal_entries, require_root, sentinelctl_logs
 
 HERE = Path(__file__).parent
 DEMO_SERVER = BUILD / "sentinel-demo-server"
 TOOL_CALL_ID = "ec82b518c7f642baa943f19270fb8ac0"
 TOOL_DENIED_ID = "6f20922490b648a5bd454ad6cbc3031f"
-
-
-def journal_directory(workdir):
-    machine = Path("/etc/machine-id").read_text().strip()
-    return workdir / "log" / "journal" / machine
-
-
-def journal_entries(workdir, *matches):
-    result = subprocess.run(["journalctl", "-D", str(journal_directory(workdir)), "-o", "json", *matches],
-                            capture_output=True, text=True, check=True)
-    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
-
-
-def sentinelctl_logs(workdir, *filters):
-    result = subprocess.run([str(SENTINELCTL), "logs", "-D", str(journal_directory(workdir)), "--json", *filters],
-                            capture_output=True, text=True, check=True)
-    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
 
 def test_each_call_is_one_journal_entry_with_its_outcome(workdir):

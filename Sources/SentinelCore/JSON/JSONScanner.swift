@@ -30,7 +30,7 @@ public struct JSONScanner {
         var scanner = JSONScanner(bytes, start: range.lowerBound)
         scanner.skipWhitespace()
         guard scanner.peek() == UInt8(ascii: "{") else { throw scanner.error("expected an object") }
-        let members = try scanner.scanObjectMembers()
+        let members = try scanner.scanObject(collecting: true)
         scanner.skipWhitespace()
         guard scanner.index == range.upperBound else { throw scanner.error("unexpected data after the value") }
         return members
@@ -42,27 +42,7 @@ public struct JSONScanner {
         var scanner = JSONScanner(bytes, start: range.lowerBound)
         scanner.skipWhitespace()
         guard scanner.peek() == UInt8(ascii: "[") else { throw scanner.error("expected an array") }
-        scanner.index += 1
-        var result: [Range<Int>] = []
-        scanner.skipWhitespace()
-        if scanner.peek() == UInt8(ascii: "]") {
-            scanner.index += 1
-        } else {
-            while true {
-                scanner.skipWhitespace()
-                let start = scanner.index
-                try scanner.skipValue()
-                result.append(start..<scanner.index)
-                scanner.skipWhitespace()
-                if scanner.peek() == UInt8(ascii: ",") {
-                    scanner.index += 1
-                    continue
-                }
-                guard scanner.peek() == UInt8(ascii: "]") else { throw scanner.error("expected ',' or ']'") }
-                scanner.index += 1
-                break
-            }
-        }
+        let result = try scanner.scanArray(collecting: true)
         scanner.skipWhitespace()
         guard scanner.index == range.upperBound else { throw scanner.error("unexpected data after the value") }
         return result
@@ -90,7 +70,9 @@ public struct JSONScanner {
         return lower..<upper
     }
 
-    private mutating func scanObjectMembers() throws(SyntaxError) -> [String: Range<Int>] {
+    /// Scans an object; with `collecting`, returns each member's key and value range
+    /// (nested objects are only validated, which is cheaper).
+    private mutating func scanObject(collecting: Bool) throws(SyntaxError) -> [String: Range<Int>] {
         index += 1
         var members: [String: Range<Int>] = [:]
         skipWhitespace()
@@ -101,14 +83,14 @@ public struct JSONScanner {
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a member name") }
-            let key = try scanString(decode: true)
+            let key = try scanString(decode: collecting)
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
             let start = index
             try skipValue()
-            members[key] = start..<index
+            if collecting { members[key] = start..<index }
             skipWhitespace()
             if peek() == UInt8(ascii: ",") {
                 index += 1
@@ -120,34 +102,42 @@ public struct JSONScanner {
         }
     }
 
+    /// Scans an array; with `collecting`, returns each element's range.
+    private mutating func scanArray(collecting: Bool) throws(SyntaxError) -> [Range<Int>] {
+        index += 1
+        var elements: [Range<Int>] = []
+        skipWhitespace()
+        if peek() == UInt8(ascii: "]") {
+            index += 1
+            return elements
+        }
+        while true {
+            skipWhitespace()
+            let start = index
+            try skipValue()
+            if collecting { elements.append(start..<index) }
+            skipWhitespace()
+            if peek() == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            guard peek() == UInt8(ascii: "]") else { throw error("expected ',' or ']'") }
+            index += 1
+            return elements
+        }
+    }
+
     private mutating func skipValue() throws(SyntaxError) {
         skipWhitespace()
         guard let byte = peek() else { throw error("unexpected end of input") }
         switch byte {
-        case UInt8(ascii: "{"):
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
             depth += 1
             guard depth <= Self.maximumDepth else { throw error("nested too deeply") }
-            _ = try scanObjectMembersSkipping()
-            depth -= 1
-        case UInt8(ascii: "["):
-            depth += 1
-            guard depth <= Self.maximumDepth else { throw error("nested too deeply") }
-            index += 1
-            skipWhitespace()
-            if peek() == UInt8(ascii: "]") {
-                index += 1
+            if byte == UInt8(ascii: "{") {
+                _ = try scanObject(collecting: false)
             } else {
-                while true {
-                    try skipValue()
-                    skipWhitespace()
-                    if peek() == UInt8(ascii: ",") {
-                        index += 1
-                        continue
-                    }
-                    guard peek() == UInt8(ascii: "]") else { throw error("expected ',' or ']'") }
-                    index += 1
-                    break
-                }
+                _ = try scanArray(collecting: false)
             }
             depth -= 1
         case UInt8(ascii: "\""):
@@ -157,33 +147,6 @@ public struct JSONScanner {
         case UInt8(ascii: "n"): try expectLiteral("null")
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
         default: throw error("unexpected character")
-        }
-    }
-
-    /// Like scanObjectMembers but without collecting keys (cheaper for nested objects).
-    private mutating func scanObjectMembersSkipping() throws(SyntaxError) -> Void {
-        index += 1
-        skipWhitespace()
-        if peek() == UInt8(ascii: "}") {
-            index += 1
-            return
-        }
-        while true {
-            skipWhitespace()
-            guard peek() == UInt8(ascii: "\"") else { throw error("expected a member name") }
-            _ = try scanString(decode: false)
-            skipWhitespace()
-            guard peek() == UInt8(ascii: ":") else { throw error("expected ':'") }
-            index += 1
-            try skipValue()
-            skipWhitespace()
-            if peek() == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            guard peek() == UInt8(ascii: "}") else { throw error("expected ',' or '}'") }
-            index += 1
-            return
         }
     }
 

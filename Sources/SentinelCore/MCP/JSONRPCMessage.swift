@@ -25,6 +25,8 @@ public struct JSONRPCMessage: Sendable {
     public let id: RawJSON?
     public let method: String?
     public let params: Range<Int>?
+    /// The members of `params` when it is an object, scanned once at parse time.
+    public let paramsMembers: [String: Range<Int>]
     public let result: Range<Int>?
     public let error: Range<Int>?
 
@@ -67,6 +69,7 @@ public struct JSONRPCMessage: Sendable {
                 }
             }
             self.params = members["params"]
+            self.paramsMembers = members["params"].flatMap { try? JSONScanner.members(of: bytes, in: $0) } ?? [:]
             self.result = nil
             self.error = nil
             self.kind = id == nil ? .notification : .request
@@ -74,12 +77,14 @@ public struct JSONRPCMessage: Sendable {
             guard id != nil else { throw Invalid(code: JSONRPCErrorCode.invalidRequest, message: "response without id", id: nil) }
             self.method = nil
             self.params = nil
+            self.paramsMembers = [:]
             self.result = resultRange
             self.error = nil
             self.kind = .response
         } else if let errorRange = members["error"] {
             self.method = nil
             self.params = nil
+            self.paramsMembers = [:]
             self.result = nil
             self.error = errorRange
             self.kind = .errorResponse
@@ -88,15 +93,9 @@ public struct JSONRPCMessage: Sendable {
         }
     }
 
-    /// The members of `params` when it is an object.
-    public func paramsMembers() -> [String: Range<Int>] {
-        guard let params, let members = try? JSONScanner.members(of: bytes, in: params) else { return [:] }
-        return members
-    }
-
     /// The members of `params._meta` when present.
     public func metaMembers() -> [String: Range<Int>] {
-        guard let meta = paramsMembers()["_meta"], let members = try? JSONScanner.members(of: bytes, in: meta) else { return [:] }
+        guard let meta = paramsMembers["_meta"], let members = try? JSONScanner.members(of: bytes, in: meta) else { return [:] }
         return members
     }
 
@@ -112,7 +111,7 @@ public struct JSONRPCMessage: Sendable {
 
     /// `params.name` as a string, when present.
     public var paramsName: String? {
-        paramsMembers()["name"].flatMap { decode($0)?.stringValue }
+        paramsMembers["name"].flatMap { decode($0)?.stringValue }
     }
 
     /// `code` and `message` of an error response.

@@ -15,13 +15,13 @@ extension MCPEndpointHandler {
     func toolCall(_ message: JSONRPCMessage, id: RawJSON, exchange: MCPExchange, allowStreaming: Bool) async -> Response {
         let started = ContinuousClock.now
         let endpoint = exchange.snapshot.endpoint
-        let params = message.paramsMembers()
+        let params = message.paramsMembers
         guard let name = message.paramsName else {
-            return result(error: JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidParams, message: "params.name is required"))
+            return Self.json(JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidParams, message: "params.name is required"))
         }
         let argumentsRange = params["arguments"]
         if let argumentsRange, message.bytes[argumentsRange].first != UInt8(ascii: "{") {
-            return result(error: JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidParams, message: "params.arguments must be an object"))
+            return Self.json(JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidParams, message: "params.arguments must be an object"))
         }
         let requestBytes = argumentsRange?.count ?? 0
         guard let exposed = exchange.snapshot.byName[name], exposed.enabled,
@@ -33,7 +33,7 @@ extension MCPEndpointHandler {
                 started: started, requestBytes: requestBytes, responseBytes: 0,
                 detail: known ? "tool is disabled on this endpoint" : "no such tool on this endpoint",
                 arguments: nil, result: nil)
-            return result(error: JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidParams, message: "Unknown tool: \(name)"))
+            return Self.json(JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidParams, message: "Unknown tool: \(name)"))
         }
         let limit = settings().maxConcurrentCallsPerEndpoint
         guard limiter.acquire(endpoint.name, limit: limit) else {
@@ -80,10 +80,6 @@ extension MCPEndpointHandler {
         return Self.json(reply)
     }
 
-    private func result(error: RawJSON) -> Response {
-        Self.json(error)
-    }
-
     /// Calls the upstream and returns the JSON-RPC response for the client, auditing the call.
     func run(
         _ call: UpstreamToolCall, id: RawJSON, exchange: MCPExchange, exposed: ExposedTool, started: ContinuousClock.Instant,
@@ -117,10 +113,8 @@ extension MCPEndpointHandler {
                 group.addTask {
                     defer { relay?.continuation.finish() }
                     let client = try await self.upstreams.client(for: server)
-                    return try await withTaskCancellationHandler {
-                        try await client.request(
-                            "tools/call", params: call.params, timeout: .seconds(server.callTimeoutSeconds), progress: sink)
-                    } onCancel: {}
+                    return try await client.request(
+                        "tools/call", params: call.params, timeout: .seconds(server.callTimeoutSeconds), progress: sink)
                 }
                 // A client's notifications/cancelled fires this signal; the waiting task then ends the group.
                 let cancelled = OneShotSignal()

@@ -204,13 +204,9 @@ public final class MCPEndpointHandler: Sendable {
     func answerWithoutStreaming(_ message: JSONRPCMessage, exchange: MCPExchange) async -> RawJSON? {
         let response = await handle(message, exchange: exchange, allowStreaming: false)
         guard response.status != .accepted else { return nil }
-        var body = response.body
-        var collected: [UInt8] = []
         let collector = ByteCollector()
-        _ = try? await body.write(collector)
-        collected = collector.bytes
-        body = .init()
-        return collected.isEmpty ? nil : RawJSON(collected)
+        _ = try? await response.body.write(collector)
+        return collector.bytes.isEmpty ? nil : RawJSON(collector.bytes)
     }
 
     func handle(_ message: JSONRPCMessage, exchange: MCPExchange, allowStreaming: Bool = true) async -> Response {
@@ -268,7 +264,7 @@ public final class MCPEndpointHandler: Sendable {
 
     func handleNotification(_ message: JSONRPCMessage, exchange: MCPExchange) {
         guard message.method == "notifications/cancelled",
-            let requestID = message.paramsMembers()["requestId"].map({ message.raw($0).text })
+            let requestID = message.paramsMembers["requestId"].map({ message.raw($0).text })
         else { return }
         let endpoint = exchange.snapshot.endpoint.name
         if !inFlight.cancel(InFlightCalls.key(endpoint: endpoint, session: exchange.sessionID, requestID: requestID)) {
@@ -318,7 +314,7 @@ public final class MCPEndpointHandler: Sendable {
     }
 
     func initialize(_ message: JSONRPCMessage, id: RawJSON, exchange: MCPExchange) -> Response {
-        let params = message.paramsMembers()
+        let params = message.paramsMembers
         let requested = params["protocolVersion"].flatMap { message.decode($0)?.stringValue } ?? ""
         let version = MCPProtocol.handshakeVersions.contains(requested) ? requested : MCPProtocol.handshakeVersions[0]
         let info = params["clientInfo"].flatMap { message.decode($0) }
@@ -362,7 +358,7 @@ public final class MCPEndpointHandler: Sendable {
         let tools = exchange.snapshot.enabled
         let pageSize = settings().toolsPageSize
         var start = 0
-        if let cursorRange = message.paramsMembers()["cursor"] {
+        if let cursorRange = message.paramsMembers["cursor"] {
             guard let cursor = message.decode(cursorRange)?.stringValue, let offset = Self.offset(fromCursor: cursor),
                 offset <= tools.count
             else {
@@ -464,7 +460,7 @@ public final class MCPEndpointHandler: Sendable {
     }
 
     func subscriptionsListen(_ message: JSONRPCMessage, id: RawJSON, exchange: MCPExchange) -> Response {
-        let requested = message.paramsMembers()["notifications"].flatMap { message.decode($0) }
+        let requested = message.paramsMembers["notifications"].flatMap { message.decode($0) }
         let wantsTools = requested?["toolsListChanged"]?.boolValue == true
         let acknowledged: JSONValue = wantsTools ? ["toolsListChanged": true] : [:]
         let subscriptionMeta = RawJSON.object([(MCPProtocol.subscriptionIDKey, id)])
@@ -474,11 +470,10 @@ public final class MCPEndpointHandler: Sendable {
         let listener = hub.listen(endpoint: exchange.snapshot.endpoint.name)
         return Self.eventStream(context: exchange.context) { send in
             try await send(ack)
-            for await notification in listener.stream where wantsTools {
-                let tagged = JSONRPC.notification(
-                    method: "notifications/tools/list_changed", params: RawJSON.object([("_meta", subscriptionMeta)]))
-                _ = notification
-                try await send(tagged)
+            // The hub carries only tools/list_changed; here it is tagged with the subscription.
+            for await _ in listener.stream where wantsTools {
+                try await send(JSONRPC.notification(
+                    method: "notifications/tools/list_changed", params: RawJSON.object([("_meta", subscriptionMeta)])))
             }
         }
     }
