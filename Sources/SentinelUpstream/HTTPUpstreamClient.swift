@@ -77,11 +77,22 @@ public final class HTTPUpstreamClient: UpstreamClient {
         }
         self.init(
             server: server,
-            transport: HTTPURLSessionTransport(url: url ?? URL(fileURLWithPath: "/"), headers: allHeaders),
+            transport: Self.transport(for: url ?? URL(fileURLWithPath: "/"), headers: allHeaders),
             clientName: clientName,
             clientVersion: clientVersion,
             logger: logger
         )
+    }
+
+    /// NIO HTTP/1.1 for plain-http loopback upstreams (the cheapest per call, see Benchmarks/README.md),
+    /// URLSession for everything else. `SENTINEL_HTTP_UPSTREAM_TRANSPORT=urlsession` forces URLSession,
+    /// so the benchmark can compare both.
+    static func transport(for url: URL, headers: [(name: String, value: String)]) -> any HTTPUpstreamTransport {
+        let forced = ProcessInfo.processInfo.environment["SENTINEL_HTTP_UPSTREAM_TRANSPORT"]
+        if forced != "urlsession", HTTPNIOTransport.serves(url) {
+            return HTTPNIOTransport(url: url, headers: headers)
+        }
+        return HTTPURLSessionTransport(url: url, headers: headers)
     }
 
     init(server: Server, transport: any HTTPUpstreamTransport, clientName: String, clientVersion: String, logger: Logger) {
