@@ -115,9 +115,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "SentinelAuth",
+            dependencies: [
+                "SentinelCore",
+                "SentinelCrypto",
+                "SentinelStore",
+                "SentinelGateway",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "sentineld",
             dependencies: [
+                "SentinelAuth",
                 "SentinelCore",
                 "SentinelCrypto",
                 "SentinelStore",

@@ -102,6 +102,9 @@ enum ManagerIDL {
           servers: []string,
           # The URL clients connect to.
           url: string,
+          # Who may authorize clients on this endpoint (auth oauth); empty lists admit nobody.
+          allowed_users: []string,
+          allowed_groups: []string,
           enabled_tools: int,
           available_tools: int,
           created: string,
@@ -129,6 +132,8 @@ enum ManagerIDL {
           name: string,
           display_name: string,
           has_password: bool,
+          # Sentinel groups, for endpoint access lists.
+          groups: []string,
           active_sessions: int,
           created: string,
           updated: string
@@ -145,7 +150,9 @@ enum ManagerIDL {
           expires: string,
           last_used: ?string,
           last_address: ?string,
-          revoked: ?string
+          revoked: ?string,
+          # Granted OAuth scopes, space-separated.
+          scope: string
         )
 
         # The daemon's state.
@@ -218,6 +225,14 @@ enum ManagerIDL {
 
         method UpdateEndpoint(name: string, changes: EndpointChanges) -> (endpoint: Endpoint)
 
+        # Puts users and groups on the endpoint's access list: they may authorize
+        # clients on it. A named user must exist; a group need not have members yet.
+        method AllowAccess(endpoint: string, users: ?[]string, groups: ?[]string) -> (endpoint: Endpoint)
+
+        # Takes users and groups off the access list and revokes the sessions of
+        # users it no longer admits.
+        method DenyAccess(endpoint: string, users: ?[]string, groups: ?[]string) -> (endpoint: Endpoint, revoked: []Session)
+
         # Deletes an endpoint with its tool selections and sessions.
         method DeleteEndpoint(name: string) -> ()
 
@@ -236,7 +251,11 @@ enum ManagerIDL {
         method DisableTools(endpoint: string, tools: ?[]string, all_of: ?[]string) -> (changed: []ToolSelection)
 
         # Adds a user; without a password the user cannot sign in yet.
-        method AddUser(name: string, display_name: ?string, password: ?string) -> (user: User)
+        method AddUser(name: string, display_name: ?string, password: ?string, groups: ?[]string) -> (user: User)
+
+        # Changes a user's display name and group memberships. Leaving a group
+        # revokes sessions on endpoints the user may no longer use.
+        method UpdateUser(name: string, display_name: ?string, add_groups: ?[]string, remove_groups: ?[]string) -> (user: User)
 
         method ListUsers() -> (users: []User)
 

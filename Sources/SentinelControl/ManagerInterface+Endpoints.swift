@@ -110,9 +110,50 @@ extension ManagerInterface {
         return ["changed": .array(changed.map(Self.encode))]
     }
 
+    func allowAccess(_ request: ManagerRequest) async throws -> [String: JSONValue] {
+        let name = request.string("endpoint")
+        let principals = try Self.principals(request)
+        let access = try await store.allow(principals, endpoint: name)
+        recordChange(
+            request, action: "endpoint-allow", object: "endpoint", name: name,
+            message: "endpoint \(name) allows \(Self.describe(principals))",
+            fields: ["ALLOWED_USERS": access.users.joined(separator: " "), "ALLOWED_GROUPS": access.groups.joined(separator: " ")])
+        return ["endpoint": try await encode(try await store.endpoint(named: name))]
+    }
+
+    func denyAccess(_ request: ManagerRequest) async throws -> [String: JSONValue] {
+        let name = request.string("endpoint")
+        let principals = try Self.principals(request)
+        let (access, revoked) = try await store.deny(principals, endpoint: name)
+        recordRevocations(revoked, request: request)
+        recordChange(
+            request, action: "endpoint-deny", object: "endpoint", name: name,
+            message: "endpoint \(name) no longer allows \(Self.describe(principals)); \(revoked.count) session(s) revoked",
+            fields: ["ALLOWED_USERS": access.users.joined(separator: " "), "ALLOWED_GROUPS": access.groups.joined(separator: " ")])
+        return ["endpoint": try await encode(try await store.endpoint(named: name)), "revoked": .array(revoked.map(Self.encode))]
+    }
+
+    static func principals(_ request: ManagerRequest) throws -> [AccessPrincipal] {
+        let principals = request.strings("users").map(AccessPrincipal.user) + request.strings("groups").map(AccessPrincipal.group)
+        guard !principals.isEmpty else { throw InvalidValue(field: "users", reason: "name at least one user or group") }
+        return principals
+    }
+
+    static func describe(_ principals: [AccessPrincipal]) -> String {
+        principals.map { principal in
+            switch principal {
+            case .user(let name): "user \(name)"
+            case .group(let name): "group \(name)"
+            }
+        }.joined(separator: ", ")
+    }
+
     func encode(_ endpoint: Endpoint) async throws -> JSONValue {
         let selections = try await store.toolSelections(endpoint: endpoint.name)
+        let access = try await store.access(endpoint: endpoint.name)
         return [
+            "allowed_users": JSONValue(access.users),
+            "allowed_groups": JSONValue(access.groups),
             "name": .string(endpoint.name),
             "description": .string(endpoint.description),
             "auth": .string(endpoint.auth.rawValue),

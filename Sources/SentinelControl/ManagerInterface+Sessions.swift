@@ -20,6 +20,12 @@ extension ManagerInterface {
             throw InvalidValue(field: "id", reason: "name a session id, a user or an endpoint")
         }
         let revoked = try await store.revokeGrants(matching: filter)
+        recordRevocations(revoked, request: request)
+        return ["revoked": .array(revoked.map(Self.encode))]
+    }
+
+    /// Audits each revoked grant and tells the data plane, which closes their streams.
+    func recordRevocations(_ revoked: [Grant], request: ManagerRequest) {
         for grant in revoked {
             audit.record(
                 AuditEvent(
@@ -34,7 +40,6 @@ extension ManagerInterface {
                     time: Date(), action: "session-revoke", object: "session", name: grant.id, uid: request.peer.uid,
                     pid: request.peer.pid))
         }
-        return ["revoked": .array(revoked.map(Self.encode))]
     }
 
     static func encode(_ grant: Grant) -> JSONValue {
@@ -49,6 +54,7 @@ extension ManagerInterface {
             "last_used": Timestamp.format(grant.lastUsedAt),
             "last_address": JSONValue(grant.lastAddress),
             "revoked": Timestamp.format(grant.revokedAt),
+            "scope": .string(grant.scope),
         ]
     }
 }

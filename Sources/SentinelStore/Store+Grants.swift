@@ -36,8 +36,7 @@ extension Store {
             active.includeInactive = false
             let revoked = try Self.grants(matching: active, now: now, db: db)
             for grant in revoked {
-                try db.execute(sql: "UPDATE grants SET revoked_at = ? WHERE id = ?", arguments: [now, grant.id])
-                try db.execute(sql: "DELETE FROM tokens WHERE grant_id = ?", arguments: [grant.id])
+                try Self.revoke(grant, now: now, db: db)
             }
             return revoked.map { grant in
                 var copy = grant
@@ -45,6 +44,12 @@ extension Store {
                 return copy
             }
         }
+    }
+
+    /// Marks a grant revoked and deletes its tokens (refresh, access and unused codes).
+    static func revoke(_ grant: Grant, now: Date, db: Database) throws {
+        try db.execute(sql: "UPDATE grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, grant.id])
+        try db.execute(sql: "DELETE FROM tokens WHERE grant_id = ?", arguments: [grant.id])
     }
 
     static func grants(matching filter: GrantFilter, now: Date, db: Database) throws -> [Grant] {
@@ -82,7 +87,8 @@ extension Store {
             Grant(
                 id: row["id"], user: row["user_name"], clientID: row["client_id"], clientName: row["client_name"],
                 endpoint: row["endpoint_name"], createdAt: row["created_at"], expiresAt: row["expires_at"],
-                lastUsedAt: row["last_used_at"], lastAddress: row["last_address"], revokedAt: row["revoked_at"])
+                lastUsedAt: row["last_used_at"], lastAddress: row["last_address"], revokedAt: row["revoked_at"],
+                scope: row["scope"])
         }
     }
 }

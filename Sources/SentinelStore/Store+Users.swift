@@ -15,6 +15,11 @@ extension Store {
             try db.execute(
                 sql: "INSERT INTO users (name, display_name, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [user.name, user.displayName, user.passwordHash, user.createdAt, user.updatedAt])
+            let id = db.lastInsertedRowID
+            for group in Set(user.groups) {
+                try Self.checkGroupName(group)
+                try db.execute(sql: "INSERT INTO user_groups (user_id, name) VALUES (?, ?)", arguments: [id, group])
+            }
             return user
         }
     }
@@ -22,7 +27,7 @@ extension Store {
     /// Every user, by name.
     public func users() async throws -> [User] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY name").map(Self.user(from:))
+            try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY name").map { try Self.user(from: $0, db: db) }
         }
     }
 
@@ -32,7 +37,7 @@ extension Store {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ?", arguments: [name]) else {
                 throw StoreError.notFound(kind: "user", name: name)
             }
-            return Self.user(from: row)
+            return try Self.user(from: row, db: db)
         }
     }
 
@@ -45,6 +50,15 @@ extension Store {
         }
     }
 
+    /// Replaces a user's display name.
+    public func setDisplayName(user name: String, _ displayName: String) async throws {
+        try await pool.write { db in
+            _ = try db.id(of: "user", table: "users", name: name)
+            try db.execute(
+                sql: "UPDATE users SET display_name = ?, updated_at = ? WHERE name = ?", arguments: [displayName, Date(), name])
+        }
+    }
+
     /// Removes a user and, with them, their grants.
     public func removeUser(named name: String) async throws {
         try await pool.write { db in
@@ -53,9 +67,36 @@ extension Store {
         }
     }
 
-    static func user(from row: Row) -> User {
-        User(
-            name: row["name"], displayName: row["display_name"], passwordHash: row["password_hash"],
+    /// Adds `user` to the groups in `add` and removes them from those in `remove`; returns the user after.
+    public func changeGroups(user name: String, add: [String], remove: [String]) async throws -> User {
+        try await pool.write { db in
+            let id = try db.id(of: "user", table: "users", name: name)
+            for group in add {
+                try Self.checkGroupName(group)
+                try db.execute(sql: "INSERT OR IGNORE INTO user_groups (user_id, name) VALUES (?, ?)", arguments: [id, group])
+            }
+            for group in remove {
+                try db.execute(sql: "DELETE FROM user_groups WHERE user_id = ? AND name = ?", arguments: [id, group])
+            }
+            try db.execute(sql: "UPDATE users SET updated_at = ? WHERE id = ?", arguments: [Date(), id])
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id]) else {
+                throw StoreError.notFound(kind: "user", name: name)
+            }
+            return try Self.user(from: row, db: db)
+        }
+    }
+
+    static func checkGroupName(_ group: String) throws {
+        if let problem = EntityName.problem(with: group, kind: .group) {
+            throw StoreError.invalid(field: "group", reason: problem)
+        }
+    }
+
+    static func user(from row: Row, db: Database) throws -> User {
+        let groups = try String.fetchAll(
+            db, sql: "SELECT name FROM user_groups WHERE user_id = ? ORDER BY name", arguments: [row["id"] as Int64])
+        return User(
+            name: row["name"], displayName: row["display_name"], passwordHash: row["password_hash"], groups: groups,
             createdAt: row["created_at"], updatedAt: row["updated_at"])
     }
 }

@@ -109,6 +109,41 @@ enum StoreMigrations {
             // AES-256-GCM sealed JSON object of header names and values; associated data is the server name.
             try db.execute(sql: "ALTER TABLE servers ADD COLUMN sealed_headers BLOB")
         }
+        migrator.registerMigration("v4-authorization") { db in
+            try db.execute(sql: """
+                -- Sentinel's own user groups, for endpoint access lists.
+                CREATE TABLE user_groups (
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    PRIMARY KEY (user_id, name)
+                );
+                -- Who may authorize clients on an endpoint; no row admits nobody.
+                CREATE TABLE endpoint_access (
+                    endpoint_id INTEGER NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL CHECK (kind IN ('user', 'group')),
+                    name TEXT NOT NULL,
+                    PRIMARY KEY (endpoint_id, kind, name)
+                );
+                ALTER TABLE oauth_clients ADD COLUMN token_endpoint_auth_method TEXT NOT NULL DEFAULT 'none';
+                -- SHA-256 of the RFC 7592 registration access token.
+                ALTER TABLE oauth_clients ADD COLUMN registration_token_hash TEXT;
+                ALTER TABLE oauth_clients ADD COLUMN updated_at DATETIME;
+                ALTER TABLE grants ADD COLUMN scope TEXT NOT NULL DEFAULT 'mcp';
+                ALTER TABLE tokens ADD COLUMN created_at DATETIME;
+                -- Authorization codes only: the PKCE challenge and the redirect URI to check at redemption.
+                ALTER TABLE tokens ADD COLUMN code_challenge TEXT;
+                ALTER TABLE tokens ADD COLUMN redirect_uri TEXT;
+                CREATE INDEX tokens_by_expiry ON tokens(expires_at);
+                -- Browser sign-ins on the consent pages; only the SHA-256 of the cookie is stored.
+                CREATE TABLE signins (
+                    hash TEXT PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    created_at DATETIME NOT NULL,
+                    expires_at DATETIME NOT NULL,
+                    address TEXT
+                );
+                """)
+        }
         return migrator
     }
 }

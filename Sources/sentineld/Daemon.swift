@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOPosix
+import SentinelAuth
 import SentinelControl
 import SentinelCore
 import SentinelGateway
@@ -116,8 +117,24 @@ final class Daemon: Sendable {
                 vendor: "Sentinel", product: "sentineld", version: SentinelVersion.current,
                 url: "https://github.com/sentinel-mcp/sentinel"),
             logger: Logger(label: "sentineld.varlink"), observer: activity)
+        // The authorization plane: bearer checks on every request, revocation that closes streams at once.
+        let verifier = BearerVerifier(store: store)
+        let grantStreams = GrantStreams()
+        let revocations = GrantRevocations(
+            store: store, verifier: verifier, streams: grantStreams, changes: changes, logger: Logger(label: "sentineld.auth"))
+        let authorization = AuthorizationServer(
+            store: store, catalog: catalog, audit: audit, revocations: revocations, logger: Logger(label: "sentineld.auth")
+        ) { [self] in
+            let configuration = self.configuration
+            return AuthSettings(
+                issuer: configuration.effectivePublicURL,
+                durations: AccessDurations(choices: configuration.accessDurations, maximum: configuration.maxAccessDuration),
+                accessTokenLifetime: configuration.accessTokenLifetime, signInLifetime: configuration.signInLifetime,
+                clientMetadataPrivateTargets: configuration.clientMetadataPrivateTargets)
+        }
         let mcp = MCPEndpointHandler(
-            catalog: catalog, upstreams: upstreams, audit: audit, hub: hub, logger: Logger(label: "sentineld.gateway")
+            catalog: catalog, upstreams: upstreams, audit: audit, hub: hub, verifier: verifier, grantStreams: grantStreams,
+            logger: Logger(label: "sentineld.gateway")
         ) { [self] in
             let configuration = self.configuration
             return GatewaySettings(
@@ -128,6 +145,7 @@ final class Daemon: Sendable {
         }
         let router = GatewayRouter.make(version: SentinelVersion.current)
         mcp.register(on: router)
+        authorization.register(on: router)
         let http = HTTPServer(
             listener: httpListener, router: router,
             logger: Logger(label: "sentineld.http"), observer: activity,
@@ -141,6 +159,7 @@ final class Daemon: Sendable {
                 services: [
                     .init(service: UpstreamPoolService(pool: pool)),
                     .init(service: catalogService),
+                    .init(service: revocations),
                     .init(service: varlink),
                     .init(service: http),
                     .init(service: supervisor),

@@ -25,6 +25,11 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var maxConcurrentCallsPerEndpoint = 64
     public var allowedOrigins: [String] = []
     public var upstreamIdleStopSeconds = 600
+    public var accessDurations = [86_400, 7 * 86_400, 30 * 86_400, 90 * 86_400]
+    public var maxAccessDuration = 90 * 86_400
+    public var accessTokenLifetime = 3600
+    public var signInLifetime = 12 * 3600
+    public var clientMetadataPrivateTargets = false
 
     public init() {}
 
@@ -181,6 +186,52 @@ extension DaemonConfiguration {
                 config.upstreamIdleStopSeconds = try parseTimeSpan(value)
             }),
         ConfigurationKey(
+            section: "OAuth", key: "AccessDurations", defaultValue: "1d 7d 30d 90d",
+            documentation: """
+                The access durations a user can choose on the consent page, space-separated
+                time spans (e.g. 8h 1d 30d). Choices above MaxAccessDuration are not offered.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                let spans = try value.split(separator: " ").map { span throws(ConfigurationValueError) in try parseTimeSpan(String(span)) }
+                guard !spans.isEmpty, spans.allSatisfy({ $0 >= 60 }) else {
+                    throw ConfigurationValueError("expected one or more time spans of at least a minute")
+                }
+                config.accessDurations = spans
+            }),
+        ConfigurationKey(
+            section: "OAuth", key: "MaxAccessDuration", defaultValue: "90d",
+            documentation: "The longest access a user can grant a client; when it ends, the client must be authorized again.",
+            apply: { config, value throws(ConfigurationValueError) in
+                let seconds = try parseTimeSpan(value)
+                guard seconds >= 60 else { throw ConfigurationValueError("at least one minute") }
+                config.maxAccessDuration = seconds
+            }),
+        ConfigurationKey(
+            section: "OAuth", key: "AccessTokenLifetimeSec", defaultValue: "1h",
+            documentation: "How long an access token is valid; clients refresh it (rotating refresh tokens) until the grant ends.",
+            apply: { config, value throws(ConfigurationValueError) in
+                let seconds = try parseTimeSpan(value)
+                guard (60...86_400).contains(seconds) else { throw ConfigurationValueError("from 1min to 1d") }
+                config.accessTokenLifetime = seconds
+            }),
+        ConfigurationKey(
+            section: "OAuth", key: "SignInLifetimeSec", defaultValue: "12h",
+            documentation: "How long a browser stays signed in to the consent pages.",
+            apply: { config, value throws(ConfigurationValueError) in
+                let seconds = try parseTimeSpan(value)
+                guard seconds >= 60 else { throw ConfigurationValueError("at least one minute") }
+                config.signInLifetime = seconds
+            }),
+        ConfigurationKey(
+            section: "OAuth", key: "ClientMetadataPrivateTargets", defaultValue: "no",
+            documentation: """
+                Whether client-ID metadata documents may be fetched from loopback, private or
+                link-local addresses, and over plain http. Leave off unless clients live on your network.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                config.clientMetadataPrivateTargets = try parseBoolean(value)
+            }),
+        ConfigurationKey(
             section: "Control", key: "Socket", defaultValue: "/run/sentinel/io.sentinel.Manager",
             documentation: """
                 Path of the varlink control socket used by sentinelctl. Used only when
@@ -250,6 +301,15 @@ extension DaemonConfiguration {
                 config.stopTimeoutSeconds = seconds
             }),
     ]
+}
+
+/// Parses a systemd-style boolean: yes/no, true/false, on/off, 1/0.
+public func parseBoolean(_ text: String) throws(ConfigurationValueError) -> Bool {
+    switch text.lowercased() {
+    case "yes", "true", "on", "1": return true
+    case "no", "false", "off", "0": return false
+    default: throw ConfigurationValueError("expected yes or no")
+    }
 }
 
 /// Parses a systemd-like time span into whole seconds: `90`, `90s`, `15min`, `2h`, `1d`.

@@ -12,10 +12,13 @@ public struct Grant: Sendable, Equatable {
     public var lastUsedAt: Date?
     public var lastAddress: String?
     public var revokedAt: Date?
+    /// Granted OAuth scopes, space-separated.
+    public var scope: String
 
     public init(
         id: String, user: String, clientID: String, clientName: String, endpoint: String,
-        createdAt: Date, expiresAt: Date, lastUsedAt: Date? = nil, lastAddress: String? = nil, revokedAt: Date? = nil
+        createdAt: Date, expiresAt: Date, lastUsedAt: Date? = nil, lastAddress: String? = nil, revokedAt: Date? = nil,
+        scope: String = "mcp"
     ) {
         self.id = id
         self.user = user
@@ -27,6 +30,7 @@ public struct Grant: Sendable, Equatable {
         self.lastUsedAt = lastUsedAt
         self.lastAddress = lastAddress
         self.revokedAt = revokedAt
+        self.scope = scope
     }
 
     /// Active means neither revoked nor past its expiry at `now`.

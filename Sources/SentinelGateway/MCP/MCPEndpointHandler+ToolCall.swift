@@ -63,7 +63,7 @@ extension MCPEndpointHandler {
         let accept = exchange.request.headers[.accept] ?? ""
         let streaming = allowStreaming && clientToken != nil && accept.contains("text/event-stream")
         if streaming {
-            return Self.eventStream(context: exchange.context) { send in
+            return eventStream(context: exchange.context, grant: exchange.grant) { send in
                 defer { self.limiter.release(endpoint.name) }
                 let reply = await self.run(call, id: id, exchange: exchange, exposed: exposed, started: started,
                                            requestBytes: requestBytes, capture: capture) { progress in
@@ -230,6 +230,11 @@ extension MCPEndpointHandler {
         }
         if let detail { fields["DETAIL"] = detail }
         if let sessionID = exchange.sessionID { fields["SESSION"] = sessionID }
+        if let grant = exchange.grant {
+            fields["USER"] = grant.user
+            fields["GRANT"] = grant.grantID
+            fields["CLIENT_ID"] = grant.clientID
+        }
         if let address = exchange.context.channel.remoteAddress?.ipAddress { fields["REMOTE_ADDRESS"] = address }
         let cap = 4096
         if let arguments { fields["ARGUMENTS"] = String(arguments.text.prefix(cap)) }

@@ -46,6 +46,8 @@ public final class MCPEndpointHandler: Sendable {
     let upstreams: any UpstreamProvider
     let audit: any AuditSink
     let hub: NotificationHub
+    let verifier: (any AccessVerifier)?
+    let grantStreams: GrantStreams
     let settings: @Sendable () -> GatewaySettings
     let logger: Logger
     let sessions = MCPSessionTable()
@@ -54,12 +56,15 @@ public final class MCPEndpointHandler: Sendable {
 
     public init(
         catalog: EndpointCatalog, upstreams: any UpstreamProvider, audit: any AuditSink, hub: NotificationHub,
-        logger: Logger, settings: @escaping @Sendable () -> GatewaySettings
+        verifier: (any AccessVerifier)?, grantStreams: GrantStreams, logger: Logger,
+        settings: @escaping @Sendable () -> GatewaySettings
     ) {
         self.catalog = catalog
         self.upstreams = upstreams
         self.audit = audit
         self.hub = hub
+        self.verifier = verifier
+        self.grantStreams = grantStreams
         self.logger = logger
         self.settings = settings
     }
@@ -106,13 +111,37 @@ public final class MCPEndpointHandler: Sendable {
                                                message: "endpoint '\(name)' has no authentication and is served only on a loopback listener"))
             }
         case .oauth:
-            let metadata = settings.publicURL + "/.well-known/oauth-protected-resource/mcp/" + name
-            var response = Self.jsonError(status: .unauthorized, id: nil, code: JSONRPCErrorCode.invalidRequest,
-                                          message: "endpoint '\(name)' requires authorization")
-            response.headers[.wwwAuthenticate] = "Bearer resource_metadata=\"\(metadata)\""
-            return .refused(response)
+            let check = await verifier?.verify(
+                bearer: Self.bearerToken(request.headers[.authorization]), endpoint: name,
+                address: context.channel.remoteAddress?.ipAddress) ?? .refused(nil)
+            switch check {
+            case .granted(let grant): return .admitted(snapshot, grant)
+            case .refused(let error): return .refused(unauthorized(endpoint: name, error: error, settings: settings))
+            }
         }
-        return .admitted(snapshot)
+        return .admitted(snapshot, nil)
+    }
+
+    /// 401 (or 403 for `insufficient_scope`) with the RFC 6750 / RFC 9728 challenge that starts a client's OAuth flow.
+    func unauthorized(endpoint name: String, error: OAuthError?, settings: GatewaySettings) -> Response {
+        let metadata = settings.publicURL + "/.well-known/oauth-protected-resource/mcp/" + name
+        var challenge = "Bearer resource_metadata=\"\(metadata)\", scope=\"\(AuthorizationRequest.requiredScope)\""
+        if let error {
+            challenge += ", error=\"\(error.code.rawValue)\", error_description=\"\(error.message.replacingOccurrences(of: "\"", with: "'"))\""
+        }
+        let forbidden = error?.code == .insufficientScope
+        var response = Self.jsonError(
+            status: forbidden ? .forbidden : .unauthorized, id: nil, code: JSONRPCErrorCode.invalidRequest,
+            message: error?.message ?? "endpoint '\(name)' requires authorization")
+        response.headers[.wwwAuthenticate] = challenge
+        return response
+    }
+
+    /// The token of an `Authorization: Bearer <token>` header (scheme case-insensitive), else nil.
+    static func bearerToken(_ header: String?) -> String? {
+        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
+        let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
     }
 
     static func originAllowed(_ origin: String, settings: GatewaySettings) -> Bool {
@@ -127,8 +156,11 @@ public final class MCPEndpointHandler: Sendable {
 
     func post(_ request: Request, context: GatewayRequestContext) async -> Response {
         let snapshot: EndpointSnapshot
+        let accessGrant: AccessGrant?
         switch await admit(request, context: context) {
-        case .admitted(let admitted): snapshot = admitted
+        case .admitted(let admitted, let grant):
+            snapshot = admitted
+            accessGrant = grant
         case .refused(let response): return response
         }
         let settings = settings()
@@ -148,7 +180,7 @@ public final class MCPEndpointHandler: Sendable {
                                   data: ["supported": JSONValue(MCPProtocol.allVersions)])
         }
         let exchange = MCPExchange(
-            request: request, context: context, snapshot: snapshot,
+            request: request, context: context, snapshot: snapshot, grant: accessGrant,
             sessionID: request.headers[.mcpSessionID], headerVersion: headerVersion)
 
         if body.first(where: { !Self.isWhitespace($0) }) == UInt8(ascii: "[") {
@@ -423,8 +455,11 @@ public final class MCPEndpointHandler: Sendable {
 
     func get(_ request: Request, context: GatewayRequestContext) async -> Response {
         let snapshot: EndpointSnapshot
+        let grant: AccessGrant?
         switch await admit(request, context: context) {
-        case .admitted(let admitted): snapshot = admitted
+        case .admitted(let admitted, let accessGrant):
+            snapshot = admitted
+            grant = accessGrant
         case .refused(let response): return response
         }
         if request.headers[.mcpProtocolVersion] == MCPProtocol.modernVersion {
@@ -435,7 +470,7 @@ public final class MCPEndpointHandler: Sendable {
                                   message: "GET opens an event stream: send Accept: text/event-stream")
         }
         let listener = hub.listen(endpoint: snapshot.endpoint.name)
-        return Self.eventStream(context: context) { send in
+        return eventStream(context: context, grant: grant) { send in
             try await send(nil)  // headers and a comment, so the client knows the stream is open
             for await notification in listener.stream {
                 try await send(notification)
@@ -446,7 +481,7 @@ public final class MCPEndpointHandler: Sendable {
     func delete(_ request: Request, context: GatewayRequestContext) async -> Response {
         let snapshot: EndpointSnapshot
         switch await admit(request, context: context) {
-        case .admitted(let admitted): snapshot = admitted
+        case .admitted(let admitted, _): snapshot = admitted
         case .refused(let response): return response
         }
         guard let sessionID = request.headers[.mcpSessionID] else {
@@ -468,7 +503,7 @@ public final class MCPEndpointHandler: Sendable {
             method: "notifications/subscriptions/acknowledged",
             params: RawJSON.object([("_meta", subscriptionMeta), ("notifications", RawJSON(acknowledged))]))
         let listener = hub.listen(endpoint: exchange.snapshot.endpoint.name)
-        return Self.eventStream(context: exchange.context) { send in
+        return eventStream(context: exchange.context, grant: exchange.grant) { send in
             try await send(ack)
             // The hub carries only tools/list_changed; here it is tagged with the subscription.
             for await _ in listener.stream where wantsTools {
@@ -493,9 +528,10 @@ public final class MCPEndpointHandler: Sendable {
     }
 
     /// An SSE response. `body` gets a `send` that writes one JSON-RPC message as an event (nil: a comment);
-    /// it ends when `body` returns, the client goes away, or the server shuts down.
-    static func eventStream(
-        context: GatewayRequestContext,
+    /// it ends when `body` returns, the client goes away, the server shuts down, or the grant behind the
+    /// request is revoked or expires.
+    func eventStream(
+        context: GatewayRequestContext, grant: AccessGrant?,
         _ body: @escaping @Sendable (_ send: @escaping @Sendable (RawJSON?) async throws -> Void) async throws -> Void
     ) -> Response {
         let channel = context.channel
@@ -513,6 +549,20 @@ public final class MCPEndpointHandler: Sendable {
                         // The peer closing the connection ends the stream (and cancels what feeds it).
                         await channel.waitUntilClosed()
                         sink.finish()
+                    }
+                    if let grant {
+                        let streams = self.grantStreams
+                        group.addTask {
+                            let (id, closed) = streams.register(grantID: grant.grantID)
+                            defer { streams.remove(grantID: grant.grantID, id: id) }
+                            try await withThrowingTaskGroup(of: Void.self) { watch in
+                                watch.addTask { await closed.wait() }
+                                watch.addTask { try await Task.sleep(for: .seconds(max(0, grant.expiresAt.timeIntervalSinceNow))) }
+                                try await watch.next()
+                                watch.cancelAll()
+                            }
+                            sink.finish()
+                        }
                     }
                     group.addTask {
                         // A comment every 15 s keeps proxies from timing the stream out and finds dead peers.
@@ -545,7 +595,7 @@ public final class MCPEndpointHandler: Sendable {
 
 /// Whether a request may reach an endpoint.
 enum Admission {
-    case admitted(EndpointSnapshot)
+    case admitted(EndpointSnapshot, AccessGrant?)
     case refused(Response)
 }
 
@@ -556,6 +606,8 @@ struct MCPExchange: Sendable {
     let request: Request
     let context: GatewayRequestContext
     let snapshot: EndpointSnapshot
+    /// The grant the bearer token belongs to; nil on endpoints without authentication.
+    let grant: AccessGrant?
     let sessionID: String?
     let headerVersion: String?
     var era = Era.handshake
@@ -563,10 +615,14 @@ struct MCPExchange: Sendable {
     var clientName = "unknown"
     var clientVersion = ""
 
-    init(request: Request, context: GatewayRequestContext, snapshot: EndpointSnapshot, sessionID: String?, headerVersion: String?) {
+    init(
+        request: Request, context: GatewayRequestContext, snapshot: EndpointSnapshot, grant: AccessGrant?, sessionID: String?,
+        headerVersion: String?
+    ) {
         self.request = request
         self.context = context
         self.snapshot = snapshot
+        self.grant = grant
         self.sessionID = sessionID
         self.headerVersion = headerVersion
     }

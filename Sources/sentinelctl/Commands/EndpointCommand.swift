@@ -6,7 +6,7 @@ struct EndpointCommand: ParsableCommand {
         commandName: "endpoint", abstract: "Manage endpoints and the tools they expose.",
         subcommands: [
             Create.self, List.self, Show.self, Update.self, Delete.self, Attach.self, Detach.self, Tools.self, Enable.self,
-            Disable.self,
+            Disable.self, Allow.self, Deny.self,
         ])
 
     static func printEndpoint(_ endpoint: JSONValue) {
@@ -17,12 +17,21 @@ struct EndpointCommand: ParsableCommand {
             ("URL", Output.text(endpoint["url"])),
             ("Description", Output.text(endpoint["description"])),
             ("Auth", auth),
+            ("Access", accessSummary(endpoint)),
             ("Servers", Output.text(endpoint["servers"])),
             ("Tools", "\(Output.text(endpoint["enabled_tools"])) enabled of \(Output.text(endpoint["available_tools"]))"),
             ("Payload capture", Output.text(endpoint["capture_payloads"])),
             ("Created", Output.text(endpoint["created"])),
             ("Updated", Output.text(endpoint["updated"])),
         ])
+    }
+
+    static func accessSummary(_ endpoint: JSONValue) -> String {
+        if endpoint["auth"]?.stringValue == "none" { return "everyone (no authentication)" }
+        let users = endpoint["allowed_users"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let groups = endpoint["allowed_groups"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let parts = users.map { "user \($0)" } + groups.map { "group \($0)" }
+        return parts.isEmpty ? "nobody yet (sentinelctl endpoint allow \(Output.text(endpoint["name"])) --user NAME)" : parts.joined(separator: ", ")
     }
 
     static func printSelections(_ selections: [JSONValue]) {
@@ -191,6 +200,49 @@ struct EndpointCommand: ParsableCommand {
 
         func run() throws {
             try EndpointCommand.setTools(selection, method: "DisableTools", verb: "Disabled")
+        }
+    }
+
+    /// The arguments `allow` and `deny` share.
+    struct AccessArguments: ParsableArguments {
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var endpoint: String
+        @Option(name: .customLong("user"), help: ArgumentHelp("A user (repeatable).", valueName: "name")) var users: [String] = []
+        @Option(name: .customLong("group"), help: ArgumentHelp("A group (repeatable).", valueName: "name")) var groups: [String] = []
+
+        func validate() throws {
+            if users.isEmpty && groups.isEmpty { throw ValidationError("name at least one --user or --group") }
+        }
+
+        var parameters: [String: JSONValue] {
+            ["endpoint": .string(endpoint), "users": JSONValue(users), "groups": JSONValue(groups)]
+        }
+    }
+
+    struct Allow: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Let users or groups authorize AI clients on an endpoint.",
+            discussion: "An endpoint with auth oauth admits nobody until users or groups are allowed.")
+        @OptionGroup var access: AccessArguments
+
+        func run() throws {
+            let reply = try access.connection.connect().call("AllowAccess", access.parameters)
+            if access.connection.json { return Output.json(reply["endpoint"] ?? .null) }
+            print("Access to \(access.endpoint): \(EndpointCommand.accessSummary(reply["endpoint"] ?? .null))")
+        }
+    }
+
+    struct Deny: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take users or groups off an endpoint's access list.",
+            discussion: "Sessions of users the list no longer admits are revoked at once.")
+        @OptionGroup var access: AccessArguments
+
+        func run() throws {
+            let reply = try access.connection.connect().call("DenyAccess", access.parameters)
+            if access.connection.json { return Output.json(.object(reply)) }
+            let revoked = reply["revoked"]?.arrayValue?.count ?? 0
+            print("Access to \(access.endpoint): \(EndpointCommand.accessSummary(reply["endpoint"] ?? .null)); \(revoked) session(s) revoked")
         }
     }
 

@@ -1,0 +1,171 @@
+public import Foundation
+public import Hummingbird
+public import Logging
+import NIOCore
+public import SentinelCore
+public import SentinelGateway
+public import SentinelStore
+import SentinelCrypto
+import Synchronization
+import HTTPTypes
+
+/// Sentinel's OAuth 2.1 authorization server: metadata (RFC 8414, RFC 9728), dynamic client registration
+/// (RFC 7591/7592), client-ID metadata documents, the authorization endpoint with sign-in and consent
+/// pages, the token endpoint (codes with PKCE, rotating refresh tokens) and revocation (RFC 7009).
+public final class AuthorizationServer: Sendable {
+    let store: Store
+    let catalog: EndpointCatalog
+    let audit: any AuditSink
+    let revocations: GrantRevocations
+    let settings: @Sendable () -> AuthSettings
+    let logger: Logger
+    let throttle = Mutex(SignInThrottle())
+    let clock: @Sendable () -> Date
+
+    public init(
+        store: Store, catalog: EndpointCatalog, audit: any AuditSink, revocations: GrantRevocations, logger: Logger,
+        clock: @escaping @Sendable () -> Date = { Date() }, settings: @escaping @Sendable () -> AuthSettings
+    ) {
+        self.store = store
+        self.catalog = catalog
+        self.audit = audit
+        self.revocations = revocations
+        self.logger = logger
+        self.clock = clock
+        self.settings = settings
+    }
+
+    /// Adds the OAuth routes to `router`.
+    public func register(on router: Router<GatewayRequestContext>) {
+        router.get("/.well-known/oauth-protected-resource/mcp/:endpoint") { _, context in
+            await self.protectedResourceMetadata(endpoint: context.parameters.get("endpoint") ?? "")
+        }
+        router.get("/.well-known/oauth-authorization-server") { _, _ in self.authorizationServerMetadata() }
+        router.get("/.well-known/openid-configuration") { _, _ in self.authorizationServerMetadata() }
+        router.post("/oauth/register") { request, _ in await self.registerClient(request) }
+        router.get("/oauth/register/:client") { request, context in
+            await self.readRegistration(request, clientID: context.parameters.get("client") ?? "")
+        }
+        router.delete("/oauth/register/:client") { request, context in
+            await self.deleteRegistration(request, clientID: context.parameters.get("client") ?? "")
+        }
+        router.get("/oauth/authorize") { request, context in await self.authorize(request, context: context) }
+        router.post("/oauth/authorize") { request, context in await self.authorizeForm(request, context: context) }
+        router.post("/oauth/token") { request, _ in await self.token(request) }
+        router.post("/oauth/revoke") { request, _ in await self.revoke(request) }
+    }
+
+    // MARK: - Metadata
+
+    func protectedResourceMetadata(endpoint name: String) async -> Response {
+        let settings = settings()
+        guard let snapshot = try? await catalog.snapshot(name), snapshot.endpoint.auth == .oauth else {
+            return Self.json(["error": "not_found", "error_description": .string("no endpoint named '\(name)' uses OAuth")], status: .notFound)
+        }
+        return Self.json([
+            "resource": .string(settings.resource(endpoint: name)),
+            "authorization_servers": [.string(settings.issuer)],
+            "scopes_supported": [.string(AuthorizationRequest.requiredScope)],
+            "bearer_methods_supported": ["header"],
+            "resource_name": .string("Sentinel endpoint \(name)"),
+        ])
+    }
+
+    func authorizationServerMetadata() -> Response {
+        let issuer = settings().issuer
+        return Self.json([
+            "issuer": .string(issuer),
+            "authorization_endpoint": .string(issuer + "/oauth/authorize"),
+            "token_endpoint": .string(issuer + "/oauth/token"),
+            "registration_endpoint": .string(issuer + "/oauth/register"),
+            "revocation_endpoint": .string(issuer + "/oauth/revoke"),
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query"],
+            "grant_types_supported": ["authorization_code", "refresh_token"],
+            "code_challenge_methods_supported": ["S256"],
+            "token_endpoint_auth_methods_supported": ["none", "client_secret_post", "client_secret_basic"],
+            "revocation_endpoint_auth_methods_supported": ["none", "client_secret_post", "client_secret_basic"],
+            "scopes_supported": JSONValue(AuthorizationRequest.supportedScopes),
+            "client_id_metadata_document_supported": true,
+            "authorization_response_iss_parameter_supported": true,
+        ])
+    }
+
+    // MARK: - Shared helpers
+
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json", .cacheControl: "no-store", .init("Pragma")!: "no-cache"],
+            body: .init(byteBuffer: ByteBuffer(bytes: value.serialized())))
+    }
+
+    /// An OAuth error body (`error`, `error_description`) with its status; 401s carry a challenge.
+    static func oauthError(_ error: OAuthError) -> Response {
+        var response = json(
+            ["error": .string(error.code.rawValue), "error_description": .string(error.message)],
+            status: HTTPResponse.Status(code: error.httpStatus))
+        if error.code == .invalidClient {
+            response.headers[.wwwAuthenticate] = "Basic realm=\"sentinel\""
+        }
+        return response
+    }
+
+    static func html(_ page: String, status: HTTPResponse.Status = .ok, cookies: [String] = []) -> Response {
+        var headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8",
+            .cacheControl: "no-store",
+            .init("Content-Security-Policy")!: "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+            .init("X-Frame-Options")!: "DENY",
+            .init("Referrer-Policy")!: "no-referrer",
+            .init("X-Content-Type-Options")!: "nosniff",
+        ]
+        for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie)) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+
+    static func redirect(to location: String, status: HTTPResponse.Status = .found, cookies: [String] = []) -> Response {
+        var headers: HTTPFields = [.location: location, .cacheControl: "no-store"]
+        for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie)) }
+        return Response(status: status, headers: headers)
+    }
+
+    /// A request body as text, at most `limit` bytes.
+    static func bodyText(_ request: Request, limit: Int = 64 * 1024) async -> String? {
+        var request = request
+        guard let buffer = try? await request.collectBody(upTo: limit) else { return nil }
+        return String(buffer: buffer)
+    }
+
+    /// Cookie values by name from the request's `Cookie` headers.
+    static func cookies(_ request: Request) -> [String: String] {
+        var cookies: [String: String] = [:]
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2 else { continue }
+                let name = parts[0].trimmingCharacters(in: .whitespaces)
+                if cookies[name] == nil { cookies[name] = parts[1].trimmingCharacters(in: .whitespaces) }
+            }
+        }
+        return cookies
+    }
+
+    func cookie(_ name: String, value: String, maxAge: Int, sameSite: String = "Lax") -> String {
+        var cookie = "\(name)=\(value); Path=/oauth; HttpOnly; SameSite=\(sameSite); Max-Age=\(maxAge)"
+        if settings().secureCookies { cookie += "; Secure" }
+        return cookie
+    }
+
+    func record(_ kind: AuditEventKind, _ message: String, _ fields: [String: String]) {
+        audit.record(AuditEvent(kind: kind, message: message, fields: fields))
+    }
+
+    func recordRevoked(_ grant: Grant, reason: String) {
+        record(.grantRevoked, "session \(grant.id) of user \(grant.user) on endpoint \(grant.endpoint) revoked: \(reason)", [
+            "GRANT": grant.id, "USER": grant.user, "ENDPOINT": grant.endpoint, "CLIENT": grant.clientName,
+            "CLIENT_ID": grant.clientID, "REASON": reason,
+        ])
+        revocations.revoked(grantIDs: [grant.id])
+    }
+}

@@ -1,0 +1,93 @@
+import SentinelCore
+
+/// What the sign-in and consent pages show about a request.
+struct ConsentContext {
+    var clientName: String
+    var clientID: String
+    var redirectHost: String
+    var endpoint: String
+    var endpointDescription: String
+    var enabledTools: Int
+    /// The authorization request's fields, re-sent with every form.
+    var requestFields: [(String, String)]
+}
+
+/// The HTML of the sign-in, consent and error pages.
+enum ConsentPages {
+    static func summary(_ context: ConsentContext) -> String {
+        let description = context.endpointDescription.isEmpty ? "" : " — \(HTMLPage.escape(context.endpointDescription))"
+        return """
+            <dl>
+            <dt>Application</dt><dd id="client-name">\(HTMLPage.escape(context.clientName))</dd>
+            <dt>Returns to</dt><dd id="redirect-host">\(HTMLPage.escape(context.redirectHost))</dd>
+            <dt>Endpoint</dt><dd id="endpoint">\(HTMLPage.escape(context.endpoint))\(description)</dd>
+            <dt>Tools</dt><dd id="tool-count">\(context.enabledTools) enabled</dd>
+            </dl>
+            """
+    }
+
+    static func signIn(_ context: ConsentContext, csrf: String, username: String = "", error: String? = nil) -> String {
+        let errorBlock = error.map { "<p class=\"error\" role=\"alert\">\(HTMLPage.escape($0))</p>" } ?? ""
+        return HTMLPage.document(
+            title: "Sign in",
+            body: """
+                <h1>Sign in to connect an AI application</h1>
+                \(summary(context))
+                \(errorBlock)
+                <form method="post" action="/oauth/authorize">
+                \(HTMLPage.hiddenFields(context.requestFields))
+                <input type="hidden" name="csrf_token" value="\(HTMLPage.escape(csrf))">
+                <label for="username">User name</label>
+                <input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" required value="\(HTMLPage.escape(username))">
+                <label for="password">Password</label>
+                <input type="password" id="password" name="password" autocomplete="current-password" required>
+                <div class="actions"><button type="submit" name="action" value="signin" id="signin">Sign in</button></div>
+                </form>
+                """)
+    }
+
+    static func consent(_ context: ConsentContext, user: User, csrf: String, durations: AccessDurations) -> String {
+        let choices = durations.choices.map { seconds in
+            let checked = seconds == durations.preselected ? " checked" : ""
+            return "<label><input type=\"radio\" name=\"duration\" value=\"\(seconds)\" id=\"duration-\(seconds)\"\(checked)> \(AccessDurations.label(seconds))</label>"
+        }.joined(separator: "\n")
+        let shown = user.displayName.isEmpty ? user.name : "\(user.displayName) (\(user.name))"
+        return HTMLPage.document(
+            title: "Allow access",
+            body: """
+                <form method="post" action="/oauth/authorize" class="signedin">
+                \(HTMLPage.hiddenFields(context.requestFields))
+                <input type="hidden" name="csrf_token" value="\(HTMLPage.escape(csrf))">
+                <span>Signed in as <strong id="signed-in-user">\(HTMLPage.escape(shown))</strong></span>
+                <button type="submit" name="action" value="signout" class="secondary">Sign out</button>
+                </form>
+                <h1>Allow \(HTMLPage.escape(context.clientName)) to use endpoint \(HTMLPage.escape(context.endpoint))?</h1>
+                \(summary(context))
+                <p class="note">The application will call the enabled tools as you. Every call is logged.
+                You can revoke this access at any time (ask your administrator: <code>sentinelctl session revoke</code>).</p>
+                <form method="post" action="/oauth/authorize">
+                \(HTMLPage.hiddenFields(context.requestFields))
+                <input type="hidden" name="csrf_token" value="\(HTMLPage.escape(csrf))">
+                <fieldset>
+                <legend>Access lasts for</legend>
+                \(choices)
+                </fieldset>
+                <div class="actions">
+                <button type="submit" name="action" value="approve" id="approve">Approve</button>
+                <button type="submit" name="action" value="deny" id="deny" class="secondary">Deny</button>
+                </div>
+                </form>
+                """)
+    }
+
+    static func problem(title: String, message: String, detail: String? = nil) -> String {
+        let extra = detail.map { "<p class=\"note\">\(HTMLPage.escape($0))</p>" } ?? ""
+        return HTMLPage.document(
+            title: title,
+            body: """
+                <h1>\(HTMLPage.escape(title))</h1>
+                <p class="error" role="alert" id="problem">\(HTMLPage.escape(message))</p>
+                \(extra)
+                """)
+    }
+}
