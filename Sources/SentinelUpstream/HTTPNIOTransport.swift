@@ -53,7 +53,7 @@ final class HTTPNIOTransport: HTTPUpstreamTransport {
     func execute(_ request: HTTPUpstreamRequest) -> AsyncThrowingStream<HTTPResponsePart, any Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: HTTPResponsePart.self)
         let exchange = HTTPNIOExchange(head: head(for: request), body: request.body, idleTimeout: request.idleTimeout,
-                                       continuation: continuation)
+                                       deadline: request.deadline, continuation: continuation)
         continuation.onTermination = { termination in
             // The caller stopped reading or was cancelled: close the connection (the 2026-07-28 cancellation).
             if case .cancelled = termination { exchange.abort() }
@@ -63,13 +63,16 @@ final class HTTPNIOTransport: HTTPUpstreamTransport {
     }
 
     func send(_ request: HTTPUpstreamRequest) {
-        run(HTTPNIOExchange(head: head(for: request), body: request.body, idleTimeout: request.idleTimeout, continuation: nil),
+        run(HTTPNIOExchange(head: head(for: request), body: request.body, idleTimeout: request.idleTimeout,
+                            deadline: request.deadline, continuation: nil),
             mayRetry: true)
     }
 
     func shutdown() {
         pool.close()
     }
+
+    var enforcesDeadlines: Bool { true }
 
     private func head(for request: HTTPUpstreamRequest) -> HTTPRequestHead {
         var headers = baseHeaders
@@ -85,7 +88,9 @@ final class HTTPNIOTransport: HTTPUpstreamTransport {
             exchange.fail(HTTPTransportError.connectFailed("the client was shut down"))
             return
         }
-        if let connection = pool.takeIdle() {
+        // On an event loop (a gateway request runs on its connection's loop), stay on it: no thread hops.
+        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? group.next()
+        if let connection = pool.takeIdle(preferring: loop) {
             connection.start(exchange) { [weak self] in
                 guard mayRetry, let self else { return false }
                 self.run(exchange, mayRetry: false)
@@ -96,7 +101,7 @@ final class HTTPNIOTransport: HTTPUpstreamTransport {
         let pool = self.pool
         let connection = HTTPNIOConnection(pool: pool)
         let timeout = TimeAmount.nanoseconds(max(1_000_000, exchange.idleTimeoutNanoseconds))
-        ClientBootstrap(group: group)
+        ClientBootstrap(group: loop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(timeout)
             .channelInitializer { channel in
@@ -150,8 +155,14 @@ final class HTTPNIOConnectionPool: Sendable {
 
     var isClosed: Bool { state.withLock { $0.closed } }
 
-    func takeIdle() -> HTTPNIOConnection? {
-        state.withLock { $0.idle.popLast() }
+    /// An idle connection, one on `loop` if there is one.
+    func takeIdle(preferring loop: any EventLoop) -> HTTPNIOConnection? {
+        state.withLock { state in
+            if let index = state.idle.lastIndex(where: { $0.eventLoop === loop }) {
+                return state.idle.remove(at: index)
+            }
+            return state.idle.popLast()
+        }
     }
 
     func register(_ connection: HTTPNIOConnection, channel: any Channel) -> Bool {
@@ -196,16 +207,22 @@ final class HTTPNIOExchange: Sendable {
     let head: HTTPRequestHead
     let body: [UInt8]?
     let idleTimeoutNanoseconds: Int64
+    /// When the call must have ended; the exchange then fails with `DeadlineReached`.
+    let deadline: NIODeadline?
     private let continuation: AsyncThrowingStream<HTTPResponsePart, any Error>.Continuation?
     /// The connection running the exchange, so that `abort()` can close it.
     private let runner = Mutex<(connection: HTTPNIOConnection?, aborted: Bool)>((nil, false))
 
     init(
-        head: HTTPRequestHead, body: [UInt8]?, idleTimeout: Duration,
+        head: HTTPRequestHead, body: [UInt8]?, idleTimeout: Duration, deadline: ContinuousClock.Instant?,
         continuation: AsyncThrowingStream<HTTPResponsePart, any Error>.Continuation?
     ) {
         self.head = head
         self.body = body
+        self.deadline = deadline.map { deadline in
+            let (seconds, attoseconds) = (deadline - ContinuousClock.now).components
+            return NIODeadline.now() + .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        }
         let (seconds, attoseconds) = idleTimeout.components
         self.idleTimeoutNanoseconds = max(1, seconds) * 1_000_000_000 + attoseconds / 1_000_000_000
         self.continuation = continuation
@@ -249,9 +266,13 @@ final class HTTPNIOConnection: @unchecked Sendable {
         self.pool = pool
     }
 
+    /// The loop the connection lives on (set before the connection is pooled).
+    private(set) var eventLoop: (any EventLoop)?
+
     func handlerAdded(_ context: ChannelHandlerContext) {
         self.context = context
         self.channel = context.channel
+        self.eventLoop = context.eventLoop
     }
 
     /// Runs `exchange`; `retry` is called (and returns true) when a reused connection was found closed.
@@ -260,27 +281,34 @@ final class HTTPNIOConnection: @unchecked Sendable {
             exchange.fail(HTTPTransportError.connectFailed("the connection is not open"))
             return
         }
-        channel.eventLoop.execute {
-            guard exchange.attach(self) else {
-                self.current = nil
-                self.returnToPool()
-                return
-            }
-            guard !self.isClosed, let context = self.context, channel.isActive else {
-                self.pool.forget(self)
-                if !retry() { exchange.fail(HTTPTransportError.connectFailed("the connection closed")) }
-                return
-            }
-            self.current = exchange
-            self.retry = retry
-            self.sawHead = false
-            self.armTimer()
-            context.write(NIOAny(HTTPClientRequestPart.head(exchange.head)), promise: nil)
-            if let body = exchange.body, !body.isEmpty {
-                context.write(NIOAny(HTTPClientRequestPart.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
-            }
-            context.writeAndFlush(NIOAny(HTTPClientRequestPart.end(nil)), promise: nil)
+        let loop = channel.eventLoop
+        if loop.inEventLoop {
+            run(exchange, on: channel, retry: retry)
+        } else {
+            loop.execute { self.run(exchange, on: channel, retry: retry) }
         }
+    }
+
+    private func run(_ exchange: HTTPNIOExchange, on channel: any Channel, retry: @escaping @Sendable () -> Bool) {
+        guard exchange.attach(self) else {
+            self.current = nil
+            self.returnToPool()
+            return
+        }
+        guard !self.isClosed, let context = self.context, channel.isActive else {
+            self.pool.forget(self)
+            if !retry() { exchange.fail(HTTPTransportError.connectFailed("the connection closed")) }
+            return
+        }
+        self.current = exchange
+        self.retry = retry
+        self.sawHead = false
+        self.armTimer()
+        context.write(NIOAny(HTTPClientRequestPart.head(exchange.head)), promise: nil)
+        if let body = exchange.body, !body.isEmpty {
+            context.write(NIOAny(HTTPClientRequestPart.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+        }
+        context.writeAndFlush(NIOAny(HTTPClientRequestPart.end(nil)), promise: nil)
     }
 
     func abort(_ exchange: HTTPNIOExchange) {
@@ -341,10 +369,16 @@ final class HTTPNIOConnection: @unchecked Sendable {
     private func armTimer() {
         timer?.cancel()
         guard let exchange = current, let channel else { return }
-        timer = channel.eventLoop.scheduleTask(in: .nanoseconds(exchange.idleTimeoutNanoseconds)) {
+        var fireAt = NIODeadline.now() + .nanoseconds(exchange.idleTimeoutNanoseconds)
+        if let deadline = exchange.deadline, deadline < fireAt { fireAt = deadline }
+        timer = channel.eventLoop.scheduleTask(deadline: fireAt) {
             guard self.current === exchange else { return }
             self.current = nil
             self.close()
+            if let deadline = exchange.deadline, NIODeadline.now() >= deadline {
+                exchange.fail(DeadlineReached())
+                return
+            }
             exchange.fail(
                 self.sawHead
                     ? HTTPTransportError.connectionLost("timed out")
