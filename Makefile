@@ -13,7 +13,7 @@ HTTP_LISTEN  ?= 127.0.0.1:8080
 APT_PACKAGES := pkg-config libssl-dev libsqlite3-dev libsystemd-dev systemd systemd-journal-remote \
                 util-linux passwd procps curl python3 python3-venv
 
-.PHONY: all deps build release venv run check test-unit test-e2e clean
+.PHONY: all deps build release venv run check test-unit test-e2e bench clean
 
 all: build
 
@@ -63,5 +63,11 @@ test-unit: deps
 test-e2e: build venv
 	SENTINEL_BUILD_DIR=$(CURDIR)/$(BUILD_DIR) $(VENV)/bin/pytest -q Tests/EndToEnd
 
+## bench: release builds of sentineld and of Benchmarks/, then every scenario (a few minutes); see Benchmarks/README.md
+bench: deps venv
+	$(SWIFT) build -c release --scratch-path .build-release
+	$(SWIFT) build -c release --package-path Benchmarks
+	SENTINEL_BUILD_DIR=$(CURDIR)/.build-release/release $(VENV)/bin/python Benchmarks/bench.py $(BENCH_ARGS)
+
 clean:
-	rm -rf .build $(VENV)
+	rm -rf .build .build-release Benchmarks/.build $(VENV)

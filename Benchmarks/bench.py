@@ -124,8 +124,11 @@ class Upstream:
 class Sentinel:
     """One sentineld with its own state, listener and control socket, configured with sentinelctl."""
 
+    count = 0
+
     def __init__(self, work, name="sentinel", env=None, extra=()):
-        self.root = work / name
+        Sentinel.count += 1
+        self.root = work / f"{name}-{Sentinel.count}"
         self.root.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.socket = self.root / "control.sock"
