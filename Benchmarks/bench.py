@@ -324,7 +324,7 @@ def oauth_token(sentinel, endpoint):
     import oauth_flow  # noqa: E402  (the end-to-end tests' helper)
     password = "bench-password-1"
     sentinel.ctl("user", "add", "bench", "--no-password")
-    sentinel.ctl("user", "password", "bench", input=password + "\n")
+    sentinel.ctl("user", "passwd", "bench", input=password + "\n")
     sentinel.ctl("endpoint", "allow", endpoint, "--user", "bench")
     return oauth_flow.Flow(sentinel.base, endpoint, "bench", password).access_token
 

@@ -89,8 +89,9 @@ final class HTTPNIOTransport: HTTPUpstreamTransport {
             return
         }
         // On an event loop (a gateway request runs on its connection's loop), stay on it: no thread hops.
-        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? group.next()
-        if let connection = pool.takeIdle(preferring: loop) {
+        let current = MultiThreadedEventLoopGroup.currentEventLoop
+        let loop = current ?? group.next()
+        if let connection = pool.takeIdle(preferring: loop, local: current != nil) {
             connection.start(exchange) { [weak self] in
                 guard mayRetry, let self else { return false }
                 self.run(exchange, mayRetry: false)
@@ -155,12 +156,16 @@ final class HTTPNIOConnectionPool: Sendable {
 
     var isClosed: Bool { state.withLock { $0.closed } }
 
-    /// An idle connection, one on `loop` if there is one.
-    func takeIdle(preferring loop: any EventLoop) -> HTTPNIOConnection? {
+    /// An idle connection on `loop`; one on another loop only when `loop` is not the caller's own
+    /// (`local` false) or the pool already holds `maximumIdle` connections. Nil: open a new one.
+    ///
+    /// A call made on an event loop then stays on it (no wake-up of another thread per exchange).
+    func takeIdle(preferring loop: any EventLoop, local: Bool) -> HTTPNIOConnection? {
         state.withLock { state in
             if let index = state.idle.lastIndex(where: { $0.eventLoop === loop }) {
                 return state.idle.remove(at: index)
             }
+            if local && state.open.count < maximumIdle { return nil }
             return state.idle.popLast()
         }
     }

@@ -202,11 +202,10 @@ final class WorkerHandler: ChannelInboundHandler {
     }
 
     private func responseEnded(_ context: ChannelHandlerContext) {
-        let view = body.readableBytesView
         switch step {
         case .initialize:
-            guard status == 200, RawJSON.contains("\"result\"", in: view) else {
-                fail(context, "initialize answered \(status): \(String(decoding: view.prefix(200), as: UTF8.self))")
+            guard status == 200, ByteSearch.contains("\"result\"", in: body) else {
+                fail(context, "initialize answered \(status): \(excerpt)")
                 return
             }
             step = .initialized
@@ -223,17 +222,21 @@ final class WorkerHandler: ChannelInboundHandler {
                 startOperation(context)
             }
         case .operation:
-            guard status == 200, RawJSON.contains("\"result\"", in: view), !RawJSON.contains("\"isError\":true", in: view) else {
-                fail(context, "\(worker.options.method) answered \(status): \(String(decoding: view.prefix(200), as: UTF8.self))")
+            guard status == 200, ByteSearch.contains("\"result\"", in: body), !ByteSearch.contains("\"isError\":true", in: body) else {
+                fail(context, "\(worker.options.method) answered \(status): \(excerpt)")
                 return
             }
-            if worker.options.followCursor, let next = RawJSON.string(of: "nextCursor", in: view) {
+            if worker.options.followCursor, let next = ByteSearch.string(after: "nextCursor", in: body) {
                 cursor = next
                 sendCall(context)
                 return
             }
             completeOperation(context)
         }
+    }
+
+    private var excerpt: String {
+        String(decoding: body.readableBytesView.prefix(200), as: UTF8.self)
     }
 
     private func completeOperation(_ context: ChannelHandlerContext) {
