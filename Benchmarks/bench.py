@@ -313,7 +313,7 @@ def scenario_list(work, args):
                              fmt(run.get("p50_us")), fmt(run.get("p99_us"))])
     table("2. tools/list, 500 of 1000 tools enabled from 20 servers (handshake era; list_all follows nextCursor)",
           ["target", "what", "n", "errors", "rps", "p50 µs", "p99 µs"], rows)
-    print(f"sentinel list_all/ping p50 = {out['list_over_ping_p50']}, one page/ping = {out['page_over_ping_p50']}, "
+    print(f"sentinel list_all/ping p50 = {out['list_over_ping_p50']}, list_page/ping = {out['page_over_ping_p50']}, "
           f"S/D list p50 = {out['list_sentinel_over_direct_p50']}, S/P list p50 = {out['list_sentinel_over_peer_p50']}, "
           f"upstream requests while sentinel was measured = {out['upstream_requests_during_measurement']}")
     return out
@@ -348,12 +348,21 @@ def scenario_auth(work, args):
         return {"skipped": reason}
     duration, warmup = (1.5, 0.5) if args.quick else (3.0, 1.0)
     rows, out = [], {"rounds": []}
+    def best(runs):
+        return max(runs, key=lambda run: run["rps"])
+
     for concurrency in [1, 32]:
         for era in ["modern", "handshake"]:
-            plain = summary(load(sentinel.url("open"), era=era, tool="fast__echo", concurrency=concurrency,
-                                 duration=duration, warmup=warmup))
-            bearer = summary(load(sentinel.url("secure"), era=era, tool="fast__echo", concurrency=concurrency,
-                                  duration=duration, warmup=warmup, bearer=token))
+            # Alternating runs, best of each kind: the two paths share whatever noise the machine has.
+            plains, bearers = [], []
+            for _ in range(2):
+                plains.append(summary(load(sentinel.url("open"), era=era, tool="fast__echo",
+                                           concurrency=concurrency, duration=duration, warmup=warmup)))
+                bearers.append(summary(load(sentinel.url("secure"), era=era, tool="fast__echo",
+                                            concurrency=concurrency, duration=duration, warmup=warmup, bearer=token)))
+            plain, bearer = best(plains), best(bearers)
+            plain["errors"] = sum(run["errors"] for run in plains)
+            bearer["errors"] = sum(run["errors"] for run in bearers)
             cost = round(1 - bearer["rps"] / plain["rps"], 4) if plain["rps"] else None
             out["rounds"].append({"era": era, "concurrency": concurrency, "no_auth": plain, "bearer": bearer,
                                   "throughput_cost": cost})
@@ -389,9 +398,9 @@ def post_initialize(port, path, timeout=60):
 def scenario_activation(work, args):
     """4. first response after socket activation (sentineld) against the fastmcp proxy's start to first response."""
     upstream = Upstream(work)
-    root = work / "activation"
     # Prepare the state once: an endpoint that the first request reaches.
     sentinel = Sentinel(work, "activation")
+    root = sentinel.root
     sentinel.ctl("server", "add", "fast", "--url", upstream.url)
     sentinel.ctl("endpoint", "create", "bench", "--no-auth", "--server", "fast")
     sentinel.ctl("endpoint", "enable", "bench", "fast/echo")
@@ -530,7 +539,7 @@ def targets(results):
     listing = ok("list")
     if listing:
         add("tools/list 500 p50 <= 2x ping", (listing["list_over_ping_p50"] or 99) <= 2,
-            f"{listing['list_over_ping_p50']}x (one page of 100: {listing['page_over_ping_p50']}x)")
+            f"{listing['list_over_ping_p50']}x (without following cursors: {listing['page_over_ping_p50']}x)")
         add("tools/list: no upstream traffic", listing["upstream_requests_during_measurement"] == 0,
             f"{listing['upstream_requests_during_measurement']} requests")
     auth = ok("auth")

@@ -73,17 +73,17 @@ extension MCPEndpointHandler {
             }
         }
         defer { limiter.release(endpoint.name) }
-        let reply = await withCancellationOnClose(exchange.context.channel) {
-            await self.run(call, id: id, exchange: exchange, exposed: exposed, started: started,
-                           requestBytes: requestBytes, capture: capture, progress: nil)
-        }
+        // The client closing its connection cancels the call; it still returns (as cancelled) and is audited.
+        let reply = await run(call, id: id, exchange: exchange, exposed: exposed, started: started,
+                              requestBytes: requestBytes, capture: capture, progress: nil, closing: exchange.context.channel)
         return Self.json(reply)
     }
 
     /// Calls the upstream and returns the JSON-RPC response for the client, auditing the call.
     func run(
         _ call: UpstreamToolCall, id: RawJSON, exchange: MCPExchange, exposed: ExposedTool, started: ContinuousClock.Instant,
-        requestBytes: Int, capture: RawJSON?, progress: (@Sendable (RawJSON) async -> Void)?
+        requestBytes: Int, capture: RawJSON?, progress: (@Sendable (RawJSON) async -> Void)?,
+        closing: (any Channel)? = nil
     ) async -> RawJSON {
         let server = call.server
         // Upstream progress is re-tagged with the client's token and relayed in order through a stream.
@@ -110,22 +110,31 @@ extension MCPEndpointHandler {
                         return nil
                     }
                 }
+                // `settled` wakes this task when the call ends or must stop: a client's notifications/cancelled,
+                // or the client's connection closing. One child task per call, no watcher tasks.
+                let settled = OneShotSignal()
+                let cancelled = OneShotSignal()
                 group.addTask {
-                    defer { relay?.continuation.finish() }
+                    defer {
+                        relay?.continuation.finish()
+                        settled.fire()
+                    }
                     let client = try await self.upstreams.client(for: server)
                     return try await client.request(
                         "tools/call", params: call.params, timeout: .seconds(server.callTimeoutSeconds), progress: sink)
                 }
-                // A client's notifications/cancelled fires this signal; the waiting task then ends the group.
-                let cancelled = OneShotSignal()
-                self.inFlight.register(call.key) { cancelled.fire() }
-                defer { self.inFlight.unregister(call.key) }
-                group.addTask {
-                    await cancelled.wait()
-                    if cancelled.hasFired { throw CancellationError() }
-                    return nil
+                self.inFlight.register(call.key) {
+                    cancelled.fire()
+                    settled.fire()
                 }
-                // The call's answer ends the group; progress relaying and the cancel watcher stop with it.
+                defer { self.inFlight.unregister(call.key) }
+                closing?.closeFuture.whenComplete { _ in
+                    cancelled.fire()
+                    settled.fire()
+                }
+                await settled.wait()
+                if cancelled.hasFired { group.cancelAll() }
+                // The call's answer ends the group; progress relaying stops with it.
                 while let value = try await group.next() {
                     if let value {
                         group.cancelAll()
@@ -182,28 +191,6 @@ extension MCPEndpointHandler {
             rebuilt.append((key, RawJSON(params.bytes[range])))
         }
         return RawJSON.object(rebuilt)
-    }
-
-    /// Runs `body`, cancelling it if the client closes the connection first.
-    func withCancellationOnClose(_ channel: any Channel, _ body: @escaping @Sendable () async -> RawJSON) async -> RawJSON {
-        await withTaskGroup(of: RawJSON?.self) { group in
-            group.addTask { await body() }
-            group.addTask {
-                await channel.waitUntilClosed()
-                return nil
-            }
-            var answer: RawJSON?
-            for await value in group {
-                if let value {
-                    answer = value
-                    break
-                }
-                // The connection closed: cancel the call; it still returns (as cancelled) and is audited.
-                group.cancelAll()
-            }
-            group.cancelAll()
-            return answer ?? JSONRPC.error(id: nil, code: -32800, message: "request cancelled")
-        }
     }
 
     func auditCall(

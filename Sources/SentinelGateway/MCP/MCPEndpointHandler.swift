@@ -261,9 +261,10 @@ public final class MCPEndpointHandler: Sendable {
         if modern {
             if let failure = checkModern(message, meta: meta, exchange: exchange) { return failure }
             exchange.era = .modern
-            if let info = meta[MCPProtocol.clientInfoKey].flatMap({ message.decode($0) }) {
-                exchange.clientName = info["name"]?.stringValue ?? "unknown"
-                exchange.clientVersion = info["version"]?.stringValue ?? ""
+            // Every modern request carries clientInfo: scan it, decode only its two strings.
+            if let range = meta[MCPProtocol.clientInfoKey], let info = try? JSONScanner.members(of: message.bytes, in: range) {
+                exchange.clientName = info["name"].flatMap { message.decode($0)?.stringValue } ?? "unknown"
+                exchange.clientVersion = info["version"].flatMap { message.decode($0)?.stringValue } ?? ""
             }
         } else if let sessionID = exchange.sessionID,
             let session = sessions.lookup(sessionID, endpoint: exchange.snapshot.endpoint.name)
