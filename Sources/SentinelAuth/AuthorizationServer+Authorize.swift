@@ -178,9 +178,11 @@ extension AuthorizationServer {
         else { return csrfRefused() }
         let username = (fields["username"] ?? "").trimmingCharacters(in: .whitespaces)
         let password = fields["password"] ?? ""
-        let keys = ["user:" + username, "address:" + (address ?? "unknown")]
+        let account = [username]
+        let origin = [address ?? "unknown"]
         let now = clock()
-        if let wait = throttle.withLock({ $0.delay(for: keys, now: now) }) {
+        let waits = [accountThrottle.withLock { $0.delay(for: account, now: now) }, addressThrottle.withLock { $0.delay(for: origin, now: now) }]
+        if let wait = waits.compactMap({ $0 }).max() {
             record(.signInFailed, "sign-in of \(username) refused: too many failed attempts", [
                 "USER": username, "REMOTE_ADDRESS": address ?? "", "REASON": "throttled",
             ])
@@ -192,7 +194,8 @@ extension AuthorizationServer {
         let user = try? await store.user(named: username)
         let verified = await Self.verifyPassword(password, hash: user?.passwordHash)
         guard let user, verified else {
-            throttle.withLock { $0.recordFailure(keys, now: now) }
+            accountThrottle.withLock { $0.recordFailure(account, now: now) }
+            addressThrottle.withLock { $0.recordFailure(origin, now: now) }
             record(.signInFailed, "failed sign-in for \(username.isEmpty ? "(no name)" : username)", [
                 "USER": username, "REMOTE_ADDRESS": address ?? "",
                 "REASON": user == nil ? "unknown user" : (user?.passwordHash == nil ? "no password set" : "wrong password"),
@@ -200,7 +203,7 @@ extension AuthorizationServer {
             return signInPage(
                 valid, cookies: cookies, error: "The user name or password is not correct.", username: username, status: .unauthorized)
         }
-        throttle.withLock { $0.recordSuccess("user:" + username) }
+        accountThrottle.withLock { $0.recordSuccess(username) }
         let session = OpaqueToken.generate(prefix: "ssi_")
         let lifetime = settings().signInLifetime
         do {

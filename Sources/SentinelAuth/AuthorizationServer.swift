@@ -19,7 +19,10 @@ public final class AuthorizationServer: Sendable {
     let revocations: GrantRevocations
     let settings: @Sendable () -> AuthSettings
     let logger: Logger
-    let throttle = Mutex(SignInThrottle())
+    /// Failed sign-ins slow down the account after 5 and the client address after 20 (several people may
+    /// share an address, e.g. behind a reverse proxy).
+    let accountThrottle = Mutex(SignInThrottle(freeAttempts: 5))
+    let addressThrottle = Mutex(SignInThrottle(freeAttempts: 20))
     let clock: @Sendable () -> Date
 
     public init(
