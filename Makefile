@@ -11,7 +11,7 @@ HTTP_LISTEN  ?= 127.0.0.1:8080
 
 # System packages the build and the tests need (Debian names).
 APT_PACKAGES := pkg-config libssl-dev libsqlite3-dev libsystemd-dev systemd systemd-journal-remote \
-                util-linux passwd procps curl python3 python3-venv
+                util-linux passwd procps curl python3 python3-venv chromium chromium-driver
 
 .PHONY: all deps build release venv run check test-unit test-e2e clean
 
