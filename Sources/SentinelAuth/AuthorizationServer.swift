@@ -62,6 +62,9 @@ public final class AuthorizationServer: Sendable {
         router.post("/oauth/token") { request, _ in await self.token(request) }
         router.post("/oauth/revoke") { request, _ in await self.revoke(request) }
         router.get("/oauth/upstream/callback") { request, _ in await self.upstreamCallback(request) }
+        router.get("/oauth/upstream/done") { _, _ in
+            Self.html(ConsentPages.problem(title: "Connected", message: "The server is connected. You can close this window."))
+        }
         router.get("/oauth/credentials") { request, _ in await self.credentialsPage(request) }
         router.post("/oauth/credentials") { request, context in await self.credentialsForm(request, context: context) }
     }

@@ -113,7 +113,10 @@ final class Daemon: Sendable {
         }
         let manager = try ManagerInterface(
             store: store, audit: audit, policy: ControlAccessPolicy(daemonUID: getuid(), groupID: groupID),
-            changes: changes, catalogs: catalogService, logger: Logger(label: "sentineld.control")
+            changes: changes, catalogs: catalogService,
+            credentials: DaemonCredentials(
+                credentials: credentials, store: store, stateDirectory: stateDirectory, environment: environment),
+            logger: Logger(label: "sentineld.control")
         ) { [self] in
             let configuration = self.configuration
             return DaemonRuntimeStatus(

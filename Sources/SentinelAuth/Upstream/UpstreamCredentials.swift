@@ -181,6 +181,17 @@ public final class UpstreamCredentials: Sendable {
         }
     }
 
+    /// Deletes the shared credential (`shared`) or every user's credential of a server whose mode changed.
+    public func discardAll(server: String, shared: Bool) async throws {
+        let owners: [String?] = shared
+            ? (try await store.credential(server: server, owner: nil) == nil ? [] : [nil])
+            : try await store.credentialStates(server: server).keys.sorted()
+        try await store.deleteCredentials(server: server, shared: shared)
+        for owner in owners {
+            record("removed", server: server, owner: owner, detail: "the server's credential mode changed")
+        }
+    }
+
     /// The server's OAuth registration: stored, or discovered (and registered by DCR) when `discover` is set.
     func registration(for server: Server, discover: Bool) async throws -> UpstreamOAuthRegistration? {
         guard server.credentialKind == .oauth, let url = server.url else { return nil }
