@@ -38,8 +38,18 @@ final class PooledUpstreams: UpstreamProvider {
             }
             return try await client(for: server, owner: nil)
         case .personal:
-            if let user { return try await client(for: server, owner: user) }
-            // A catalog refresh (no caller): any user's connected credential can list the tools.
+            // Each user's own credential, or none: never another user's, never a shared one.
+            guard let user else { throw credentials.missing(server, owner: nil) }
+            return try await client(for: server, owner: user)
+        }
+    }
+
+    func catalogClient(for server: Server) async throws -> any UpstreamClient {
+        switch server.credentialMode {
+        case .none, .shared:
+            return try await client(for: server, user: nil)
+        case .personal:
+            // Any user's connected credential can list the tools; the result is not shown to anyone as theirs.
             let states = try await store.credentialStates(server: server.name)
             guard let someone = states.filter({ $0.value == .connected }).keys.sorted().first else {
                 throw UpstreamCredentialRequired(
@@ -71,11 +81,17 @@ final class PooledUpstreams: UpstreamProvider {
     func credentialRejected(server: Server, user: String?) async throws -> Bool {
         switch server.credentialMode {
         case .none: return false
-        case .shared: return try await credentials.rejected(server: server, owner: nil)
+        case .shared:
+            return try await credentials.rejected(server: server, owner: nil, fingerprint: fingerprint(server, owner: nil))
         case .personal:
             guard let user else { return false }
-            return try await credentials.rejected(server: server, owner: user)
+            return try await credentials.rejected(server: server, owner: user, fingerprint: fingerprint(server, owner: user))
         }
+    }
+
+    /// The fingerprint of the token the owner's pooled client was started with.
+    private func fingerprint(_ server: Server, owner: String?) -> String? {
+        started.withLock { $0[UpstreamKey(server: server.name, owner: owner ?? "(shared)")] }
     }
 
     func invalidate(server: String) async {

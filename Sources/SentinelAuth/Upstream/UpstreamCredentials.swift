@@ -2,7 +2,7 @@ public import Foundation
 public import Logging
 public import SentinelCore
 import SentinelCrypto
-import SentinelGateway
+public import SentinelGateway
 public import SentinelStore
 
 /// The credentials Sentinel holds for upstream servers: pasted bearer tokens and OAuth tokens it keeps fresh.
@@ -53,8 +53,9 @@ public final class UpstreamCredentials: Sendable {
         return credential.accessToken
     }
 
-    /// The upstream refused the token: refresh an OAuth credential once. Returns whether a retry may succeed.
-    public func rejected(server: Server, owner: String?) async throws -> Bool {
+    /// The upstream refused the token whose SHA-256 is `fingerprint`: refresh an OAuth credential once (unless another
+    /// call already replaced that token). Returns whether a retry may succeed.
+    public func rejected(server: Server, owner: String?, fingerprint: String?) async throws -> Bool {
         guard let credential = try await store.credential(server: server.name, owner: owner), credential.kind == .oauth,
               credential.refreshToken != nil
         else {
@@ -64,19 +65,20 @@ public final class UpstreamCredentials: Sendable {
             }
             throw expired(server, owner: owner)
         }
-        _ = try await refresh(server, owner: owner, force: true)
+        _ = try await refresh(server, owner: owner, force: true, unless: fingerprint)
         return true
     }
 
     /// Refreshes an OAuth credential (one refresh per credential at a time); marks it expired when the refresh fails.
-    func refresh(_ server: Server, owner: String?, force: Bool) async throws -> UpstreamCredential {
+    func refresh(_ server: Server, owner: String?, force: Bool, unless rejected: String? = nil) async throws -> UpstreamCredential {
         try await serializer.run("\(server.name)\u{0}\(owner ?? "")") { [self] in
             guard let current = try await store.credential(server: server.name, owner: owner), current.state == .connected else {
                 throw expired(server, owner: owner)
             }
             let due = current.expiresAt.map { $0.timeIntervalSince(clock()) < refreshMargin } ?? false
             if !force && !due { return current }  // another caller refreshed it meanwhile
-            if force, clock().timeIntervalSince(current.updatedAt) < 2 { return current }
+            // Another call already replaced the token the upstream refused.
+            if force, let rejected, Digest.sha256Hex(current.accessToken) != rejected { return current }
             guard let refreshToken = current.refreshToken, let registration = try await registration(for: server, discover: false) else {
                 try await store.markCredentialExpired(server: server.name, owner: owner)
                 record("expired", server: server.name, owner: owner, detail: "no refresh token")
@@ -101,7 +103,7 @@ public final class UpstreamCredentials: Sendable {
         }
     }
 
-    func missing(_ server: Server, owner: String?) -> UpstreamCredentialRequired {
+    public func missing(_ server: Server, owner: String?) -> UpstreamCredentialRequired {
         if owner == nil && server.credentialMode == .personal {
             return UpstreamCredentialRequired(
                 "Server \(server.name) acts on behalf of each user, but this call has no signed-in user.")
