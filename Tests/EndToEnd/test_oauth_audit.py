@@ -104,3 +104,61 @@ def test_authorization_events_are_in_the_journal(workdir):
     for secret in (PASSWORD, flow.access_token, flow.tokens["refresh_token"], flow.code,
                    replayed.tokens["refresh_token"]):
         assert secret not in everything
+
+
+def test_credential_events_are_in_the_journal_without_secrets(workdir):
+    require_root()
+    from test_credentials import Consent, Upstream, states, upstream_sign_in
+    upstream = Upstream()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    socket = workdir / "c.sock"
+    done = workdir / "done"
+    script = workdir / "scenario.sh"
+    script.write_text(textwrap.dedent(f"""\
+        set -euo pipefail
+        {SENTINELD} --config /dev/null --state-directory {workdir}/state --http-listen 127.0.0.1:{port} \\
+            --control-socket {socket} --log-target journal &
+        pid=$!
+        until [ -e {done} ]; do sleep 0.05; done
+        kill -TERM $pid
+        wait $pid
+        """))
+    runner = subprocess.Popen([str(HERE / "private-journal.sh"), str(workdir), "bash", str(script)])
+    try:
+        wait_for(lambda: socket.exists(), 15, "sentineld in the private journal namespace")
+        ctl(socket, "server", "add", "gh", "--url", upstream.url + "/mcp", "--credential-mode", "personal",
+            "--credential-kind", "oauth")
+        ctl(socket, "server", "add", "tk", "--url", upstream.url + "/mcp", "--credential-mode", "personal")
+        ctl(socket, "endpoint", "create", "eng", "--server", "gh", "--server", "tk")
+        ctl(socket, "user", "add", "alice", input=PASSWORD + "\n")
+        ctl(socket, "endpoint", "allow", "eng", "--user", "alice")
+        alice = Consent(base, "eng", "alice")
+        page = alice.approve()
+        start = alice.browser.submit(page.text, "connect-oauth", server="gh")
+        page = upstream_sign_in(alice.browser, start.headers["location"], "alice")
+        page = alice.browser.submit(page.text, "connect-token", server="tk", token="tok-journal-secret-1")
+        page = alice.browser.submit(page.text, "connect-token", server="tk", token="tok-journal-secret-2")
+        assert states(page.text) == {"gh": "connected", "tk": "connected"}
+        ctl(socket, "endpoint", "enable", "eng", "gh/whoami")
+        alice.finish(page)
+        upstream.admin("expire-access", "alice")
+        assert alice.call("gh__whoami")["content"][0]["text"] == "alice"
+        upstream.admin("revoke-user", "alice")
+        assert alice.call("gh__whoami")["isError"] is True
+        ctl(socket, "server", "update", "tk", "--credential-mode", "none")
+    finally:
+        done.touch()
+        runner.wait(60)
+        upstream.stop()
+    assert runner.returncode == 0
+    changes = journal_entries(workdir, "SENTINEL_EVENT=credential-changed")
+    seen = [(e["SENTINEL_SERVER"], e["SENTINEL_CHANGE"]) for e in changes]
+    assert seen == [("gh", "connected"), ("tk", "connected"), ("tk", "replaced"), ("gh", "refreshed"),
+                    ("gh", "expired"), ("tk", "removed")]
+    assert all(e["SENTINEL_USER"] == "alice" and e["MESSAGE_ID"] == "063bb8694ad7460ea6959e954d9f74d0" for e in changes)
+    everything = json.dumps(journal_entries(workdir))
+    for secret in ("tok-journal-secret-1", "tok-journal-secret-2"):
+        assert secret not in everything, secret
+    import re
+    assert not re.search(r"\b(at|rt|code)-[A-Za-z0-9_-]{20,}", everything), "an upstream token is in the journal"
