@@ -293,3 +293,55 @@ def test_cli_refuses_bad_credential_options(setup):
                      check=False, json_output=False)
     assert bad.returncode != 0 and "shared mode" in bad.stderr
     assert [s["name"] for s in daemon.ctl("server", "list")] == []
+
+
+def test_stdio_children_of_a_personal_server_run_with_each_users_credential(setup):
+    daemon, _ = setup
+    script = str(HERE / "fixtures" / "credential_stdio_server.py")
+    daemon.ctl("server", "add", "local", "--credential-mode", "personal", "--credential-env", "UPSTREAM_TOKEN",
+               "--", sys.executable, script)
+    assert daemon.ctl("server", "show", "local")["credential_env"] == "UPSTREAM_TOKEN"
+    daemon.ctl("endpoint", "create", "eng", "--server", "local")
+    consents = {}
+    for user in ("alice", "bob"):
+        daemon.ctl("user", "add", user, input=PASSWORD + "\n")
+        daemon.ctl("endpoint", "allow", "eng", "--user", user)
+        consent = Consent(daemon.url, "eng", user)
+        page = consent.approve()
+        page = consent.browser.submit(page.text, "connect-token", server="local", token=f"{user}-stdio-secret")
+        if user == "alice":
+            daemon.ctl("endpoint", "enable", "eng", "local/holder", "local/pid")
+        consent.finish(page)
+        consents[user] = consent
+    assert text(consents["alice"].call("local__holder")) == "alice"
+    assert text(consents["bob"].call("local__holder")) == "bob"
+    assert text(consents["alice"].call("local__pid")) != text(consents["bob"].call("local__pid"))
+
+
+def test_shared_oauth_server_is_connected_by_the_admin_with_server_login(setup):
+    daemon, upstream = setup
+    daemon.ctl("server", "add", "crm", "--url", upstream.url + "/mcp", "--credential-mode", "shared",
+               "--credential-kind", "oauth")
+    assert daemon.ctl("server", "show", "crm")["shared_credential"] == "missing"
+    url = daemon.ctl("server", "login", "crm")["url"]
+    assert url.startswith(upstream.url + "/authorize?")
+    printed = daemon.ctl("server", "login", "crm", json_output=False)
+    assert "Open this URL in a browser" in printed
+    browser = Browser(daemon.url)
+    done = upstream_sign_in(browser, url, "ops-admin")
+    assert "The server is connected" in done.text
+    assert daemon.ctl("server", "show", "crm")["shared_credential"] == "connected"
+    daemon.ctl("server", "refresh", "crm")
+    daemon.ctl("endpoint", "create", "eng", "--server", "crm")
+    daemon.ctl("endpoint", "enable", "eng", "crm/whoami")
+    daemon.ctl("user", "add", "bob", input=PASSWORD + "\n")
+    daemon.ctl("endpoint", "allow", "eng", "--user", "bob")
+    bob = Consent(daemon.url, "eng", "bob")
+    response = bob.approve()
+    assert response.status_code == 303
+    bob.tokens = token(daemon.url, grant_type="authorization_code", code=redirect_parameters(response)["code"],
+                       redirect_uri=CALLBACK, client_id=bob.client_id, code_verifier=bob.verifier).json()
+    assert text(bob.call("crm__whoami")) == "ops-admin"
+    # A callback whose state was used (or never issued) is refused.
+    stale = browser.open("/oauth/upstream/callback?state=used-or-forged&code=x")
+    assert stale.status_code == 400 and "expired or was already used" in stale.text
