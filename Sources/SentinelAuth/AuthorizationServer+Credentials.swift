@@ -113,8 +113,12 @@ extension AuthorizationServer {
         guard let code = fields["code"] else {
             return Self.html(ConsentPages.problem(title: "Sign-in failed", message: "The answer has no code."), status: .badRequest)
         }
+        var signedIn: String?
+        if let cookie = Self.cookies(request)[Self.signInCookie] {
+            signedIn = try? await store.signedInUser(hash: OpaqueToken.hash(cookie), now: clock())?.name
+        }
         do {
-            let pending = try await credentials.completeOAuth(state: state, code: code)
+            let pending = try await credentials.completeOAuth(state: state, code: code, signedInUser: signedIn)
             if let server = try? await store.server(named: pending.server) { await refreshCatalogIfEmpty(server) }
             return Self.redirect(to: pending.returnTo, status: .seeOther)
         } catch {

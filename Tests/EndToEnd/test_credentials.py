@@ -345,3 +345,26 @@ def test_shared_oauth_server_is_connected_by_the_admin_with_server_login(setup):
     # A callback whose state was used (or never issued) is refused.
     stale = browser.open("/oauth/upstream/callback?state=used-or-forged&code=x")
     assert stale.status_code == 400 and "expired or was already used" in stale.text
+
+
+def test_an_upstream_sign_in_completes_only_in_the_browser_of_the_user_who_started_it(setup):
+    daemon, upstream = setup
+    daemon.ctl("server", "add", "gh", "--url", upstream.url + "/mcp", "--credential-mode", "personal",
+               "--credential-kind", "oauth")
+    daemon.ctl("endpoint", "create", "eng", "--server", "gh")
+    for user in ("alice", "mallory"):
+        daemon.ctl("user", "add", user, input=PASSWORD + "\n")
+        daemon.ctl("endpoint", "allow", "eng", "--user", user)
+    mallory = Consent(daemon.url, "eng", "mallory")
+    page = mallory.approve()
+    start = mallory.browser.submit(page.text, "connect-oauth", server="gh")
+    # mallory sends her flow's link to alice, who signs in at the upstream as herself…
+    alice_browser = Browser(daemon.url)
+    alice_browser.sign_in(Consent(daemon.url, "eng", "alice").url, "alice", PASSWORD)
+    with httpx2.Client(follow_redirects=False) as other_site:
+        form = form_with(other_site.get(start.headers["location"]).text, "login")
+        answer = other_site.post(upstream.url + form["action"], data={**form["fields"], "username": "alice", "action": "login"})
+    callback = alice_browser.open(answer.headers["location"])
+    # …but the callback lands in alice's browser, not mallory's session: refused, nothing stored.
+    assert callback.status_code == 400 and "another user&#39;s session" in callback.text
+    assert daemon.ctl("server", "show", "gh")["connected_users"] == 0

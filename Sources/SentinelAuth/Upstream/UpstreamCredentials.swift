@@ -156,9 +156,14 @@ public final class UpstreamCredentials: Sendable {
     }
 
     /// Finishes an upstream OAuth flow from the callback's `state` and `code`; returns the flow (for its `returnTo`).
-    public func completeOAuth(state: String, code: String) async throws -> PendingUpstreamAuthorization {
+    /// A personal flow completes only in the browser of the user who started it (`signedInUser`), so nobody can
+    /// plant their upstream account in another user's credentials, or take another's.
+    public func completeOAuth(state: String, code: String, signedInUser: String?) async throws -> PendingUpstreamAuthorization {
         guard let pending = try await store.takeUpstreamAuthorization(stateHash: OpaqueToken.hash(state), now: clock()) else {
             throw UpstreamOAuthError("this sign-in link expired or was already used; start again")
+        }
+        if let owner = pending.user, owner != signedInUser {
+            throw UpstreamOAuthError("this sign-in was started by another user's session; start again from your own")
         }
         let server = try await store.server(named: pending.server)
         guard let registration = try await registration(for: server, discover: false) else {
