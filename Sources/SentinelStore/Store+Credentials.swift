@@ -100,28 +100,25 @@ extension Store {
 
     /// State of each user's credential for `server` (personal mode), by user name.
     public func credentialStates(server: String) async throws -> [String: UpstreamCredential.State] {
-        try await pool.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT u.name, c.state FROM credentials c JOIN servers s ON s.id = c.server_id JOIN users u ON u.id = c.user_id
-                    WHERE s.name = ?
-                    """, arguments: [server])
-            var states: [String: UpstreamCredential.State] = [:]
-            for row in rows { states[row["name"]] = UpstreamCredential.State(rawValue: row["state"]) ?? .expired }
-            return states
-        }
+        try await personalCredentialStates(keyedBy: "u.name", where: "s.name", equals: server)
     }
 
-    /// State of `user`'s credential for each server that has one.
+    /// State of `user`'s credential for each server that has one, by server name.
     public func credentialStates(user: String) async throws -> [String: UpstreamCredential.State] {
+        try await personalCredentialStates(keyedBy: "s.name", where: "u.name", equals: user)
+    }
+
+    private func personalCredentialStates(
+        keyedBy key: String, where column: String, equals value: String
+    ) async throws -> [String: UpstreamCredential.State] {
         try await pool.read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT s.name, c.state FROM credentials c JOIN servers s ON s.id = c.server_id JOIN users u ON u.id = c.user_id
-                    WHERE u.name = ?
-                    """, arguments: [user])
+                    SELECT \(key) AS name, c.state FROM credentials c
+                    JOIN servers s ON s.id = c.server_id JOIN users u ON u.id = c.user_id
+                    WHERE \(column) = ?
+                    """, arguments: [value])
             var states: [String: UpstreamCredential.State] = [:]
             for row in rows { states[row["name"]] = UpstreamCredential.State(rawValue: row["state"]) ?? .expired }
             return states

@@ -1,7 +1,9 @@
 """Sign-ins (good and failed), client registrations, grants and revocations are audited in a real journald
 (private to the test), with the user and grant on every tool call, and no secret in any entry."""
 
+import contextlib
 import json
+import re
 import subprocess
 import textwrap
 from pathlib import Path
@@ -29,10 +31,11 @@ def ctl(socket, *args, input=None):
     return json.loads(result.stdout)
 
 
-def test_authorization_events_are_in_the_journal(workdir):
-    require_root()
+@contextlib.contextmanager
+def sentineld_in_private_journal(workdir):
+    """Runs sentineld inside `private-journal.sh` (its own journald) while the body drives it from outside;
+    yields (base URL, control socket). The journal is complete once the block ends."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
     socket = workdir / "c.sock"
     done = workdir / "done"
     script = workdir / "scenario.sh"
@@ -48,6 +51,16 @@ def test_authorization_events_are_in_the_journal(workdir):
     runner = subprocess.Popen([str(HERE / "private-journal.sh"), str(workdir), "bash", str(script)])
     try:
         wait_for(lambda: socket.exists(), 15, "sentineld in the private journal namespace")
+        yield f"http://127.0.0.1:{port}", socket
+    finally:
+        done.touch()
+        runner.wait(60)
+    assert runner.returncode == 0
+
+
+def test_authorization_events_are_in_the_journal(workdir):
+    require_root()
+    with sentineld_in_private_journal(workdir) as (base, socket):
         ctl(socket, "server", "add", "demo", "--", DEMO_SERVER)
         ctl(socket, "endpoint", "create", "eng", "--server", "demo")
         ctl(socket, "endpoint", "enable", "eng", "demo/echo")
@@ -70,10 +83,6 @@ def test_authorization_events_are_in_the_journal(workdir):
         assert call.status_code == 200, call.text
         grant_id = next(s["id"] for s in ctl(socket, "session", "list") if s["client_id"] == flow.client_id)
         ctl(socket, "session", "revoke", grant_id)
-    finally:
-        done.touch()
-        runner.wait(60)
-    assert runner.returncode == 0
 
     for event, message_id in MESSAGE_IDS.items():
         entries = journal_entries(workdir, f"SENTINEL_EVENT={event}")
@@ -110,48 +119,30 @@ def test_credential_events_are_in_the_journal_without_secrets(workdir):
     require_root()
     from test_credentials import Consent, Upstream, states, upstream_sign_in
     upstream = Upstream()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    socket = workdir / "c.sock"
-    done = workdir / "done"
-    script = workdir / "scenario.sh"
-    script.write_text(textwrap.dedent(f"""\
-        set -euo pipefail
-        {SENTINELD} --config /dev/null --state-directory {workdir}/state --http-listen 127.0.0.1:{port} \\
-            --control-socket {socket} --log-target journal &
-        pid=$!
-        until [ -e {done} ]; do sleep 0.05; done
-        kill -TERM $pid
-        wait $pid
-        """))
-    runner = subprocess.Popen([str(HERE / "private-journal.sh"), str(workdir), "bash", str(script)])
     try:
-        wait_for(lambda: socket.exists(), 15, "sentineld in the private journal namespace")
-        ctl(socket, "server", "add", "gh", "--url", upstream.url + "/mcp", "--credential-mode", "personal",
-            "--credential-kind", "oauth")
-        ctl(socket, "server", "add", "tk", "--url", upstream.url + "/mcp", "--credential-mode", "personal")
-        ctl(socket, "endpoint", "create", "eng", "--server", "gh", "--server", "tk")
-        ctl(socket, "user", "add", "alice", input=PASSWORD + "\n")
-        ctl(socket, "endpoint", "allow", "eng", "--user", "alice")
-        alice = Consent(base, "eng", "alice")
-        page = alice.approve()
-        start = alice.browser.submit(page.text, "connect-oauth", server="gh")
-        page = upstream_sign_in(alice.browser, start.headers["location"], "alice")
-        page = alice.browser.submit(page.text, "connect-token", server="tk", token="tok-journal-secret-1")
-        page = alice.browser.submit(page.text, "connect-token", server="tk", token="tok-journal-secret-2")
-        assert states(page.text) == {"gh": "connected", "tk": "connected"}
-        ctl(socket, "endpoint", "enable", "eng", "gh/whoami")
-        alice.finish(page)
-        upstream.admin("expire-access", "alice")
-        assert alice.call("gh__whoami")["content"][0]["text"] == "alice"
-        upstream.admin("revoke-user", "alice")
-        assert alice.call("gh__whoami")["isError"] is True
-        ctl(socket, "server", "update", "tk", "--credential-mode", "none")
+        with sentineld_in_private_journal(workdir) as (base, socket):
+            ctl(socket, "server", "add", "gh", "--url", upstream.url + "/mcp", "--credential-mode", "personal",
+                "--credential-kind", "oauth")
+            ctl(socket, "server", "add", "tk", "--url", upstream.url + "/mcp", "--credential-mode", "personal")
+            ctl(socket, "endpoint", "create", "eng", "--server", "gh", "--server", "tk")
+            ctl(socket, "user", "add", "alice", input=PASSWORD + "\n")
+            ctl(socket, "endpoint", "allow", "eng", "--user", "alice")
+            alice = Consent(base, "eng", "alice")
+            page = alice.approve()
+            start = alice.browser.submit(page.text, "connect-oauth", server="gh")
+            page = upstream_sign_in(alice.browser, start.headers["location"], "alice")
+            page = alice.browser.submit(page.text, "connect-token", server="tk", token="tok-journal-secret-1")
+            page = alice.browser.submit(page.text, "connect-token", server="tk", token="tok-journal-secret-2")
+            assert states(page.text) == {"gh": "connected", "tk": "connected"}
+            ctl(socket, "endpoint", "enable", "eng", "gh/whoami")
+            alice.finish(page)
+            upstream.admin("expire-access", "alice")
+            assert alice.call("gh__whoami")["content"][0]["text"] == "alice"
+            upstream.admin("revoke-user", "alice")
+            assert alice.call("gh__whoami")["isError"] is True
+            ctl(socket, "server", "update", "tk", "--credential-mode", "none")
     finally:
-        done.touch()
-        runner.wait(60)
         upstream.stop()
-    assert runner.returncode == 0
     changes = journal_entries(workdir, "SENTINEL_EVENT=credential-changed")
     seen = [(e["SENTINEL_SERVER"], e["SENTINEL_CHANGE"]) for e in changes]
     assert seen == [("gh", "connected"), ("tk", "connected"), ("tk", "replaced"), ("gh", "refreshed"),
@@ -160,5 +151,4 @@ def test_credential_events_are_in_the_journal_without_secrets(workdir):
     everything = json.dumps(journal_entries(workdir))
     for secret in ("tok-journal-secret-1", "tok-journal-secret-2"):
         assert secret not in everything, secret
-    import re
     assert not re.search(r"\b(at|rt|code)-[A-Za-z0-9_-]{20,}", everything), "an upstream token is in the journal"
