@@ -325,6 +325,9 @@ enum ManagerIDL {
         # The server is attached to these endpoints.
         error ServerInUse (name: string, endpoints: []string)
         error ServerNotAttached (endpoint: string, server: string)
+        # The secret key cannot be rotated here (it comes from the systemd credential
+        # sentinel.key, or this daemon keeps no secrets).
+        error SecretKeyNotRotatable (reason: string)
         # A parameter has a value that is not acceptable.
         error InvalidValue (field: string, reason: string)
         # The store could not complete the change; nothing was changed.

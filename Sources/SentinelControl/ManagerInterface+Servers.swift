@@ -118,11 +118,11 @@ extension ManagerInterface {
     }
 
     func rotateSecretKey(_ request: ManagerRequest) async throws -> [String: JSONValue] {
-        guard let credentials else { throw InternalError(message: "credentials are not available") }
+        guard let credentials else { throw SecretKeyNotRotatable(reason: "this daemon keeps no secrets") }
         let count: Int
         do {
             count = try await credentials.rotateSecretKey()
-        } catch let error as InvalidValue {
+        } catch let error as SecretKeyNotRotatable {
             throw error
         } catch {
             throw InternalError(message: "the key was not rotated: \(error)")

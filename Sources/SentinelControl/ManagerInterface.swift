@@ -149,6 +149,8 @@ public struct ManagerInterface: VarlinkInterface {
             }
         case let error as InvalidValue:
             return invalidValue(error.field, error.reason)
+        case let error as SecretKeyNotRotatable:
+            return VarlinkError(prefix + "SecretKeyNotRotatable", ["reason": .string(error.reason)])
         default:
             logger.error("control call failed: \(error)")
             return VarlinkError(prefix + "InternalError", ["message": .string(String(describing: error))])
@@ -252,6 +254,13 @@ enum Timestamp {
     static func format(_ date: Date?) -> JSONValue {
         date.map { .string(format($0)) } ?? .null
     }
+}
+
+/// Why the secret key cannot be rotated, reported as `SecretKeyNotRotatable(reason)`.
+public struct SecretKeyNotRotatable: Error, CustomStringConvertible {
+    public var reason: String
+    public init(reason: String) { self.reason = reason }
+    public var description: String { reason }
 }
 
 /// A failure the caller cannot fix, reported as `InternalError(message)`.

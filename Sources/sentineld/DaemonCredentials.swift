@@ -1,5 +1,6 @@
 import Foundation
 import SentinelAuth
+import SentinelControl
 import SentinelCore
 import SentinelStore
 
@@ -33,8 +34,8 @@ struct DaemonCredentials: CredentialAdministering {
 
     func rotateSecretKey() async throws -> Int {
         guard !SecretKey.fromCredential(environment) else {
-            throw DaemonStartupError(
-                description: "the key comes from the systemd credential sentinel.key; sentineld cannot replace it")
+            throw SecretKeyNotRotatable(
+                reason: "the key comes from the systemd credential sentinel.key; replace that file and restart instead")
         }
         let next = try SecretKey.next(stateDirectory: stateDirectory)
         return try await store.rotateSecretKey(to: next.box, persist: next.persist)
