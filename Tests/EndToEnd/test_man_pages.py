@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SENTINELCTL, SENTINELD
+from conftest import BUILD, REPO, SENTINELCTL, SENTINELD
 
 MAN = REPO / "man"
 SOURCES = REPO / "Sources"
-PAGES = ["sentineld.8", "sentinelctl.1", "sentineld.conf.5", "sentinel-audit.7"]
+PAGES = ["sentineld.8", "sentinelctl.1", "sentineld.conf.5", "sentinel-audit.7", "sentinel-demo-server.1"]
 HINT = "(regenerate with `make man`, or edit man/generate.py / man/sentinel-audit.7)"
 
 
@@ -66,6 +66,15 @@ def test_every_sentineld_option_has_an_entry():
     text = page_text("sentineld.8")
     missing = [option for option in long_options(dump_help(SENTINELD)) if option not in text]
     assert not missing, f"man/sentineld.8 lacks: {', '.join(missing)} {HINT}"
+
+
+def test_every_demo_server_option_has_an_entry():
+    out = subprocess.run([str(BUILD / "sentinel-demo-server"), "--help"], capture_output=True, text=True).stdout
+    options = re.findall(r"^\s+(--[a-z-]+)", out, flags=re.M)
+    assert "--page-size" in options, out
+    text = page_text("sentinel-demo-server.1")
+    missing = [option for option in options if option not in text]
+    assert not missing, f"man/sentinel-demo-server.1 lacks: {', '.join(missing)}"
 
 
 def test_every_configuration_key_has_an_entry():
