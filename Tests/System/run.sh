@@ -17,7 +17,7 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 DEB_DIR=$(cd "${1:-$REPO/build/deb}" && pwd)
 CACHE=${SENTINEL_SYSTEST_CACHE:-/var/cache/sentinel-system-test}
 SUITE=bookworm
-INCLUDE=systemd,systemd-sysv,dbus,python3,libsqlite3-0,libssl3,libsystemd0,libcurl4,libxml2,zlib1g
+INCLUDE=systemd,systemd-sysv,dbus,python3,procps,libsqlite3-0,libssl3,libsystemd0,libcurl4,libxml2,zlib1g
 TARBALL=$CACHE/$SUITE.tar
 VENV_PYTHON=${VENV_PYTHON:-$REPO/.venv/bin/python}
 ENDPOINT=systest
@@ -103,8 +103,9 @@ cleanup() {
     local status=$?
     trap - EXIT INT TERM
     if [ "$status" -ne 0 ] && [ -n "$CONTAINER" ] && kill -0 "$CONTAINER" 2>/dev/null; then
-        echo "--- sentineld journal (last 40 lines) ---" >&2
-        nsenter -t "$CONTAINER" -a -- journalctl --no-pager -n 40 -u sentineld.service -o short-monotonic >&2 || true
+        echo "--- systemctl status, journal (last 40 lines) ---" >&2
+        nsenter -t "$CONTAINER" -a -- systemctl status --no-pager sentineld.service >&2 2>&1 || true
+        nsenter -t "$CONTAINER" -a -- journalctl --no-pager -n 40 -o short-monotonic >&2 2>&1 || true
     fi
     if [ "$status" -ne 0 ] && [ -n "${SENTINEL_SYSTEST_PAUSE:-}" ] && [ -n "$CONTAINER" ]; then
         echo "paused: nsenter -t $CONTAINER -a bash; rm $WORK/paused to clean up" >&2
@@ -229,16 +230,16 @@ in_c sentinelctl endpoint enable "$ENDPOINT" demo/echo >/dev/null
 enabled=$(in_c sentinelctl endpoint tools --json "$ENDPOINT")
 echo "$enabled" | python3 -c 'import json,sys; d=json.load(sys.stdin); s=json.dumps(d); assert "echo" in s, s' ||
     fail "endpoint tools do not list echo: $enabled"
-in_c useradd --create-home --shell /bin/sh mallory
-in_c useradd --create-home --shell /bin/sh --groups sentinel operator
-if out=$(in_c runuser -u mallory -- sentinelctl server list 2>&1); then
+in_c useradd --create-home --shell /bin/sh alice
+in_c useradd --create-home --shell /bin/sh --groups sentinel bob
+if out=$(in_c runuser -u alice -- sentinelctl server list 2>&1); then
     fail "an unprivileged user was allowed: $out"
 fi
 echo "$out" | grep -qi "permission" || fail "refusal does not say permission: $out"
-log "mallory refused: $out"
-in_c runuser -u operator -- sentinelctl server list >"$WORK/operator.txt" 2>&1 || fail "group member refused: $(cat "$WORK/operator.txt")"
-grep -q demo "$WORK/operator.txt" || fail "group member does not see the server"
-log "operator (group sentinel) lists servers"
+log "alice refused: $out"
+in_c runuser -u bob -- sentinelctl server list >"$WORK/bob.txt" 2>&1 || fail "group member refused: $(cat "$WORK/bob.txt")"
+grep -q demo "$WORK/bob.txt" || fail "group member does not see the server"
+log "bob (group sentinel) lists servers"
 
 step "4. an MCP client (Python SDK) lists and calls the tool"
 answer=$(nsenter -t "$CONTAINER" -n -- "$VENV_PYTHON" "$REPO/Tests/System/mcp_call.py" "$URL" demo__echo '{"text": "hello from the system test"}') ||
