@@ -210,22 +210,23 @@ Listening sockets are taken by name (\\fBhttp\\fR, \\fBvarlink\\fR) from
 Secrets at rest (upstream tokens and headers) are sealed with AES\\-256\\-GCM. The key is the
 systemd credential \\fBsentinel.key\\fR (\\fB$CREDENTIALS_DIRECTORY/sentinel.key\\fR: 32 bytes, or
 64 hex digits) when present, else \\fB/var/lib/sentinel/secret.key\\fR, generated with mode 0600
-on first start. systemd 252 fails a unit whose \\fBLoadCredential=\\fR source is missing, so the
-shipped unit does not name one; to use a credential, create the key and a drop\\-in:
+on first start. The unit says \\fBLoadCredential=sentinel.key\\fR: systemd looks the name up in
+\\fI/etc/credstore/\\fR, \\fI/run/credstore/\\fR and the credentials passed to the system, and
+starts the service without it when there is none. To use one:
 .PP
 .nf
 .RS 4
 install \\-d \\-m 0700 /etc/credstore
 openssl rand \\-hex 32 > /etc/credstore/sentinel.key
 chmod 0600 /etc/credstore/sentinel.key
-systemctl edit sentineld.service      # add:
-  [Service]
-  LoadCredential=sentinel.key:/etc/credstore/sentinel.key
+systemctl restart sentineld.service
 .RE
 .fi
 .PP
-Secrets stored under one key cannot be read with another: switch keys before adding
-servers with headers, or add them again afterwards.
+Do not point \\fBLoadCredential=\\fR at a path in a drop\\-in unless the file always exists:
+systemd 252 fails the unit when a named source file is missing. Secrets stored under one key
+cannot be read with another: choose the key before adding servers with headers, or add them
+again afterwards.
 .SH FILES
 .TP
 .I /etc/sentinel/sentineld.conf

@@ -157,6 +157,8 @@ WORK=$(mktemp -d /tmp/sentinel-systest.XXXXXX)
 mkdir -p "$WORK/rootfs" "$WORK/debs"
 tar -C "$WORK/rootfs" -xf "$TARBALL"
 echo sentinel-systest > "$WORK/rootfs/etc/hostname"
+install -D -m 0644 "$REPO/Tests/System/fixtures/sandbox_probe_server.py" \
+    "$WORK/rootfs/usr/local/lib/sentinel-systest/sandbox_probe_server.py"
 
 step "packages: $(basename "$DEB") and an upgrade built from the same binaries"
 cp "$DEB" "$WORK/debs/"
@@ -209,6 +211,9 @@ in_c getent passwd sentinel >/dev/null || fail "no user sentinel"
 expect_eq "control socket" "660 root sentinel" "$(in_c stat -c '%a %U %G' /run/sentinel/io.sentinel.Manager)"
 in_c test -f /etc/sentinel/sentineld.conf || fail "no /etc/sentinel/sentineld.conf"
 in_c grep -q '^#Listen=127.0.0.1:8080$' /etc/sentinel/sentineld.conf || fail "sentineld.conf lacks the commented default Listen="
+in_c systemd-analyze verify sentineld.service sentineld.socket sentineld-varlink.socket >"$WORK/verify.txt" 2>&1 ||
+    fail "systemd-analyze verify: $(cat "$WORK/verify.txt")"
+[ -s "$WORK/verify.txt" ] && fail "systemd-analyze verify warns: $(cat "$WORK/verify.txt")"
 log "sockets active+enabled, service inactive+not enabled, user sentinel, socket 0660 root:sentinel"
 
 step "2. the first HTTP connection starts sentineld (READY, STATUS)"
@@ -251,9 +256,24 @@ assert a["tools"] == ["demo__echo"], a
 assert not a["is_error"] and a["content"] == ["hello from the system test"], a' || fail "unexpected MCP answer: $answer"
 log "$answer"
 
+step "4b. a python3 stdio upstream works inside the sandbox (and is confined by it)"
+in_c sentinelctl server add probe -- python3 /usr/local/lib/sentinel-systest/sandbox_probe_server.py >/dev/null
+in_c sentinelctl endpoint attach "$ENDPOINT" probe >/dev/null
+in_c sentinelctl endpoint enable "$ENDPOINT" probe/probe >/dev/null
+answer=$(nsenter -t "$CONTAINER" -n -- "$VENV_PYTHON" "$REPO/Tests/System/mcp_call.py" "$URL" probe__probe '{}') ||
+    fail "MCP client failed"
+echo "$answer" | python3 -c '
+import json, sys
+a = json.load(sys.stdin)
+assert not a["is_error"], a
+expected = {"user": "sentinel", "home": "/var/lib/sentinel", "home_writable": True, "tmp_writable": True,
+            "etc_writable": False, "root_home_visible": False}
+assert a["structured"] == expected, a["structured"]' || fail "unexpected sandbox report: $answer"
+log "probe: $(echo "$answer" | python3 -c 'import json,sys; print(json.load(sys.stdin)["structured"])')"
+
 step "5. journalctl SENTINEL_ENDPOINT=$ENDPOINT shows the call with its fields"
 for _ in $(seq 50); do
-    in_c journalctl --no-pager SENTINEL_ENDPOINT="$ENDPOINT" SENTINEL_EVENT=tool-call -o json >"$WORK/journal.json" 2>/dev/null || true
+    in_c journalctl --no-pager SENTINEL_ENDPOINT="$ENDPOINT" SENTINEL_EVENT=tool-call SENTINEL_TOOL=echo -o json >"$WORK/journal.json" 2>/dev/null || true
     [ -s "$WORK/journal.json" ] && break
     sleep 0.1
 done
@@ -306,6 +326,7 @@ step "6c. upgrade to $UPGRADE_VERSION keeps all state and local edits of the con
 in_c sh -c 'printf "\n# local edit by the system test\n" >> /etc/sentinel/sentineld.conf'
 conf_before=$(in_c sha256sum /etc/sentinel/sentineld.conf)
 before=$(snapshot)
+pid_before=$(in_c systemctl show -P MainPID sentineld.service)
 in_c dpkg -i "/debs/agent-sentinel_${UPGRADE_VERSION}_amd64.deb" >"$WORK/dpkg-upgrade.log" 2>&1 ||
     { cat "$WORK/dpkg-upgrade.log" >&2; fail "upgrade failed"; }
 expect_eq "installed version" "$UPGRADE_VERSION" "$(in_c dpkg-query -W -f '${Version}' agent-sentinel)"
@@ -313,9 +334,21 @@ expect_eq "sentineld.socket after upgrade" active "$(in_c systemctl is-active se
 expect_eq "conffile after upgrade" "$conf_before" "$(in_c sha256sum /etc/sentinel/sentineld.conf)"
 expect_eq "state after upgrade" "$before" "$(snapshot)"
 expect_eq "sentineld.service active" active "$(in_c systemctl is-active sentineld.service || true)"
+[ "$(in_c systemctl show -P MainPID sentineld.service)" != "$pid_before" ] || fail "sentineld was not restarted by the upgrade"
 answer=$(nsenter -t "$CONTAINER" -n -- "$VENV_PYTHON" "$REPO/Tests/System/mcp_call.py" "$URL" demo__echo '{"text": "after upgrade"}')
 echo "$answer" | grep -q '"after upgrade"' || fail "MCP call after upgrade: $answer"
 log "version $UPGRADE_VERSION; conffile edit kept; servers, tools, secret.key kept; MCP call works"
+
+step "6d. the systemd credential sentinel.key is used when present in /etc/credstore"
+in_c test ! -e /run/credentials/sentineld.service/sentinel.key || fail "a credential without /etc/credstore/sentinel.key"
+in_c sh -c 'install -d -m 0700 /etc/credstore && python3 -c "import secrets; print(secrets.token_hex(32))" > /etc/credstore/sentinel.key && chmod 0600 /etc/credstore/sentinel.key'
+in_c systemctl restart sentineld.service
+in_c test -s /run/credentials/sentineld.service/sentinel.key || fail "no credential in /run/credentials/sentineld.service"
+expect_eq "sentineld.service active" active "$(in_c systemctl is-active sentineld.service || true)"
+in_c rm -f /etc/credstore/sentinel.key
+in_c systemctl restart sentineld.service
+expect_eq "sentineld.service active without the credential" active "$(in_c systemctl is-active sentineld.service || true)"
+log "LoadCredential=sentinel.key: loaded when present, optional when absent"
 
 step "7. apt purge removes units, user, state and configuration"
 in_c env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q agent-sentinel >"$WORK/purge.log" 2>&1 ||
