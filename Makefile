@@ -98,8 +98,9 @@ deb: deps-deb
 
 ## units-check: systemd-analyze security exposure of sentineld.service must stay at most 2.5
 units-check: deps
-	unshare -m sh -c 'mount -n -t tmpfs tmpfs /run && \
-	  systemd-analyze security --offline=yes --threshold=25 --no-pager systemd/sentineld.service | tail -n 1'
+	@unshare -m sh -c 'mount -n -t tmpfs tmpfs /run && \
+	  systemd-analyze security --offline=yes --threshold=25 --no-pager systemd/sentineld.service > /run/security.txt; \
+	  rc=$$?; grep -E "^✗|Overall" /run/security.txt; exit $$rc'
 
 ## system-test: install build/deb's package on systemd in a container and use it (root; see Tests/System)
 system-test: deb venv deps-system
