@@ -13,7 +13,7 @@ HTTP_LISTEN  ?= 127.0.0.1:8080
 APT_PACKAGES := pkg-config libssl-dev libsqlite3-dev libsystemd-dev systemd systemd-journal-remote \
                 util-linux passwd procps curl python3 python3-venv groff man-db
 # ... and what packaging and the system test need besides.
-APT_PACKAGES_DEB    := debhelper devscripts lintian dpkg-dev fakeroot libcurl4-openssl-dev libxml2-dev zlib1g-dev
+APT_PACKAGES_DEB    := debhelper devscripts lintian dpkg-dev fakeroot libcurl4-openssl-dev zlib1g-dev
 APT_PACKAGES_SYSTEM := systemd-container debootstrap tar
 DEB_DIR      := $(CURDIR)/build/deb
 
