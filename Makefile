@@ -17,7 +17,7 @@ APT_PACKAGES_DEB    := debhelper devscripts lintian dpkg-dev fakeroot libcurl4-o
 APT_PACKAGES_SYSTEM := systemd-container debootstrap tar
 DEB_DIR      := $(CURDIR)/build/deb
 
-.PHONY: all deps deps-deb deps-system build release venv run check test-unit test-e2e \
+.PHONY: all deps deps-deb deps-system apt-install build release venv run check test-unit test-e2e \
         man deb units-check system-test clean
 
 all: build
@@ -103,7 +103,7 @@ units-check: deps
 	  rc=$$?; grep -E "^✗|Overall" /run/security.txt; exit $$rc'
 
 ## system-test: install build/deb's package on systemd in a container and use it (root; see Tests/System)
-system-test: deb venv deps-system
+system-test: deps-system deb venv
 	Tests/System/run.sh $(DEB_DIR)
 
 clean:
