@@ -246,6 +246,27 @@ in_c runuser -u bob -- sentinelctl server list >"$WORK/bob.txt" 2>&1 || fail "gr
 grep -q demo "$WORK/bob.txt" || fail "group member does not see the server"
 log "bob (group sentinel) lists servers"
 
+step "3b. with the socket opened to everyone, sentineld itself refuses and audits (control-denied)"
+in_c sh -c 'mkdir -p /run/systemd/system/sentineld-varlink.socket.d &&
+    printf "[Socket]\nSocketMode=0666\n" > /run/systemd/system/sentineld-varlink.socket.d/50-systest.conf &&
+    systemctl daemon-reload && systemctl restart sentineld-varlink.socket'
+if out=$(in_c runuser -u alice -- sentinelctl server list 2>&1); then
+    fail "sentineld let an unprivileged user in: $out"
+fi
+echo "$out" | grep -qi "permission" || fail "refusal does not say permission: $out"
+alice_uid=$(in_c id -u alice)
+for _ in $(seq 50); do
+    denied=$(in_c journalctl --no-pager SENTINEL_EVENT=control-denied SENTINEL_PEER_UID="$alice_uid" -o cat 2>/dev/null || true)
+    [ -n "$denied" ] && break
+    sleep 0.1
+done
+[ -n "$denied" ] || fail "no control-denied journal entry for uid $alice_uid"
+in_c sh -c 'rm -r /run/systemd/system/sentineld-varlink.socket.d && systemctl daemon-reload &&
+    systemctl restart sentineld-varlink.socket'
+expect_eq "control socket mode restored" 660 "$(in_c stat -c %a /run/sentinel/io.sentinel.Manager)"
+log "alice: $out"
+log "journal: $denied"
+
 step "4. an MCP client (Python SDK) lists and calls the tool"
 answer=$(nsenter -t "$CONTAINER" -n -- "$VENV_PYTHON" "$REPO/Tests/System/mcp_call.py" "$URL" demo__echo '{"text": "hello from the system test"}') ||
     fail "MCP client failed"
