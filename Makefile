@@ -11,7 +11,7 @@ HTTP_LISTEN  ?= 127.0.0.1:8080
 
 # System packages the build and the tests need (Debian names).
 APT_PACKAGES := pkg-config libssl-dev libsqlite3-dev libsystemd-dev systemd systemd-journal-remote \
-                util-linux passwd procps curl python3 python3-venv groff man-db
+                util-linux passwd procps curl python3 python3-venv groff-base man-db
 # ... and what packaging and the system test need besides.
 APT_PACKAGES_DEB    := debhelper devscripts lintian dpkg-dev fakeroot libcurl4-openssl-dev zlib1g-dev
 APT_PACKAGES_SYSTEM := systemd-container debootstrap tar
