@@ -174,6 +174,17 @@ servers run as its children inside the same sandbox: they can read the system, w
 only \\fB/var/lib/sentinel\\fR (their \\fB$HOME\\fR) and a private \\fB/tmp\\fR, and use
 the network.
 .PP
+Upstreams that compile code at run time (Node.js, as started by \\fBnpx\\fR, and Java) need
+writable and executable memory, which \\fBMemoryDenyWriteExecute=yes\\fR forbids; for them,
+run \\fBsystemctl edit sentineld.service\\fR and add
+.PP
+.nf
+.RS 4
+[Service]
+MemoryDenyWriteExecute=no
+.RE
+.fi
+.PP
 To listen on another address, run \\fBsystemctl edit sentineld.socket\\fR and add
 .PP
 .nf
@@ -186,7 +197,8 @@ ListenStream=0.0.0.0:8080
 .PP
 then set \\fB[HTTP] PublicURL=\\fR in
 .BR sentineld.conf (5).
-Endpoints without authentication are refused on non\\-loopback listeners.
+Endpoints without authentication (\\fB\\-\\-no\\-auth\\fR) can be created only while HTTP listens on
+loopback.
 .SH OPTIONS
 """
     text += options_of(root, skip=("help",))
