@@ -18,7 +18,7 @@ APT_PACKAGES_SYSTEM := systemd-container debootstrap tar
 DEB_DIR      := $(CURDIR)/build/deb
 
 .PHONY: all deps deps-deb deps-system apt-install build release venv run check test-unit test-e2e \
-        man deb units-check system-test clean
+        man deb units-check system-test bench clean
 
 all: build
 
@@ -106,5 +106,11 @@ units-check: deps
 system-test: deps-system deb venv
 	Tests/System/run.sh $(DEB_DIR)
 
+## bench: release builds of sentineld and of Benchmarks/, then every scenario (a few minutes); see Benchmarks/README.md
+bench: deps venv
+	$(SWIFT) build -c release --scratch-path .build-release
+	$(SWIFT) build -c release --package-path Benchmarks
+	SENTINEL_BUILD_DIR=$(CURDIR)/.build-release/release $(VENV)/bin/python Benchmarks/bench.py $(BENCH_ARGS)
+
 clean:
-	rm -rf .build .build-release build $(VENV) debian/generated
+	rm -rf .build .build-release build Benchmarks/.build $(VENV) debian/generated

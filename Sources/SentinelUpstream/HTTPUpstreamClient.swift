@@ -77,11 +77,22 @@ public final class HTTPUpstreamClient: UpstreamClient {
         }
         self.init(
             server: server,
-            transport: HTTPURLSessionTransport(url: url ?? URL(fileURLWithPath: "/"), headers: allHeaders),
+            transport: Self.transport(for: url ?? URL(fileURLWithPath: "/"), headers: allHeaders),
             clientName: clientName,
             clientVersion: clientVersion,
             logger: logger
         )
+    }
+
+    /// NIO HTTP/1.1 for plain-http loopback upstreams (the cheapest per call, see Benchmarks/README.md),
+    /// URLSession for everything else. `SENTINEL_HTTP_UPSTREAM_TRANSPORT=urlsession` forces URLSession,
+    /// so the benchmark can compare both.
+    static func transport(for url: URL, headers: [(name: String, value: String)]) -> any HTTPUpstreamTransport {
+        let forced = ProcessInfo.processInfo.environment["SENTINEL_HTTP_UPSTREAM_TRANSPORT"]
+        if forced != "urlsession", HTTPNIOTransport.serves(url) {
+            return HTTPNIOTransport(url: url, headers: headers)
+        }
+        return HTTPURLSessionTransport(url: url, headers: headers)
     }
 
     init(server: Server, transport: any HTTPUpstreamTransport, clientName: String, clientVersion: String, logger: Logger) {
@@ -167,13 +178,19 @@ public final class HTTPUpstreamClient: UpstreamClient {
             let era = try currentEra() ?? .handshake(version: Self.handshakeVersion, sessionID: nil)
             let (id, token) = nextIdentifiers(withToken: progress != nil)
             let message = JSONRPC.request(id: id, method: method, params: shape(params, for: era, progressToken: token))
-            let call = Call(id: id, progressToken: token, progress: progress)
             let headers = headers(for: era, method: method, params: params)
             let idle = timeout + .seconds(5)
             let outcome: Outcome
             do {
-                outcome = try await withDeadline(deadline) {
-                    try await self.post(message, headers: headers, call: call, era: era, idleTimeout: idle)
+                if transport.enforcesDeadlines {
+                    // No deadline task per call: the transport fails the exchange at the deadline.
+                    let call = Call(id: id, progressToken: token, progress: progress, deadline: deadline)
+                    outcome = try await post(message, headers: headers, call: call, era: era, idleTimeout: idle)
+                } else {
+                    let call = Call(id: id, progressToken: token, progress: progress)
+                    outcome = try await withDeadline(deadline) {
+                        try await self.post(message, headers: headers, call: call, era: era, idleTimeout: idle)
+                    }
                 }
             } catch is DeadlineReached {
                 cancelUpstream(id: id, era: era, reason: "timed out after \(timeout.components.seconds) s")
@@ -205,6 +222,8 @@ public final class HTTPUpstreamClient: UpstreamClient {
         var id: RawJSON
         var progressToken: RawJSON?
         var progress: (@Sendable (RawJSON) -> Void)?
+        /// Set when the transport enforces it: every exchange of the call carries it.
+        var deadline: ContinuousClock.Instant?
     }
 
     enum Outcome: Sendable {
@@ -301,7 +320,8 @@ public final class HTTPUpstreamClient: UpstreamClient {
         era: Era,
         idleTimeout: Duration
     ) async throws -> Outcome {
-        let request = HTTPUpstreamRequest(method: "POST", headers: headers, body: message.bytes, idleTimeout: idleTimeout)
+        var request = HTTPUpstreamRequest(method: "POST", headers: headers, body: message.bytes, idleTimeout: idleTimeout)
+        request.deadline = call.deadline
         var iterator = transport.execute(request).makeAsyncIterator()
         let head = try await Self.readHead(&iterator)
         switch head.status {
@@ -381,12 +401,15 @@ public final class HTTPUpstreamClient: UpstreamClient {
                 throw UpstreamError.connectionLost("the response stream ended repeatedly before the answer to request \(call.id.text)")
             }
             logger.debug("resuming the response stream", metadata: ["lastEventID": "\(lastEventID)"])
+            if let deadline = call.deadline, ContinuousClock.now + retry >= deadline { throw DeadlineReached() }
             try await Task.sleep(for: retry)
             var headers: [(name: String, value: String)] = [
                 ("Accept", "text/event-stream"), ("MCP-Protocol-Version", version), ("Last-Event-ID", lastEventID),
             ]
             if let session { headers.append(("Mcp-Session-Id", session)) }
-            iterator = transport.execute(HTTPUpstreamRequest(method: "GET", headers: headers, idleTimeout: idleTimeout)).makeAsyncIterator()
+            var resume = HTTPUpstreamRequest(method: "GET", headers: headers, idleTimeout: idleTimeout)
+            resume.deadline = call.deadline
+            iterator = transport.execute(resume).makeAsyncIterator()
             let resumed = try await Self.readHead(&iterator)
             guard resumed.status == 200, resumed.mediaType == "text/event-stream" else {
                 let body = try await Self.readBody(&iterator, limit: 64 << 10)
@@ -800,8 +823,9 @@ private actor HTTPHandshakeGate {
     }
 }
 
-/// The deadline passed before the operation finished.
-private struct DeadlineReached: Error {}
+/// The deadline passed before the operation finished (thrown by `withDeadline`, or by a transport
+/// that enforces `HTTPUpstreamRequest.deadline` itself).
+struct DeadlineReached: Error {}
 
 /// Runs `operation`, cancelling it at `deadline` (then `DeadlineReached` is thrown).
 private func withDeadline<T: Sendable>(

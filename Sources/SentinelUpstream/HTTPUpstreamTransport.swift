@@ -18,6 +18,14 @@ protocol HTTPUpstreamTransport: Sendable {
 
     /// Aborts every exchange and releases the connections.
     func shutdown()
+
+    /// Whether the transport ends an exchange at `HTTPUpstreamRequest.deadline` by throwing
+    /// `DeadlineReached`; otherwise the client bounds each call with a timer task of its own.
+    var enforcesDeadlines: Bool { get }
+}
+
+extension HTTPUpstreamTransport {
+    var enforcesDeadlines: Bool { false }
 }
 
 /// One request to the upstream URL.
@@ -27,6 +35,8 @@ struct HTTPUpstreamRequest: Sendable {
     var body: [UInt8]?
     /// How long the exchange may stay silent (no connection, no byte) before it fails.
     var idleTimeout: Duration
+    /// When the whole call must have ended (only transports that `enforcesDeadlines` read it).
+    var deadline: ContinuousClock.Instant?
 
     init(method: String, headers: [(name: String, value: String)], body: [UInt8]? = nil, idleTimeout: Duration) {
         self.method = method

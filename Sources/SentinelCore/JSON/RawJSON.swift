@@ -21,7 +21,20 @@ public struct RawJSON: Sendable, Hashable {
 
     /// JSON text of a string value, escaped.
     public init(string: String) {
-        self.bytes = Array(JSONValue.string(string).serialized())
+        // Names, ids and versions are plain ASCII: quoted as they are, without an encoder per string
+        // (the gateway builds several per call). Anything that needs escaping goes through JSONEncoder.
+        let utf8 = string.utf8
+        let plain = utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+        if plain {
+            var out: [UInt8] = []
+            out.reserveCapacity(utf8.count + 2)
+            out.append(UInt8(ascii: "\""))
+            out += utf8
+            out.append(UInt8(ascii: "\""))
+            self.bytes = out
+        } else {
+            self.bytes = Array(JSONValue.string(string).serialized())
+        }
     }
 
     public static let null = RawJSON(Array("null".utf8))

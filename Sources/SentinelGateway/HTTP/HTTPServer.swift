@@ -130,7 +130,7 @@ public final class HTTPServer: Service, Sendable {
                         for try await connection in inbound {
                             let key = ObjectIdentifier(connection.channel)
                             self.connections.withLock { $0[key] = connection.channel }
-                            tasks.addTask {
+                            tasks.addTask(executorPreference: EventLoopTaskExecutor(connection.channel.eventLoop)) {
                                 observer?.connectionOpened()
                                 await channel.handle(value: connection, logger: logger)
                                 self.connections.withLock { _ = $0.removeValue(forKey: key) }

@@ -12,6 +12,17 @@ public struct EndpointSnapshot: Sendable {
     public let byName: [String: ExposedTool]
     /// The endpoint's servers by name.
     public let servers: [String: Server]
+    /// The `tools/list` entry of each enabled tool, in `enabled` order, serialised once per snapshot
+    /// so that listing costs a copy, not a serialisation per tool and request.
+    let toolDefinitions: [RawJSON]
+
+    init(endpoint: Endpoint, enabled: [ExposedTool], byName: [String: ExposedTool], servers: [String: Server]) {
+        self.endpoint = endpoint
+        self.enabled = enabled
+        self.byName = byName
+        self.servers = servers
+        self.toolDefinitions = enabled.map(MCPEndpointHandler.toolDefinition)
+    }
 }
 
 /// A memory cache of endpoint snapshots over the store.

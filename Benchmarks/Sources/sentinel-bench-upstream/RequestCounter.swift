@@ -1,0 +1,9 @@
+import Synchronization
+
+/// Requests seen, across event loops.
+final class RequestCounter: Sendable {
+    private let count = Atomic<Int>(0)
+
+    func increment() { count.wrappingAdd(1, ordering: .relaxed) }
+    var value: Int { count.load(ordering: .relaxed) }
+}
