@@ -11,15 +11,29 @@ HTTP_LISTEN  ?= 127.0.0.1:8080
 
 # System packages the build and the tests need (Debian names).
 APT_PACKAGES := pkg-config libssl-dev libsqlite3-dev libsystemd-dev systemd systemd-journal-remote \
-                util-linux passwd procps curl python3 python3-venv
+                util-linux passwd procps curl python3 python3-venv chromium chromium-driver groff-base man-db
+# ... and what packaging and the system test need besides.
+APT_PACKAGES_DEB    := debhelper devscripts lintian dpkg-dev fakeroot libcurl4-openssl-dev zlib1g-dev
+APT_PACKAGES_SYSTEM := systemd-container debootstrap tar
+DEB_DIR      := $(CURDIR)/build/deb
 
-.PHONY: all deps build release venv run check test-unit test-e2e bench clean
+.PHONY: all deps deps-deb deps-system apt-install build release venv run check test-unit test-e2e \
+        man deb units-check system-test bench clean
 
 all: build
 
 ## deps: install missing system packages (idempotent; needs root when something is missing)
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+
+deps-deb:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES) $(APT_PACKAGES_DEB)"
+
+deps-system:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES) $(APT_PACKAGES_DEB) $(APT_PACKAGES_SYSTEM)"
+
+apt-install:
+	@missing=""; for p in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -53,8 +67,9 @@ run: build
 	  --state-directory $(STATE) --http-listen $(HTTP_LISTEN) \
 	  --control-socket $(STATE)/control.sock --log-target stderr
 
-## check: everything CI runs — build, unit tests, end-to-end tests against real peers
-check: build venv test-unit test-e2e
+## check: everything CI runs — build, unit tests, end-to-end tests against real peers,
+## the unit sandbox check, and the system test (builds the .deb, installs it on a real systemd)
+check: build venv test-unit test-e2e units-check system-test
 
 test-unit: deps
 	$(SWIFT) build --build-tests
@@ -63,6 +78,34 @@ test-unit: deps
 test-e2e: build venv
 	SENTINEL_BUILD_DIR=$(CURDIR)/$(BUILD_DIR) $(VENV)/bin/pytest -q Tests/EndToEnd
 
+## man: regenerate man/sentinelctl.1, sentineld.8 and sentineld.conf.5 from the built binaries
+man: build
+	$(PYTHON) man/generate.py $(BUILD_DIR)
+
+## deb: build/deb/agent-sentinel_<version>_<arch>.deb (release build, static Swift stdlib), checked by lintian
+deb: deps-deb
+	@v=$$(sed -n 's/.*current = "\(.*\)".*/\1/p' Sources/SentinelCore/Version.swift); \
+	c=$$(dpkg-parsechangelog -SVersion); \
+	case "$$c" in "$$v"|"$$v"[-+~]*) ;; *) echo "debian/changelog version $$c does not match Version.swift $$v"; exit 1;; esac
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)
+	dpkg-checkbuilddeps
+	debian/rules clean
+	debian/rules build
+	DEB_DESTDIR=$(DEB_DIR) debian/rules binary
+	debian/rules clean
+	lintian --fail-on error,warning $(DEB_DIR)/agent-sentinel_*.deb
+	@ls -l $(DEB_DIR)
+
+## units-check: systemd-analyze security exposure of sentineld.service must stay at most 2.5
+units-check: deps
+	@unshare -m sh -c 'mount -n -t tmpfs tmpfs /run && \
+	  systemd-analyze security --offline=yes --threshold=25 --no-pager systemd/sentineld.service > /run/security.txt; \
+	  rc=$$?; grep -E "^✗|Overall" /run/security.txt; exit $$rc'
+
+## system-test: install build/deb's package on systemd in a container and use it (root; see Tests/System)
+system-test: deps-system deb venv
+	Tests/System/run.sh $(DEB_DIR)
+
 ## bench: release builds of sentineld and of Benchmarks/, then every scenario (a few minutes); see Benchmarks/README.md
 bench: deps venv
 	$(SWIFT) build -c release --scratch-path .build-release
@@ -70,4 +113,4 @@ bench: deps venv
 	SENTINEL_BUILD_DIR=$(CURDIR)/.build-release/release $(VENV)/bin/python Benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf .build .build-release Benchmarks/.build $(VENV)
+	rm -rf .build .build-release build Benchmarks/.build $(VENV) debian/generated

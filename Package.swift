@@ -198,6 +198,11 @@ let package = Package(
             dependencies: ["SentinelVarlink", "SentinelCore"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "SentinelAuthTests",
+            dependencies: ["SentinelAuth", "SentinelCore", "SentinelStore", "SentinelGateway"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SentinelControlTests", dependencies: ["SentinelControl", "SentinelStore", "SentinelVarlink", "SentinelCore"], swiftSettings: swiftSettings),
     ]
 )

@@ -38,6 +38,11 @@ extension AuthorizationServer {
         }
         let cookies = Self.cookies(request)
         if let token = cookies[Self.signInCookie], let user = try? await store.signedInUser(hash: OpaqueToken.hash(token), now: clock()) {
+            // Back from an upstream sign-in during consent: show the servers' states again.
+            if let duration = FormFields.parse(query)["duration"].flatMap(Int.init), settings().durations.validate(duration) != nil {
+                if let refusal = await accessRefusal(valid, user: user) { return refusal }
+                return await connectPage(valid, user: user, csrf: Self.consentCSRF(signInToken: token), duration: duration)
+            }
             return await consentPage(valid, user: user, signInToken: token)
         }
         return signInPage(valid, cookies: cookies)
@@ -59,7 +64,7 @@ extension AuthorizationServer {
         switch fields["action"] {
         case "signin":
             return await signIn(valid, fields: fields, cookies: cookies, address: address)
-        case "approve", "deny", "signout":
+        case "approve", "deny", "signout", "connect-token", "connect-oauth":
             guard let token = cookies[Self.signInCookie],
                   let user = try? await store.signedInUser(hash: OpaqueToken.hash(token), now: clock())
             else {
@@ -76,6 +81,8 @@ extension AuthorizationServer {
                     cookies: [cookie(Self.signInCookie, value: "", maxAge: 0)])
             case "deny":
                 return redirectToClient(valid.request, [("error", "access_denied"), ("error_description", "the user denied access")])
+            case "connect-token", "connect-oauth":
+                return await connectDuringConsent(valid, user: user, fields: fields)
             default:
                 return await approve(valid, user: user, fields: fields)
             }
@@ -177,42 +184,56 @@ extension AuthorizationServer {
               constantTimeEquals(Array(expected.utf8), Array(presented.utf8))
         else { return csrfRefused() }
         let username = (fields["username"] ?? "").trimmingCharacters(in: .whitespaces)
-        let password = fields["password"] ?? ""
-        let keys = ["user:" + username, "address:" + (address ?? "unknown")]
+        switch await checkSignIn(username: username, password: fields["password"] ?? "", address: address) {
+        case .refused(let message, let status):
+            return signInPage(valid, cookies: cookies, error: message, username: username, status: status)
+        case .signedIn(let cookie):
+            return Self.redirect(
+                to: "/oauth/authorize?" + FormFields.encode(valid.context.requestFields), status: .seeOther, cookies: [cookie])
+        }
+    }
+
+    enum SignInOutcome {
+        case refused(String, HTTPResponse.Status)
+        /// The `Set-Cookie` value of the new sign-in.
+        case signedIn(String)
+    }
+
+    /// Checks a user name and password (throttled per account and address, audited) and records a sign-in.
+    func checkSignIn(username rawName: String, password: String, address: String?) async -> SignInOutcome {
+        let username = rawName.trimmingCharacters(in: .whitespaces)
+        let account = [username]
+        let origin = [address ?? "unknown"]
         let now = clock()
-        if let wait = throttle.withLock({ $0.delay(for: keys, now: now) }) {
+        let waits = [accountThrottle.withLock { $0.delay(for: account, now: now) }, addressThrottle.withLock { $0.delay(for: origin, now: now) }]
+        if let wait = waits.compactMap({ $0 }).max() {
             record(.signInFailed, "sign-in of \(username) refused: too many failed attempts", [
                 "USER": username, "REMOTE_ADDRESS": address ?? "", "REASON": "throttled",
             ])
-            return signInPage(
-                valid, cookies: cookies,
-                error: "Too many failed sign-ins. Try again in \(Int(wait.rounded(.up))) seconds.", username: username,
-                status: .tooManyRequests)
+            return .refused("Too many failed sign-ins. Try again in \(Int(wait.rounded(.up))) seconds.", .tooManyRequests)
         }
         let user = try? await store.user(named: username)
         let verified = await Self.verifyPassword(password, hash: user?.passwordHash)
         guard let user, verified else {
-            throttle.withLock { $0.recordFailure(keys, now: now) }
+            accountThrottle.withLock { $0.recordFailure(account, now: now) }
+            addressThrottle.withLock { $0.recordFailure(origin, now: now) }
             record(.signInFailed, "failed sign-in for \(username.isEmpty ? "(no name)" : username)", [
                 "USER": username, "REMOTE_ADDRESS": address ?? "",
                 "REASON": user == nil ? "unknown user" : (user?.passwordHash == nil ? "no password set" : "wrong password"),
             ])
-            return signInPage(
-                valid, cookies: cookies, error: "The user name or password is not correct.", username: username, status: .unauthorized)
+            return .refused("The user name or password is not correct.", .unauthorized)
         }
-        throttle.withLock { $0.recordSuccess("user:" + username) }
+        accountThrottle.withLock { $0.recordSuccess(username) }
         let session = OpaqueToken.generate(prefix: "ssi_")
         let lifetime = settings().signInLifetime
         do {
             try await store.createSignIn(
                 hash: session.hash, user: user.name, expiresAt: now.addingTimeInterval(TimeInterval(lifetime)), address: address, now: now)
         } catch {
-            return Self.html(ConsentPages.problem(title: "Sign-in failed", message: "The sign-in could not be stored."), status: .internalServerError)
+            return .refused("The sign-in could not be stored.", .internalServerError)
         }
         record(.signIn, "\(user.name) signed in", ["USER": user.name, "REMOTE_ADDRESS": address ?? ""])
-        return Self.redirect(
-            to: "/oauth/authorize?" + FormFields.encode(valid.context.requestFields), status: .seeOther,
-            cookies: [cookie(Self.signInCookie, value: session.token, maxAge: lifetime)])
+        return .signedIn(cookie(Self.signInCookie, value: session.token, maxAge: lifetime))
     }
 
     /// Checks a password with scrypt off the request's thread; an unknown user costs the same time.
@@ -263,6 +284,12 @@ extension AuthorizationServer {
                     title: "Choose an access duration",
                     message: "Pick one of the offered durations (\(durations.choices.map(AccessDurations.label).joined(separator: ", ")))."),
                 status: .badRequest)
+        }
+        // Every personal server of the endpoint must be connected before the client gets a code.
+        let personal = await personalServers(valid.request.endpoint)
+        let states = (try? await store.credentialStates(user: user.name)) ?? [:]
+        if personal.contains(where: { states[$0.name] != .connected }) {
+            return await connectPage(valid, user: user, csrf: fields["csrf_token"] ?? "", duration: duration)
         }
         let now = clock()
         let code = OpaqueToken.generate(prefix: "sac_")

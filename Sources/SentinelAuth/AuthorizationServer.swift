@@ -17,15 +17,23 @@ public final class AuthorizationServer: Sendable {
     let catalog: EndpointCatalog
     let audit: any AuditSink
     let revocations: GrantRevocations
+    let credentials: UpstreamCredentials
+    let catalogs: any CatalogRefreshing
     let settings: @Sendable () -> AuthSettings
     let logger: Logger
-    let throttle = Mutex(SignInThrottle())
+    /// Failed sign-ins slow down the account after 5 and the client address after 20 (several people may
+    /// share an address, e.g. behind a reverse proxy).
+    let accountThrottle = Mutex(SignInThrottle(freeAttempts: 5))
+    let addressThrottle = Mutex(SignInThrottle(freeAttempts: 20))
     let clock: @Sendable () -> Date
 
     public init(
-        store: Store, catalog: EndpointCatalog, audit: any AuditSink, revocations: GrantRevocations, logger: Logger,
+        store: Store, catalog: EndpointCatalog, audit: any AuditSink, revocations: GrantRevocations,
+        credentials: UpstreamCredentials, catalogs: any CatalogRefreshing, logger: Logger,
         clock: @escaping @Sendable () -> Date = { Date() }, settings: @escaping @Sendable () -> AuthSettings
     ) {
+        self.credentials = credentials
+        self.catalogs = catalogs
         self.store = store
         self.catalog = catalog
         self.audit = audit
@@ -53,6 +61,12 @@ public final class AuthorizationServer: Sendable {
         router.post("/oauth/authorize") { request, context in await self.authorizeForm(request, context: context) }
         router.post("/oauth/token") { request, _ in await self.token(request) }
         router.post("/oauth/revoke") { request, _ in await self.revoke(request) }
+        router.get("/oauth/upstream/callback") { request, _ in await self.upstreamCallback(request) }
+        router.get("/oauth/upstream/done") { _, _ in
+            Self.html(ConsentPages.problem(title: "Connected", message: "The server is connected. You can close this window."))
+        }
+        router.get("/oauth/credentials") { request, _ in await self.credentialsPage(request) }
+        router.post("/oauth/credentials") { request, context in await self.credentialsForm(request, context: context) }
     }
 
     // MARK: - Metadata

@@ -14,6 +14,10 @@ enum ManagerIDL {
         # Whose credentials an upstream server is called with.
         type CredentialMode (none, shared, personal)
 
+        # How a shared or personal server's credential is obtained: a pasted bearer
+        # token, or OAuth at the upstream (Sentinel is the OAuth client).
+        type CredentialKind (bearer, oauth)
+
         # How an endpoint admits clients: OAuth grants, or nobody checked (loopback only).
         type EndpointAuth (oauth, none)
 
@@ -32,6 +36,16 @@ enum ManagerIDL {
           # Names of the static headers sent to an http server (values are secret, never shown).
           header_names: []string,
           credential_mode: CredentialMode,
+          credential_kind: CredentialKind,
+          # stdio: the environment variable the credential is passed in.
+          credential_env: ?string,
+          # OAuth client id configured for the upstream (else registered dynamically).
+          oauth_client_id: ?string,
+          # Shared mode: connected, expired or missing.
+          shared_credential: ?string,
+          # Personal mode: users with a connected credential, and with an expired one.
+          connected_users: int,
+          expired_users: int,
           # Seconds allowed to connect and initialize.
           connect_timeout: int,
           # Seconds allowed for one tool call.
@@ -61,6 +75,13 @@ enum ManagerIDL {
           # Static headers for an http server, e.g. Authorization; stored encrypted.
           headers: ?[string]string,
           credential_mode: ?CredentialMode,
+          credential_kind: ?CredentialKind,
+          credential_env: ?string,
+          oauth_client_id: ?string,
+          # Stored encrypted; never shown again.
+          oauth_client_secret: ?string,
+          # Shared bearer token (shared mode); stored encrypted.
+          token: ?string,
           connect_timeout: ?int,
           call_timeout: ?int
         )
@@ -75,7 +96,17 @@ enum ManagerIDL {
           url: ?string,
           # Replaces every static header; {} removes them.
           headers: ?[string]string,
+          # Leaving shared mode discards the shared credential; leaving personal
+          # mode discards every user's.
           credential_mode: ?CredentialMode,
+          credential_kind: ?CredentialKind,
+          # An empty string clears it.
+          credential_env: ?string,
+          # An empty string clears the client (and its secret).
+          oauth_client_id: ?string,
+          oauth_client_secret: ?string,
+          # Replaces the shared bearer token.
+          token: ?string,
           connect_timeout: ?int,
           call_timeout: ?int
         )
@@ -203,6 +234,14 @@ enum ManagerIDL {
         # use it, unless force is true (it is then detached from them).
         method RemoveServer(name: string, force: ?bool) -> (detached_from: []string)
 
+        # Starts the upstream OAuth sign-in of a shared-mode OAuth server: open the
+        # returned URL in a browser; the credential is stored when it completes.
+        method LoginServer(name: string) -> (url: string)
+
+        # Re-encrypts every stored secret with a new key, in one transaction. Not
+        # possible while the key comes from the systemd credential sentinel.key.
+        method RotateSecretKey() -> (reencrypted: int)
+
         # The server's cached tool catalog.
         method ListServerTools(name: string) -> (tools: []Tool)
 
@@ -286,6 +325,9 @@ enum ManagerIDL {
         # The server is attached to these endpoints.
         error ServerInUse (name: string, endpoints: []string)
         error ServerNotAttached (endpoint: string, server: string)
+        # The secret key cannot be rotated here (it comes from the systemd credential
+        # sentinel.key, or this daemon keeps no secrets).
+        error SecretKeyNotRotatable (reason: string)
         # A parameter has a value that is not acceptable.
         error InvalidValue (field: string, reason: string)
         # The store could not complete the change; nothing was changed.

@@ -22,7 +22,13 @@ extension ManagerInterface {
             updatedAt: now)
         var withHeaders = server
         withHeaders.headers = spec["headers"]?.objectValue?.compactMapValues(\.stringValue) ?? [:]
+        Self.applyCredentialSettings(spec, to: &withHeaders)
+        let token = spec["token"]?.stringValue
+        if token != nil && withHeaders.credentialMode != .shared {
+            throw InvalidValue(field: "token", reason: "a token can be given only to a server in shared mode")
+        }
         let added = try await store.addServer(withHeaders)
+        if let token { try await setSharedToken(added, token) }
         recordChange(
             request, action: "server-add", object: "server", name: added.name,
             message: "server \(added.name) added (\(added.transport.rawValue))",
@@ -55,6 +61,18 @@ extension ManagerInterface {
             if let value = changes["credential_mode"]?.stringValue { server.credentialMode = CredentialMode(rawValue: value) ?? .none }
             if let value = changes["connect_timeout"]?.intValue { server.connectTimeoutSeconds = Int(value) }
             if let value = changes["call_timeout"]?.intValue { server.callTimeoutSeconds = Int(value) }
+            Self.applyCredentialSettings(changes, to: &server)
+        }
+        if let mode = changes["credential_mode"]?.stringValue.flatMap(CredentialMode.init(rawValue:)) {
+            // Secrets the new mode does not use are discarded, not kept around.
+            if mode != .shared { try await credentials?.discard(server: name, shared: true) }
+            if mode != .personal { try await credentials?.discard(server: name, shared: false) }
+        }
+        if let token = changes["token"]?.stringValue {
+            guard updated.credentialMode == .shared else {
+                throw InvalidValue(field: "token", reason: "a token can be given only to a server in shared mode")
+            }
+            try await setSharedToken(updated, token)
         }
         recordChange(
             request, action: "server-update", object: "server", name: name,
@@ -62,6 +80,57 @@ extension ManagerInterface {
             fields: ["CHANGES": JSONValue.object(changes.filter { $0.key != "environment" && $0.key != "headers" }).text()])
         await catalogs?.serverChanged(name)
         return ["server": try await encode(try await store.server(named: updated.name))]
+    }
+
+    static func applyCredentialSettings(_ fields: [String: JSONValue], to server: inout Server) {
+        if let value = fields["credential_kind"]?.stringValue { server.credentialKind = CredentialKind(rawValue: value) ?? .bearer }
+        if let value = fields["credential_env"]?.stringValue { server.credentialEnv = value.isEmpty ? nil : value }
+        if let value = fields["oauth_client_id"]?.stringValue {
+            server.oauthClientID = value.isEmpty ? nil : value
+            if value.isEmpty { server.oauthClientSecret = nil }
+        }
+        if let value = fields["oauth_client_secret"]?.stringValue { server.oauthClientSecret = value.isEmpty ? nil : value }
+    }
+
+    func setSharedToken(_ server: Server, _ token: String) async throws {
+        guard let credentials else { throw InternalError(message: "credentials are not available") }
+        do {
+            try await credentials.setSharedToken(server: server, token: token)
+        } catch {
+            throw InvalidValue(field: "token", reason: "\(error)")
+        }
+    }
+
+    func loginServer(_ request: ManagerRequest) async throws -> [String: JSONValue] {
+        let server = try await store.server(named: request.string("name"))
+        guard server.credentialMode == .shared, server.credentialKind == .oauth else {
+            throw InvalidValue(field: "name", reason: "server \(server.name) is not a shared server using OAuth (--credential shared --auth oauth)")
+        }
+        guard let credentials else { throw InternalError(message: "credentials are not available") }
+        let url: String
+        do {
+            url = try await credentials.beginSharedLogin(server: server)
+        } catch {
+            throw InvalidValue(field: "name", reason: "cannot start the sign-in: \(error)")
+        }
+        recordChange(request, action: "server-login", object: "server", name: server.name, message: "sign-in to \(server.name) started")
+        return ["url": .string(url)]
+    }
+
+    func rotateSecretKey(_ request: ManagerRequest) async throws -> [String: JSONValue] {
+        guard let credentials else { throw SecretKeyNotRotatable(reason: "this daemon keeps no secrets") }
+        let count: Int
+        do {
+            count = try await credentials.rotateSecretKey()
+        } catch let error as SecretKeyNotRotatable {
+            throw error
+        } catch {
+            throw InternalError(message: "the key was not rotated: \(error)")
+        }
+        recordChange(
+            request, action: "secret-key-rotate", object: "daemon", name: "secret-key",
+            message: "secret key rotated, \(count) secret(s) re-encrypted")
+        return ["reencrypted": .int(Int64(count))]
     }
 
     func removeServer(_ request: ManagerRequest) async throws -> [String: JSONValue] {
@@ -104,6 +173,7 @@ extension ManagerInterface {
     func encode(_ server: Server) async throws -> JSONValue {
         let toolCount = try await store.tools(server: server.name).count
         let endpoints = try await store.endpoints().filter { $0.servers.contains(server.name) }.map(\.name)
+        let summary = try await credentials?.summary(server: server.name)
         return [
             "name": .string(server.name),
             "transport": .string(server.transport.rawValue),
@@ -114,6 +184,12 @@ extension ManagerInterface {
             "url": JSONValue(server.url),
             "header_names": JSONValue(server.headers.keys.sorted()),
             "credential_mode": .string(server.credentialMode.rawValue),
+            "credential_kind": .string(server.credentialKind.rawValue),
+            "credential_env": JSONValue(server.transport == .stdio && server.credentialMode != .none ? server.effectiveCredentialEnv : nil),
+            "oauth_client_id": JSONValue(server.oauthClientID),
+            "shared_credential": JSONValue(server.credentialMode == .shared ? summary?.shared ?? "missing" : nil),
+            "connected_users": .int(Int64(server.credentialMode == .personal ? summary?.connectedUsers ?? 0 : 0)),
+            "expired_users": .int(Int64(server.credentialMode == .personal ? summary?.expiredUsers ?? 0 : 0)),
             "connect_timeout": .int(Int64(server.connectTimeoutSeconds)),
             "call_timeout": .int(Int64(server.callTimeoutSeconds)),
             "tool_count": .int(Int64(toolCount)),

@@ -48,6 +48,7 @@ public struct ManagerInterface: VarlinkInterface {
     let passwordHasher: PasswordHasher
     let logger: Logger
     let catalogs: (any CatalogRefreshing)?
+    let credentials: (any CredentialAdministering)?
 
     public init(
         store: Store,
@@ -55,11 +56,13 @@ public struct ManagerInterface: VarlinkInterface {
         policy: ControlAccessPolicy,
         changes: ChangeBroadcaster,
         catalogs: (any CatalogRefreshing)? = nil,
+        credentials: (any CredentialAdministering)? = nil,
         passwordHasher: PasswordHasher = PasswordHasher(),
         logger: Logger,
         runtime: @escaping @Sendable () -> DaemonRuntimeStatus
     ) throws {
         self.catalogs = catalogs
+        self.credentials = credentials
         self.definition = try VarlinkInterfaceDefinition(parsing: ManagerIDL.text)
         self.store = store
         self.audit = audit
@@ -90,6 +93,8 @@ public struct ManagerInterface: VarlinkInterface {
         case "GetServer": return .reply(try await getServer(request))
         case "UpdateServer": return .reply(try await updateServer(request))
         case "RemoveServer": return .reply(try await removeServer(request))
+        case "LoginServer": return .reply(try await loginServer(request))
+        case "RotateSecretKey": return .reply(try await rotateSecretKey(request))
         case "ListServerTools": return .reply(try await listServerTools(request))
         case "RefreshServer": return .reply(try await refreshServer(request))
         case "CreateEndpoint": return .reply(try await createEndpoint(request))
@@ -144,6 +149,8 @@ public struct ManagerInterface: VarlinkInterface {
             }
         case let error as InvalidValue:
             return invalidValue(error.field, error.reason)
+        case let error as SecretKeyNotRotatable:
+            return VarlinkError(prefix + "SecretKeyNotRotatable", ["reason": .string(error.reason)])
         default:
             logger.error("control call failed: \(error)")
             return VarlinkError(prefix + "InternalError", ["message": .string(String(describing: error))])
@@ -247,4 +254,17 @@ enum Timestamp {
     static func format(_ date: Date?) -> JSONValue {
         date.map { .string(format($0)) } ?? .null
     }
+}
+
+/// Why the secret key cannot be rotated, reported as `SecretKeyNotRotatable(reason)`.
+public struct SecretKeyNotRotatable: Error, CustomStringConvertible {
+    public var reason: String
+    public init(reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
+
+/// A failure the caller cannot fix, reported as `InternalError(message)`.
+struct InternalError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }

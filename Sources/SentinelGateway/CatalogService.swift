@@ -63,7 +63,7 @@ public final class CatalogService: Service, CatalogRefreshing {
             return
         }
         do {
-            let client = try await upstreams.client(for: server)
+            let client = try await upstreams.catalogClient(for: server)
             let tools = try await CatalogFetcher.listTools(
                 using: client, server: name, timeout: .seconds(server.connectTimeoutSeconds + server.callTimeoutSeconds),
                 now: Date())

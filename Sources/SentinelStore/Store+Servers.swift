@@ -24,6 +24,7 @@ extension Store {
                     server.createdAt, server.updatedAt, server.refreshedAt, server.lastError,
                 ])
             try self.storeHeaders(server, db: db)
+            try self.storeCredentialSettings(server, db: db)
             return server
         }
     }
@@ -62,6 +63,7 @@ extension Store {
                     server.updatedAt, server.refreshedAt, server.lastError, name,
                 ])
             try self.storeHeaders(server, db: db)
+            try self.storeCredentialSettings(server, db: db)
             return server
         }
     }
@@ -104,8 +106,34 @@ extension Store {
         try db.execute(sql: "UPDATE servers SET sealed_headers = ? WHERE name = ?", arguments: [Data(sealed), server.name])
     }
 
+    /// Writes how credentials are obtained, sealing a configured OAuth client secret.
+    func storeCredentialSettings(_ server: Server, db: Database) throws {
+        guard try db.columns(in: "servers").contains(where: { $0.name == "credential_kind" }) else { return }
+        var sealedSecret: Data?
+        if let secret = server.oauthClientSecret {
+            guard let secrets else { throw StoreError.invalid(field: "oauth_client_secret", reason: "no secret key is configured") }
+            sealedSecret = Data(try secrets.seal(Array(secret.utf8), associatedData: Array("oauth-client:\(server.name)".utf8)))
+        }
+        try db.execute(
+            sql: """
+                UPDATE servers SET credential_kind = ?, credential_env = ?, oauth_client_id = ?, sealed_oauth_client_secret = ?
+                WHERE name = ?
+                """,
+            arguments: [server.credentialKind.rawValue, server.credentialEnv, server.oauthClientID, sealedSecret, server.name])
+    }
+
     func server(from row: Row) throws -> Server {
         var server = try Self.plainServer(from: row)
+        if row.hasColumn("credential_kind") {
+            server.credentialKind = CredentialKind(rawValue: row["credential_kind"]) ?? .bearer
+            server.credentialEnv = row["credential_env"]
+            server.oauthClientID = row["oauth_client_id"]
+            if let sealed: Data = row["sealed_oauth_client_secret"] {
+                guard let secrets else { throw StoreError.invalid(field: "oauth_client_secret", reason: "no secret key to open it") }
+                let opened = try secrets.open(Array(sealed), associatedData: Array("oauth-client:\(server.name)".utf8))
+                server.oauthClientSecret = String(decoding: opened, as: UTF8.self)
+            }
+        }
         if let sealed: Data = row["sealed_headers"] {
             guard let secrets else { throw StoreError.invalid(field: "headers", reason: "no secret key to open stored headers") }
             do {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 public import SentinelCrypto
+import Synchronization
 
 /// Sentinel's persistent state: one SQLite database in WAL mode.
 ///
@@ -10,8 +11,10 @@ public final class Store: Sendable {
     let pool: DatabasePool
     /// The database file.
     public let path: String
-    /// Seals secrets (server headers) at rest; without it, storing a secret is refused.
-    let secrets: SecretBox?
+    /// Seals secrets (server headers, upstream credentials) at rest; without it, storing a secret is refused.
+    /// Replaced only by `rotateSecretKey`.
+    let secretsBox: Mutex<SecretBox?>
+    var secrets: SecretBox? { secretsBox.withLock { $0 } }
 
     /// Opens (creating when missing) and migrates the database at `path`.
     public convenience init(path: String, secrets: SecretBox? = nil) throws {
@@ -20,7 +23,7 @@ public final class Store: Sendable {
 
     /// Opens the database, migrating only up to `migrateUpTo` (tests of older schemas use this).
     init(path: String, migrateUpTo target: String?, secrets: SecretBox? = nil) throws {
-        self.secrets = secrets
+        self.secretsBox = Mutex(secrets)
         let migrator = StoreMigrations.migrator
         // Check the schema read-only first: opening a pool writes (WAL set-up), and a
         // database from a newer sentineld must be left exactly as it is.

@@ -144,6 +144,48 @@ enum StoreMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("v5-upstream-credentials") { db in
+            try db.execute(sql: """
+                -- How users authenticate to a server in shared or personal mode: a pasted bearer token, or OAuth.
+                ALTER TABLE servers ADD COLUMN credential_kind TEXT NOT NULL DEFAULT 'bearer'
+                    CHECK (credential_kind IN ('bearer', 'oauth'));
+                -- stdio: the environment variable that receives the credential.
+                ALTER TABLE servers ADD COLUMN credential_env TEXT;
+                -- OAuth client id the admin configured at the upstream, and its secret sealed
+                -- (associated data "oauth-client:<server>").
+                ALTER TABLE servers ADD COLUMN oauth_client_id TEXT;
+                ALTER TABLE servers ADD COLUMN sealed_oauth_client_secret BLOB;
+                -- What Sentinel discovered and registered (DCR) at the upstream, sealed as JSON
+                -- (associated data "oauth-registration:<server>"); dropped when the URL changes.
+                ALTER TABLE servers ADD COLUMN sealed_oauth_registration BLOB;
+                -- One credential per server and owner (a user, or NULL for the shared one). `sealed` holds the
+                -- tokens as JSON, AES-256-GCM sealed with associated data "credential:<server>:<owner>".
+                CREATE TABLE credentials (
+                    id INTEGER PRIMARY KEY,
+                    server_id INTEGER NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
+                    user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL CHECK (kind IN ('bearer', 'oauth')),
+                    state TEXT NOT NULL CHECK (state IN ('connected', 'expired')),
+                    sealed BLOB NOT NULL,
+                    expires_at DATETIME,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL
+                );
+                CREATE UNIQUE INDEX credentials_by_owner ON credentials(server_id, IFNULL(user_id, 0));
+                -- Upstream OAuth flows in progress: the state's hash, the PKCE verifier sealed, where to return.
+                CREATE TABLE upstream_authorizations (
+                    state_hash TEXT PRIMARY KEY,
+                    server_id INTEGER NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
+                    user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+                    sealed_verifier BLOB NOT NULL,
+                    return_to TEXT NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    expires_at DATETIME NOT NULL
+                );
+                -- A known value sealed with the current key, so a key that cannot open it is noticed at start.
+                CREATE TABLE secret_canary (id INTEGER PRIMARY KEY CHECK (id = 1), sealed BLOB NOT NULL);
+                """)
+        }
         return migrator
     }
 }

@@ -347,6 +347,9 @@ public final class HTTPUpstreamClient: UpstreamClient {
                 return .sessionGone(session)
             }
             let body = try await Self.readBody(&iterator, limit: 64 << 10)
+            if head.status == 401 {
+                throw UpstreamError.unauthorized("HTTP 401: \(Self.excerpt(body))")
+            }
             // 2026-07-28 servers send JSON-RPC errors with 4xx statuses (-32601 → 404, -32602 → 400).
             if let answer = try? JSONRPCMessage(parsing: body), answer.kind == .errorResponse, answer.id == call.id,
                 let outcome = Self.outcome(of: answer, for: call.id, head: head)
@@ -538,7 +541,7 @@ public final class HTTPUpstreamClient: UpstreamClient {
             discovery = try await exchange("server/discover", params: nil, era: modern, deadline: deadline, limit: limit)
         } catch {
             switch error {
-            case .connectFailed, .timeout: throw error
+            case .connectFailed, .timeout, .unauthorized: throw error
             default:
                 logger.debug("server/discover failed, trying initialize", metadata: ["error": "\(error)"])
                 return try await initialize(deadline: deadline, limit: limit)

@@ -16,6 +16,8 @@ public enum UpstreamError: Error, Sendable, CustomStringConvertible {
     case rpc(code: Int, message: String, raw: RawJSON)
     /// The upstream broke the protocol (unparsable output, unexpected HTTP status…).
     case protocolViolation(String)
+    /// The server refused the credential it was sent (HTTP 401).
+    case unauthorized(String)
 
     public var description: String {
         switch self {
@@ -26,6 +28,7 @@ public enum UpstreamError: Error, Sendable, CustomStringConvertible {
         case .timeout(let limit): "the server did not answer within \(limit.components.seconds) s"
         case .rpc(let code, let message, _): "the server answered with error \(code): \(message)"
         case .protocolViolation(let why): "the server broke the MCP protocol: \(why)"
+        case .unauthorized(let why): "the server refused the credential: \(why)"
         }
     }
 }

@@ -167,6 +167,11 @@ public actor UpstreamPool {
         await remove(entries.keys.filter { $0.server == server })
     }
 
+    /// Shuts down the clients of `server` for one owner (a credential changed).
+    public func invalidate(server: String, owner: String?) async {
+        await remove([UpstreamKey(server: server, owner: owner)].filter { entries[$0] != nil })
+    }
+
     /// Shuts down every client.
     public func shutdownAll() async {
         await remove(Array(entries.keys))

@@ -17,7 +17,7 @@ struct SentinelCtl: ParsableCommand {
         version: SentinelVersion.current,
         subcommands: [
             StatusCommand.self, ServerCommand.self, EndpointCommand.self, UserCommand.self, SessionCommand.self,
-            LogsCommand.self, WatchCommand.self,
+            KeyCommand.self, LogsCommand.self, WatchCommand.self,
         ])
 
     /// Parses and runs, turning every failure into one line on stderr and an exit code.

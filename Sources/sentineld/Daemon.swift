@@ -59,7 +59,7 @@ final class Daemon: Sendable {
 
         let environment = ProcessInfo.processInfo.environment
         let stateDirectory = configuration.effectiveStateDirectory(environment: environment)
-        let store = try openStore(stateDirectory: stateDirectory)
+        let store = try await openStore(stateDirectory: stateDirectory)
 
         let activated = SocketActivation.listenedSockets()
         for socket in activated where socket.name != "http" && socket.name != "varlink" {
@@ -90,7 +90,17 @@ final class Daemon: Sendable {
                 HTTPUpstreamClient(server: server, headers: server.headers, clientVersion: SentinelVersion.current, logger: upstreamLogger)
             }
         }
-        let upstreams = PooledUpstreams(pool: pool)
+        let authSettings: @Sendable () -> AuthSettings = { [self] in
+            let configuration = self.configuration
+            return AuthSettings(
+                issuer: configuration.effectivePublicURL,
+                durations: AccessDurations(choices: configuration.accessDurations, maximum: configuration.maxAccessDuration),
+                accessTokenLifetime: configuration.accessTokenLifetime, signInLifetime: configuration.signInLifetime,
+                clientMetadataPrivateTargets: configuration.clientMetadataPrivateTargets)
+        }
+        let credentials = UpstreamCredentials(
+            store: store, audit: audit, logger: Logger(label: "sentineld.credentials"), settings: authSettings)
+        let upstreams = PooledUpstreams(pool: pool, credentials: credentials, store: store)
         let catalog = EndpointCatalog(store: store)
         let hub = NotificationHub()
         let catalogService = CatalogService(
@@ -103,7 +113,10 @@ final class Daemon: Sendable {
         }
         let manager = try ManagerInterface(
             store: store, audit: audit, policy: ControlAccessPolicy(daemonUID: getuid(), groupID: groupID),
-            changes: changes, catalogs: catalogService, logger: Logger(label: "sentineld.control")
+            changes: changes, catalogs: catalogService,
+            credentials: DaemonCredentials(
+                credentials: credentials, store: store, stateDirectory: stateDirectory, environment: environment),
+            logger: Logger(label: "sentineld.control")
         ) { [self] in
             let configuration = self.configuration
             return DaemonRuntimeStatus(
@@ -123,15 +136,8 @@ final class Daemon: Sendable {
         let revocations = GrantRevocations(
             store: store, verifier: verifier, streams: grantStreams, changes: changes, logger: Logger(label: "sentineld.auth"))
         let authorization = AuthorizationServer(
-            store: store, catalog: catalog, audit: audit, revocations: revocations, logger: Logger(label: "sentineld.auth")
-        ) { [self] in
-            let configuration = self.configuration
-            return AuthSettings(
-                issuer: configuration.effectivePublicURL,
-                durations: AccessDurations(choices: configuration.accessDurations, maximum: configuration.maxAccessDuration),
-                accessTokenLifetime: configuration.accessTokenLifetime, signInLifetime: configuration.signInLifetime,
-                clientMetadataPrivateTargets: configuration.clientMetadataPrivateTargets)
-        }
+            store: store, catalog: catalog, audit: audit, revocations: revocations, credentials: credentials,
+            catalogs: catalogService, logger: Logger(label: "sentineld.auth"), settings: authSettings)
         let mcp = MCPEndpointHandler(
             catalog: catalog, upstreams: upstreams, audit: audit, hub: hub, verifier: verifier, grantStreams: grantStreams,
             logger: Logger(label: "sentineld.gateway")
@@ -184,7 +190,7 @@ final class Daemon: Sendable {
         logger.info("sentineld stopped")
     }
 
-    private func openStore(stateDirectory: String) throws -> Store {
+    private func openStore(stateDirectory: String) async throws -> Store {
         do {
             try FileManager.default.createDirectory(
                 atPath: stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -192,9 +198,21 @@ final class Daemon: Sendable {
             throw DaemonStartupError(description: "cannot create state directory \(stateDirectory): \(error.localizedDescription)")
         }
         let path = stateDirectory + "/sentinel.sqlite"
-        let secrets = try SecretKey.load(stateDirectory: stateDirectory, environment: ProcessInfo.processInfo.environment)
+        let environment = ProcessInfo.processInfo.environment
+        let secrets = try SecretKey.load(stateDirectory: stateDirectory, environment: environment)
         do {
-            return try Store(path: path, secrets: secrets)
+            let store = try Store(path: path, secrets: secrets)
+            if try await store.secretKeyMatches() { return store }
+            // A rotation that stored the new key but whose database commit failed leaves the old key as .previous.
+            let previous = stateDirectory + "/secret.key.previous"
+            if !SecretKey.fromCredential(environment), FileManager.default.fileExists(atPath: previous) {
+                let restored = try Store(path: path, secrets: try SecretKey.box(fromFile: previous))
+                if try await restored.secretKeyMatches() {
+                    _ = rename(previous, stateDirectory + "/secret.key")
+                    return restored
+                }
+            }
+            throw DaemonStartupError(description: "the secret key does not open the secrets stored in \(path); use the key they were sealed with")
         } catch let error as StoreError {
             throw DaemonStartupError(description: error.description)
         } catch {

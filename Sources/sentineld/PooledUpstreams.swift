@@ -1,18 +1,102 @@
+import SentinelAuth
 import SentinelCore
+import SentinelCrypto
 import SentinelGateway
+import SentinelStore
 import SentinelUpstream
 import ServiceLifecycle
+import Synchronization
 
-/// The gateway's view of the upstream pool.
-struct PooledUpstreams: UpstreamProvider {
+/// The gateway's view of the upstream pool: each call gets a client carrying the right credential.
+///
+/// Servers without credentials share one client. A shared server's client carries its one credential; a personal
+/// server gets one client per user, carrying that user's own credential — never anyone else's, and never the shared
+/// one as a fallback. A credential is injected as `Authorization: Bearer` (http) or in the server's credential
+/// environment variable (stdio). When a credential changes (refresh, re-authentication), the owner's old client is
+/// shut down and a new one starts with the new token.
+final class PooledUpstreams: UpstreamProvider {
     let pool: UpstreamPool
+    let credentials: UpstreamCredentials
+    let store: Store
+    /// The token fingerprint each owner's pooled client was started with.
+    let started = Mutex<[UpstreamKey: String]>([:])
 
-    func client(for server: Server) async throws -> any UpstreamClient {
-        try await pool.client(for: server)
+    init(pool: UpstreamPool, credentials: UpstreamCredentials, store: Store) {
+        self.pool = pool
+        self.credentials = credentials
+        self.store = store
+    }
+
+    func client(for server: Server, user: String?) async throws -> any UpstreamClient {
+        switch server.credentialMode {
+        case .none:
+            return try await pool.client(for: server)
+        case .shared:
+            // An admin may give a shared http server static headers instead of a stored credential.
+            if try await store.credential(server: server.name, owner: nil) == nil, !server.headers.isEmpty {
+                return try await pool.client(for: server)
+            }
+            return try await client(for: server, owner: nil)
+        case .personal:
+            // Each user's own credential, or none: never another user's, never a shared one.
+            guard let user else { throw credentials.missing(server, owner: nil) }
+            return try await client(for: server, owner: user)
+        }
+    }
+
+    func catalogClient(for server: Server) async throws -> any UpstreamClient {
+        switch server.credentialMode {
+        case .none, .shared:
+            return try await client(for: server, user: nil)
+        case .personal:
+            // Any user's connected credential can list the tools; the result is not shown to anyone as theirs.
+            let states = try await store.credentialStates(server: server.name)
+            guard let someone = states.filter({ $0.value == .connected }).keys.sorted().first else {
+                throw UpstreamCredentialRequired(
+                    "no user has connected server \(server.name) yet; its tools are listed once someone does")
+            }
+            return try await client(for: server, owner: someone)
+        }
+    }
+
+    private func client(for server: Server, owner: String?) async throws -> any UpstreamClient {
+        let token = try await credentials.token(for: server, owner: owner)
+        var configured = server
+        switch server.transport {
+        case .http: configured.headers["Authorization"] = "Bearer \(token)"
+        case .stdio: configured.environment[server.effectiveCredentialEnv] = token
+        }
+        let key = UpstreamKey(server: server.name, owner: owner ?? "(shared)")
+        let fingerprint = Digest.sha256Hex(token)
+        let previous = started.withLock { started -> String? in
+            defer { started[key] = fingerprint }
+            return started[key]
+        }
+        if let previous, previous != fingerprint {
+            await pool.invalidate(server: server.name, owner: key.owner)
+        }
+        return try await pool.client(for: configured, owner: key.owner)
+    }
+
+    func credentialRejected(server: Server, user: String?) async throws -> Bool {
+        switch server.credentialMode {
+        case .none: return false
+        case .shared:
+            return try await credentials.rejected(server: server, owner: nil, fingerprint: fingerprint(server, owner: nil))
+        case .personal:
+            guard let user else { return false }
+            return try await credentials.rejected(server: server, owner: user, fingerprint: fingerprint(server, owner: user))
+        }
+    }
+
+    /// The fingerprint of the token the owner's pooled client was started with.
+    private func fingerprint(_ server: Server, owner: String?) -> String? {
+        started.withLock { $0[UpstreamKey(server: server.name, owner: owner ?? "(shared)")] }
     }
 
     func invalidate(server: String) async {
         await pool.invalidate(server: server)
+        started.withLock { $0 = $0.filter { $0.key.server != server } }
     }
 }
 

@@ -32,6 +32,33 @@ enum SecretKey {
         return try box(fromFile: path)
     }
 
+    /// Whether the key comes from the systemd credential (which sentineld cannot rewrite).
+    static func fromCredential(_ environment: [String: String]) -> Bool {
+        guard let credentials = environment["CREDENTIALS_DIRECTORY"] else { return false }
+        return FileManager.default.fileExists(atPath: credentials + "/sentinel.key")
+    }
+
+    /// A new key for rotation, and the step that makes it the key file: the old key is kept as
+    /// `secret.key.previous` (used at start if the database still needs it, see `Daemon.openStore`).
+    static func next(stateDirectory: String) throws -> (box: SecretBox, persist: @Sendable () throws -> Void) {
+        let key = SecretBox.generateKey()
+        let path = stateDirectory + "/secret.key"
+        let staged = path + ".new"
+        unlink(staged)
+        let descriptor = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw DaemonStartupError(description: "cannot create \(staged): \(String(cString: strerror(errno)))") }
+        let written = key.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor)
+        close(descriptor)
+        guard written == key.count, synced == 0 else { throw DaemonStartupError(description: "cannot write \(staged)") }
+        let box = try SecretBox(key: key)
+        return (box, {
+            guard rename(path, path + ".previous") == 0, rename(staged, path) == 0 else {
+                throw DaemonStartupError(description: "cannot replace \(path): \(String(cString: strerror(errno)))")
+            }
+        })
+    }
+
     static func box(fromFile path: String) throws -> SecretBox {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DaemonStartupError(description: "cannot read the secret key \(path)")

@@ -29,7 +29,8 @@ def test_status_reports_listeners_and_counts(daemon):
     assert status["control_socket"] == str(daemon.socket)
     assert status["state_directory"] == str(daemon.state)
     assert status["schema_migrations"] == [
-        "v1-servers-endpoints-users", "v2-clients-grants-tokens", "v3-server-secret-headers"]
+        "v1-servers-endpoints-users", "v2-clients-grants-tokens", "v3-server-secret-headers", "v4-authorization",
+        "v5-upstream-credentials"]
     assert (status["servers"], status["endpoints"], status["users"], status["active_sessions"]) == (0, 0, 0, 0)
 
 

@@ -115,14 +115,22 @@ def test_database_from_an_older_migration_is_migrated(workdir):
     d.stop()
     db = sqlite3.connect(d.database())
     with db:  # roll the file back to the first migration, as an older sentineld left it
-        db.executescript("DROP TABLE tokens; DROP TABLE grants; DROP TABLE oauth_clients; "
-                         "ALTER TABLE servers DROP COLUMN sealed_headers;")
-        db.execute("DELETE FROM grdb_migrations WHERE identifier IN ('v2-clients-grants-tokens', 'v3-server-secret-headers')")
+        db.executescript("DROP TABLE tokens; DROP TABLE grants; DROP TABLE oauth_clients; DROP TABLE signins; "
+                         "DROP TABLE endpoint_access; DROP TABLE user_groups; DROP TABLE credentials; "
+                         "DROP TABLE upstream_authorizations; DROP TABLE secret_canary; "
+                         "ALTER TABLE servers DROP COLUMN sealed_headers; ALTER TABLE servers DROP COLUMN credential_kind; "
+                         "ALTER TABLE servers DROP COLUMN credential_env; ALTER TABLE servers DROP COLUMN oauth_client_id; "
+                         "ALTER TABLE servers DROP COLUMN sealed_oauth_client_secret; "
+                         "ALTER TABLE servers DROP COLUMN sealed_oauth_registration;")
+        db.execute("DELETE FROM grdb_migrations WHERE identifier IN "
+                   "('v2-clients-grants-tokens', 'v3-server-secret-headers', 'v4-authorization', "
+                   "'v5-upstream-credentials')")
     db.close()
     d2 = Daemon(workdir).start()
     try:
         assert d2.ctl("status")["schema_migrations"] == [
-            "v1-servers-endpoints-users", "v2-clients-grants-tokens", "v3-server-secret-headers"]
+            "v1-servers-endpoints-users", "v2-clients-grants-tokens", "v3-server-secret-headers", "v4-authorization",
+        "v5-upstream-credentials"]
         assert [s["name"] for s in d2.ctl("server", "list")] == ["old"]
         assert d2.ctl("session", "list") == []
     finally:

@@ -131,7 +131,8 @@ struct ManagerInterfaceTests {
         "WatchChanges": nil,
         "AddServer": "InvalidValue", "CreateEndpoint": "EndpointExists", "AddUser": "UserExists",
         "RemoveServer": "ServerInUse", "EnableTools": "InvalidValue", "DisableTools": "InvalidValue",
-        "RevokeSession": "InvalidValue", "SetPassword": "InvalidValue",
+        "RevokeSession": "InvalidValue", "SetPassword": "InvalidValue", "RotateSecretKey": "SecretKeyNotRotatable",
+        "LoginServer": "InvalidValue",
     ]
 
     /// Calls every method of the IDL with minimal valid parameters against a store holding

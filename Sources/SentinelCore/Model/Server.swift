@@ -18,6 +18,14 @@ public enum CredentialMode: String, Sendable, CaseIterable, Codable {
     case personal
 }
 
+/// How a user (or the admin, for a shared server) authenticates to a server.
+public enum CredentialKind: String, Sendable, CaseIterable, Codable {
+    /// A bearer token pasted once (sent as `Authorization: Bearer`, or in `credentialEnv` for stdio).
+    case bearer
+    /// OAuth at the upstream: Sentinel is the OAuth client and keeps the tokens fresh.
+    case oauth
+}
+
 /// An upstream MCP server as the admin configured it.
 public struct Server: Sendable, Equatable {
     public var name: String
@@ -42,6 +50,17 @@ public struct Server: Sendable, Equatable {
     /// Static HTTP headers sent to an http server (e.g. `Authorization`): shared credentials.
     /// Held decrypted in memory only; the store keeps them AES-256-GCM sealed.
     public var headers: [String: String] = [:]
+    /// For shared and personal servers: how the credential is obtained.
+    public var credentialKind: CredentialKind = .bearer
+    /// stdio: the environment variable that receives the credential (default `SENTINEL_CREDENTIAL`).
+    public var credentialEnv: String?
+    /// OAuth servers: a client id the admin configured at the upstream (else Sentinel registers by DCR).
+    public var oauthClientID: String?
+    /// Its secret, held decrypted in memory only; stored sealed.
+    public var oauthClientSecret: String?
+
+    /// The environment variable a stdio child receives its credential in.
+    public var effectiveCredentialEnv: String { credentialEnv ?? "SENTINEL_CREDENTIAL" }
 
     public init(
         name: String,
@@ -102,6 +121,14 @@ public struct Server: Sendable, Equatable {
                 if !validName { return ("headers", "invalid header name '\(name)'") }
                 if value.contains("\r") || value.contains("\n") { return ("headers", "header \(name) has a line break") }
             }
+        }
+        if credentialMode == .none && (oauthClientID != nil || credentialKind == .oauth) {
+            return ("credential_kind", "a server without credentials cannot use OAuth; set the credential mode to shared or personal")
+        }
+        if credentialKind == .oauth && transport != .http { return ("credential_kind", "OAuth needs an http server") }
+        if oauthClientSecret != nil && oauthClientID == nil { return ("oauth_client_secret", "a client secret needs a client id") }
+        if let env = credentialEnv, env.isEmpty || env.contains("=") || env.contains("\0") {
+            return ("credential_env", "invalid variable name '\(env)'")
         }
         if !(1...3600).contains(connectTimeoutSeconds) { return ("connect_timeout", "must be 1 to 3600 seconds") }
         if !(1...86400).contains(callTimeoutSeconds) { return ("call_timeout", "must be 1 to 86400 seconds") }

@@ -40,7 +40,7 @@ public struct SignInThrottle: Sendable {
                 record = Record(failures: 0, firstFailure: now)
             }
             record.failures += 1
-            let excess = record.failures - freeAttempts
+            let excess = record.failures - freeAttempts + 1
             if excess > 0 {
                 let lock = min(maximumLock, pow(2, Double(excess - 1)))
                 record.lockedUntil = now.addingTimeInterval(lock)

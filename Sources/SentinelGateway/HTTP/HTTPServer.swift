@@ -100,7 +100,7 @@ public final class HTTPServer: Service, Sendable {
             }
             // A client that half-closes is gone: closing the channel lets open streams and calls notice.
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: false)
-            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
         let initializer: @Sendable (any Channel) -> EventLoopFuture<HTTP1Channel.Value> = { child in
             channel.setup(channel: child, logger: logger)
         }

@@ -119,9 +119,20 @@ extension MCPEndpointHandler {
                         relay?.continuation.finish()
                         settled.fire()
                     }
-                    let client = try await self.upstreams.client(for: server)
-                    return try await client.request(
-                        "tools/call", params: call.params, timeout: .seconds(server.callTimeoutSeconds), progress: sink)
+                    let user = exchange.grant?.user
+                    do {
+                        let client = try await self.upstreams.client(for: server, user: user)
+                        return try await client.request(
+                            "tools/call", params: call.params, timeout: .seconds(server.callTimeoutSeconds), progress: sink)
+                    } catch UpstreamError.unauthorized(let why) {
+                        // The upstream no longer takes the token (revoked or expired early): refresh it once and retry.
+                        guard try await self.upstreams.credentialRejected(server: server, user: user) else {
+                            throw UpstreamError.unauthorized(why)
+                        }
+                        let client = try await self.upstreams.client(for: server, user: user)
+                        return try await client.request(
+                            "tools/call", params: call.params, timeout: .seconds(server.callTimeoutSeconds), progress: sink)
+                    }
                 }
                 self.inFlight.register(call.key) {
                     cancelled.fire()
@@ -167,6 +178,14 @@ extension MCPEndpointHandler {
                 outcome = .error
                 detail = error.description
             }
+        } catch let error as UpstreamCredentialRequired {
+            // A tool error, so the model can tell the user what to do.
+            let result = JSONValue.object([
+                "content": [["type": "text", "text": .string(error.message)]], "isError": true,
+            ])
+            reply = JSONRPC.result(id: id, result: RawJSON(result))
+            outcome = .error
+            detail = error.message
         } catch is CancellationError {
             reply = JSONRPC.error(id: id, code: -32800, message: "request cancelled")
             outcome = .cancelled

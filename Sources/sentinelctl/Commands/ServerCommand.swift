@@ -5,7 +5,37 @@ import SentinelCore
 struct ServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server", abstract: "Manage upstream MCP servers.",
-        subcommands: [Add.self, List.self, Show.self, Update.self, Remove.self, Tools.self, Refresh.self])
+        subcommands: [Add.self, List.self, Show.self, Update.self, Remove.self, Tools.self, Refresh.self, Login.self])
+
+    /// How a shared or personal server's credential is obtained; shared by `add` and `update`.
+    struct CredentialOptions: ParsableArguments {
+        @Option(name: .customLong("credential-mode"), help: "none, shared (one credential for everyone) or personal (each user's own).")
+        var credentialMode: String?
+        @Option(name: .customLong("credential-kind"), help: "bearer (a pasted token) or oauth (sign in at the server).")
+        var credentialKind: String?
+        @Option(name: .customLong("credential-env"), help: ArgumentHelp("stdio: the environment variable that receives the credential.", valueName: "NAME"))
+        var credentialEnv: String?
+        @Option(name: .customLong("oauth-client-id"), help: "OAuth client id registered at the server's authorization server (else Sentinel registers itself).")
+        var oauthClientID: String?
+        @Flag(name: .customLong("oauth-client-secret-stdin"), help: "Read that client's secret from standard input; stored encrypted.")
+        var oauthClientSecretFromStdin = false
+        @Flag(name: .customLong("token-stdin"), help: "Shared mode: read the shared bearer token from standard input; stored encrypted.")
+        var tokenFromStdin = false
+
+        /// The fields for ServerSpec or ServerChanges; reads a secret from standard input when asked.
+        func fields(headersFromStdin: Bool) throws -> [String: JSONValue] {
+            if [headersFromStdin, oauthClientSecretFromStdin, tokenFromStdin].filter({ $0 }).count > 1 {
+                throw CLIError(message: "standard input can carry only one of --headers-stdin, --token-stdin and --oauth-client-secret-stdin", exitCode: 64)
+            }
+            var fields: [String: JSONValue] = [
+                "credential_mode": JSONValue(credentialMode), "credential_kind": JSONValue(credentialKind),
+                "credential_env": JSONValue(credentialEnv), "oauth_client_id": JSONValue(oauthClientID),
+            ]
+            if oauthClientSecretFromStdin { fields["oauth_client_secret"] = .string(try SecretInput.read(prompt: "OAuth client secret: ", confirm: false)) }
+            if tokenFromStdin { fields["token"] = .string(try SecretInput.read(prompt: "Shared token: ", confirm: false)) }
+            return fields
+        }
+    }
 
     /// Parses repeated `KEY=VALUE` options.
     static func environment(_ assignments: [String]) throws -> [String: String] {
@@ -50,6 +80,21 @@ struct ServerCommand: ParsableCommand {
             })
     }
 
+    static func credentialSummary(_ server: JSONValue) -> String {
+        let kind = server["credential_kind"]?.stringValue == "oauth" ? "OAuth sign-in" : "bearer token"
+        var parts: [String]
+        switch server["credential_mode"]?.stringValue {
+        case "shared": parts = ["shared (\(kind)): \(Output.text(server["shared_credential"]))"]
+        case "personal":
+            parts = ["personal (\(kind)): \(Output.text(server["connected_users"])) user(s) connected"]
+            if let expired = server["expired_users"]?.intValue, expired > 0 { parts.append("\(expired) expired") }
+        default: parts = ["none"]
+        }
+        if let env = server["credential_env"]?.stringValue { parts.append("in $\(env)") }
+        if let client = server["oauth_client_id"]?.stringValue { parts.append("client \(client)") }
+        return parts.joined(separator: ", ")
+    }
+
     static func printServer(_ server: JSONValue) {
         Output.fields([
             ("Name", Output.text(server["name"])),
@@ -60,7 +105,7 @@ struct ServerCommand: ParsableCommand {
             ("Working dir", Output.text(server["working_directory"])),
             ("URL", Output.text(server["url"])),
             ("Headers", Output.text(server["header_names"])),
-            ("Credentials", Output.text(server["credential_mode"])),
+            ("Credentials", credentialSummary(server)),
             ("Timeouts", "connect \(Output.text(server["connect_timeout"])) s, call \(Output.text(server["call_timeout"])) s"),
             ("Tools", Output.text(server["tool_count"])),
             ("Endpoints", Output.text(server["endpoints"])),
@@ -89,7 +134,7 @@ struct ServerCommand: ParsableCommand {
         @Option(name: .customLong("env"), help: ArgumentHelp("Environment for a stdio server (repeatable).", valueName: "KEY=VALUE"))
         var environment: [String] = []
         @Option(name: .customLong("working-directory"), help: "Working directory of a stdio server.") var workingDirectory: String?
-        @Option(name: .customLong("credential-mode"), help: "none, shared or personal.") var credentialMode: String?
+        @OptionGroup var credentials: CredentialOptions
         @Option(name: .customLong("connect-timeout"), help: "Seconds to connect and initialize.") var connectTimeout: Int?
         @Option(name: .customLong("call-timeout"), help: "Seconds allowed per tool call.") var callTimeout: Int?
         @Argument(parsing: .postTerminator, help: "The stdio command and its arguments, after --.") var command: [String] = []
@@ -103,9 +148,10 @@ struct ServerCommand: ParsableCommand {
             var spec: [String: JSONValue] = [
                 "name": .string(name), "transport": .string(url == nil ? "stdio" : "http"),
                 "description": JSONValue(description), "url": JSONValue(url),
-                "working_directory": JSONValue(workingDirectory), "credential_mode": JSONValue(credentialMode),
+                "working_directory": JSONValue(workingDirectory),
                 "connect_timeout": JSONValue(connectTimeout), "call_timeout": JSONValue(callTimeout),
             ]
+            spec.merge(try credentials.fields(headersFromStdin: headersFromStdin)) { $1 }
             if !command.isEmpty { spec["command"] = JSONValue(command) }
             if !environment.isEmpty { spec["environment"] = JSONValue(try ServerCommand.environment(environment)) }
             if headersFromStdin { spec["headers"] = JSONValue(try ServerCommand.headersFromStandardInput()) }
@@ -153,7 +199,7 @@ struct ServerCommand: ParsableCommand {
         var headersFromStdin = false
         @Flag(name: .customLong("clear-headers"), help: "Remove every static header.") var clearHeaders = false
         @Option(name: .customLong("working-directory"), help: "Working directory; empty to clear.") var workingDirectory: String?
-        @Option(name: .customLong("credential-mode")) var credentialMode: String?
+        @OptionGroup var credentials: CredentialOptions
         @Option(name: .customLong("connect-timeout")) var connectTimeout: Int?
         @Option(name: .customLong("call-timeout")) var callTimeout: Int?
         @Argument(parsing: .postTerminator) var command: [String] = []
@@ -161,9 +207,9 @@ struct ServerCommand: ParsableCommand {
         func run() throws {
             var changes: [String: JSONValue] = [
                 "url": JSONValue(url), "description": JSONValue(description), "working_directory": JSONValue(workingDirectory),
-                "credential_mode": JSONValue(credentialMode), "connect_timeout": JSONValue(connectTimeout),
-                "call_timeout": JSONValue(callTimeout),
+                "connect_timeout": JSONValue(connectTimeout), "call_timeout": JSONValue(callTimeout),
             ]
+            changes.merge(try credentials.fields(headersFromStdin: headersFromStdin)) { $1 }
             if !command.isEmpty { changes["command"] = JSONValue(command) }
             if clearEnvironment { changes["environment"] = .object([:]) }
             if !environment.isEmpty { changes["environment"] = JSONValue(try ServerCommand.environment(environment)) }
@@ -204,6 +250,20 @@ struct ServerCommand: ParsableCommand {
                 throw CLIError(message: "refreshing \(name) failed: \(error)")
             }
             print("Refreshed \(name): \(Output.text(server["tool_count"])) tool(s).")
+        }
+    }
+
+    struct Login: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign in to a shared OAuth server: prints the URL to open in a browser.",
+            discussion: "The shared credential is stored (encrypted) when the sign-in completes; every user's calls then use it.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var name: String
+
+        func run() throws {
+            let reply = try connection.connect().call("LoginServer", ["name": .string(name)])
+            if connection.json { return Output.json(.object(reply)) }
+            print("Open this URL in a browser to sign in to \(name):\n\(Output.text(reply["url"]))")
         }
     }
 

@@ -1,0 +1,227 @@
+public import Foundation
+public import Logging
+public import SentinelCore
+import SentinelCrypto
+public import SentinelGateway
+public import SentinelStore
+
+/// The credentials Sentinel holds for upstream servers: pasted bearer tokens and OAuth tokens it keeps fresh.
+///
+/// Personal credentials belong to one user and are only ever used for that user's calls; a shared server has one
+/// credential (owner nil). Every secret is stored sealed (see `Store.saveCredential`). Changes are audited as
+/// `credential-changed` with `SENTINEL_CHANGE` connected, replaced, refreshed, expired or removed.
+public final class UpstreamCredentials: Sendable {
+    let store: Store
+    let audit: any AuditSink
+    let logger: Logger
+    let settings: @Sendable () -> AuthSettings
+    let oauth: UpstreamOAuthClient
+    let clock: @Sendable () -> Date
+    let serializer = KeyedSerializer()
+    /// OAuth access tokens are refreshed when they expire within this margin.
+    let refreshMargin: TimeInterval = 60
+    static let flowLifetime: TimeInterval = 600
+
+    public init(
+        store: Store, audit: any AuditSink, logger: Logger, oauth: UpstreamOAuthClient = UpstreamOAuthClient(),
+        clock: @escaping @Sendable () -> Date = { Date() }, settings: @escaping @Sendable () -> AuthSettings
+    ) {
+        self.store = store
+        self.audit = audit
+        self.logger = logger
+        self.oauth = oauth
+        self.clock = clock
+        self.settings = settings
+    }
+
+    /// Where users connect or re-authenticate their personal servers.
+    public var credentialsPage: String { settings().issuer + "/oauth/credentials" }
+    var callbackURL: String { settings().issuer + "/oauth/upstream/callback" }
+
+    // MARK: - Using credentials
+
+    /// The token to send to `server` for `owner` (nil: the shared credential), refreshed first when it is about to
+    /// expire. Throws `UpstreamCredentialRequired` when there is none or it expired.
+    public func token(for server: Server, owner: String?) async throws -> String {
+        guard let credential = try await store.credential(server: server.name, owner: owner) else {
+            throw missing(server, owner: owner)
+        }
+        guard credential.state == .connected else { throw expired(server, owner: owner) }
+        if credential.kind == .oauth, let expires = credential.expiresAt, expires.timeIntervalSince(clock()) < refreshMargin {
+            return try await refresh(server, owner: owner, force: false).accessToken
+        }
+        return credential.accessToken
+    }
+
+    /// The upstream refused the token whose SHA-256 is `fingerprint`: refresh an OAuth credential once (unless another
+    /// call already replaced that token). Returns whether a retry may succeed.
+    public func rejected(server: Server, owner: String?, fingerprint: String?) async throws -> Bool {
+        guard let credential = try await store.credential(server: server.name, owner: owner), credential.kind == .oauth,
+              credential.refreshToken != nil
+        else {
+            if (try? await store.credential(server: server.name, owner: owner)) != nil {
+                try await store.markCredentialExpired(server: server.name, owner: owner)
+                record("expired", server: server.name, owner: owner, detail: "the server refused the token")
+            }
+            throw expired(server, owner: owner)
+        }
+        _ = try await refresh(server, owner: owner, force: true, unless: fingerprint)
+        return true
+    }
+
+    /// Refreshes an OAuth credential (one refresh per credential at a time); marks it expired when the refresh fails.
+    func refresh(_ server: Server, owner: String?, force: Bool, unless rejected: String? = nil) async throws -> UpstreamCredential {
+        try await serializer.run("\(server.name)\u{0}\(owner ?? "")") { [self] in
+            guard let current = try await store.credential(server: server.name, owner: owner), current.state == .connected else {
+                throw expired(server, owner: owner)
+            }
+            let due = current.expiresAt.map { $0.timeIntervalSince(clock()) < refreshMargin } ?? false
+            if !force && !due { return current }  // another caller refreshed it meanwhile
+            // Another call already replaced the token the upstream refused.
+            if force, let rejected, Digest.sha256Hex(current.accessToken) != rejected { return current }
+            guard let refreshToken = current.refreshToken, let registration = try await registration(for: server, discover: false) else {
+                try await store.markCredentialExpired(server: server.name, owner: owner)
+                record("expired", server: server.name, owner: owner, detail: "no refresh token")
+                throw expired(server, owner: owner)
+            }
+            do {
+                let tokens = try await oauth.refresh(refreshToken, registration)
+                let now = clock()
+                let fresh = UpstreamCredential(
+                    server: server.name, owner: owner, kind: .oauth, accessToken: tokens.accessToken,
+                    refreshToken: tokens.refreshToken ?? refreshToken, expiresAt: tokens.expiresIn.map { now.addingTimeInterval(TimeInterval($0)) },
+                    tokenEndpoint: registration.tokenEndpoint, updatedAt: now)
+                try await store.saveCredential(fresh)
+                record("refreshed", server: server.name, owner: owner, detail: nil)
+                return fresh
+            } catch let error as UpstreamOAuthError {
+                logger.warning("refreshing the credential of \(owner ?? "the shared account") for \(server.name) failed: \(error)")
+                try await store.markCredentialExpired(server: server.name, owner: owner)
+                record("expired", server: server.name, owner: owner, detail: error.description)
+                throw expired(server, owner: owner)
+            }
+        }
+    }
+
+    public func missing(_ server: Server, owner: String?) -> UpstreamCredentialRequired {
+        if owner == nil && server.credentialMode == .personal {
+            return UpstreamCredentialRequired(
+                "Server \(server.name) acts on behalf of each user, but this call has no signed-in user.")
+        }
+        if owner == nil {
+            return UpstreamCredentialRequired(
+                "Server \(server.name) has no shared credential yet; an administrator must connect it (sentinelctl server login \(server.name)).")
+        }
+        return UpstreamCredentialRequired(
+            "Server \(server.name) needs your own credentials. Connect it at \(credentialsPage), then try again.")
+    }
+
+    func expired(_ server: Server, owner: String?) -> UpstreamCredentialRequired {
+        if owner == nil {
+            return UpstreamCredentialRequired(
+                "The shared credential of server \(server.name) expired; an administrator must connect it again (sentinelctl server login \(server.name)).")
+        }
+        return UpstreamCredentialRequired(
+            "Your credentials for server \(server.name) expired or were refused. Re-authenticate at \(credentialsPage), then try again.")
+    }
+
+    // MARK: - Connecting
+
+    /// Stores a pasted bearer token.
+    public func connectBearer(server: Server, owner: String?, token: String) async throws {
+        let trimmed = token.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= 8192, !trimmed.contains("\n") else {
+            throw UpstreamOAuthError("the token must be one line of at most 8192 characters")
+        }
+        let existed = try await store.credential(server: server.name, owner: owner) != nil
+        try await store.saveCredential(
+            UpstreamCredential(server: server.name, owner: owner, kind: .bearer, accessToken: trimmed, updatedAt: clock()))
+        record(existed ? "replaced" : "connected", server: server.name, owner: owner, detail: "bearer token")
+    }
+
+    /// Starts the upstream OAuth flow for `owner`; returns the URL to send the browser to. The callback returns the
+    /// browser to `returnTo` (a path of Sentinel's).
+    public func beginOAuth(server: Server, owner: String?, returnTo: String) async throws -> String {
+        guard let registration = try await registration(for: server, discover: true) else {
+            throw UpstreamOAuthError("\(server.name) has no OAuth configuration")
+        }
+        let state = SecureRandom.token(bytes: 24)
+        let verifier = SecureRandom.token(bytes: 48)
+        let challenge = Base64URL.encode(Digest.sha256(Array(verifier.utf8)))
+        try await store.createUpstreamAuthorization(
+            stateHash: OpaqueToken.hash(state),
+            PendingUpstreamAuthorization(server: server.name, user: owner, codeVerifier: verifier, returnTo: returnTo),
+            expiresAt: clock().addingTimeInterval(Self.flowLifetime), now: clock())
+        return oauth.authorizationURL(registration, state: state, codeChallenge: challenge)
+    }
+
+    /// Finishes an upstream OAuth flow from the callback's `state` and `code`; returns the flow (for its `returnTo`).
+    /// A personal flow completes only in the browser of the user who started it (`signedInUser`), so nobody can
+    /// plant their upstream account in another user's credentials, or take another's.
+    public func completeOAuth(state: String, code: String, signedInUser: String?) async throws -> PendingUpstreamAuthorization {
+        guard let pending = try await store.takeUpstreamAuthorization(stateHash: OpaqueToken.hash(state), now: clock()) else {
+            throw UpstreamOAuthError("this sign-in link expired or was already used; start again")
+        }
+        if let owner = pending.user, owner != signedInUser {
+            throw UpstreamOAuthError("this sign-in was started by another user's session; start again from your own")
+        }
+        let server = try await store.server(named: pending.server)
+        guard let registration = try await registration(for: server, discover: false) else {
+            throw UpstreamOAuthError("\(server.name) has no OAuth configuration")
+        }
+        let tokens = try await oauth.exchange(code: code, verifier: pending.codeVerifier, registration)
+        let now = clock()
+        let existed = try await store.credential(server: server.name, owner: pending.user) != nil
+        try await store.saveCredential(
+            UpstreamCredential(
+                server: server.name, owner: pending.user, kind: .oauth, accessToken: tokens.accessToken,
+                refreshToken: tokens.refreshToken, expiresAt: tokens.expiresIn.map { now.addingTimeInterval(TimeInterval($0)) },
+                tokenEndpoint: registration.tokenEndpoint, updatedAt: now))
+        record(existed ? "replaced" : "connected", server: server.name, owner: pending.user, detail: "OAuth at \(registration.issuer)")
+        return pending
+    }
+
+    /// Deletes a credential.
+    public func disconnect(server: String, owner: String?) async throws {
+        if try await store.deleteCredential(server: server, owner: owner) {
+            record("removed", server: server, owner: owner, detail: nil)
+        }
+    }
+
+    /// Deletes the shared credential (`shared`) or every user's credential of a server whose mode changed.
+    public func discardAll(server: String, shared: Bool) async throws {
+        let owners: [String?] = shared
+            ? (try await store.credential(server: server, owner: nil) == nil ? [] : [nil])
+            : try await store.credentialStates(server: server).keys.sorted()
+        try await store.deleteCredentials(server: server, shared: shared)
+        for owner in owners {
+            record("removed", server: server, owner: owner, detail: "the server's credential mode changed")
+        }
+    }
+
+    /// The server's OAuth registration: stored, or discovered (and registered by DCR) when `discover` is set.
+    func registration(for server: Server, discover: Bool) async throws -> UpstreamOAuthRegistration? {
+        guard server.credentialKind == .oauth, let url = server.url else { return nil }
+        if let stored = try await store.oauthRegistration(server: server.name),
+           let decoded = try? JSONDecoder().decode(UpstreamOAuthRegistration.self, from: Data(stored.utf8)),
+           decoded.redirectURI == callbackURL, decoded.clientID == (server.oauthClientID ?? decoded.clientID)
+        {
+            return decoded
+        }
+        guard discover else { return nil }
+        let configured = server.oauthClientID.map { (id: $0, secret: server.oauthClientSecret) }
+        let registration = try await oauth.discover(serverURL: url, redirectURI: callbackURL, configuredClient: configured)
+        let encoded = String(decoding: try JSONEncoder().encode(registration), as: UTF8.self)
+        try await store.saveOAuthRegistration(server: server.name, encoded)
+        logger.info("OAuth for \(server.name): authorization server \(registration.issuer), client \(registration.clientID)")
+        return registration
+    }
+
+    func record(_ change: String, server: String, owner: String?, detail: String?) {
+        var fields = ["SERVER": server, "CHANGE": change, "CREDENTIAL_OWNER": owner ?? "(shared)"]
+        if let owner { fields["USER"] = owner }
+        if let detail { fields["DETAIL"] = detail }
+        audit.record(
+            AuditEvent(kind: .credentialChanged, message: "credential of \(owner ?? "the shared account") for \(server) \(change)", fields: fields))
+    }
+}
