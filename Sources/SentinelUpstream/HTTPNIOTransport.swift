@@ -265,6 +265,8 @@ final class HTTPNIOConnection: @unchecked Sendable {
     private var sawHead = false
     private var keepAlive = true
     private var timer: Scheduled<Void>?
+    /// When the exchange last heard from the server; the idle timer re-arms itself from it.
+    private var lastActivity = NIODeadline.now()
     private var isClosed = false
 
     init(pool: HTTPNIOConnectionPool) {
@@ -308,6 +310,7 @@ final class HTTPNIOConnection: @unchecked Sendable {
         self.current = exchange
         self.retry = retry
         self.sawHead = false
+        self.lastActivity = .now()
         self.armTimer()
         context.write(NIOAny(HTTPClientRequestPart.head(exchange.head)), promise: nil)
         if let body = exchange.body, !body.isEmpty {
@@ -327,7 +330,7 @@ final class HTTPNIOConnection: @unchecked Sendable {
 
     func read(_ part: HTTPClientResponsePart) {
         guard let exchange = current else { return }
-        armTimer()
+        lastActivity = .now()
         switch part {
         case .head(let head):
             sawHead = true
@@ -371,16 +374,24 @@ final class HTTPNIOConnection: @unchecked Sendable {
         context?.close(promise: nil)
     }
 
+    /// One timer per exchange: at the idle limit (counted from the last byte) or the deadline, whichever
+    /// is first; when it fires early because bytes arrived meanwhile, it arms itself again.
     private func armTimer() {
         timer?.cancel()
         guard let exchange = current, let channel else { return }
-        var fireAt = NIODeadline.now() + .nanoseconds(exchange.idleTimeoutNanoseconds)
+        var fireAt = lastActivity + .nanoseconds(exchange.idleTimeoutNanoseconds)
         if let deadline = exchange.deadline, deadline < fireAt { fireAt = deadline }
         timer = channel.eventLoop.scheduleTask(deadline: fireAt) {
             guard self.current === exchange else { return }
+            let now = NIODeadline.now()
+            let deadlinePassed = exchange.deadline.map { now >= $0 } ?? false
+            if !deadlinePassed, now < self.lastActivity + .nanoseconds(exchange.idleTimeoutNanoseconds) {
+                self.armTimer()
+                return
+            }
             self.current = nil
             self.close()
-            if let deadline = exchange.deadline, NIODeadline.now() >= deadline {
+            if deadlinePassed {
                 exchange.fail(DeadlineReached())
                 return
             }

@@ -61,7 +61,7 @@ enum HTTPRequestParams {
         default: return nil
         }
         guard let params, let top = try? JSONScanner.members(of: params.bytes), let range = top[key] else { return nil }
-        return try? JSONValue.parse(String(decoding: params.bytes[range], as: UTF8.self)).stringValue
+        return RawJSON.string(from: params.bytes[range])
     }
 
     /// A header value that survives HTTP unchanged: visible ASCII as is, anything else as `=?base64?…?=`.

@@ -37,6 +37,16 @@ public struct RawJSON: Sendable, Hashable {
         }
     }
 
+    /// Decodes a JSON string value (nil if `slice` is not one). Strings without escapes, the common
+    /// case for names, versions and ids, are taken as they are, without a decoder.
+    public static func string(from slice: ArraySlice<UInt8>) -> String? {
+        guard slice.count >= 2, slice.first == UInt8(ascii: "\""), slice.last == UInt8(ascii: "\"") else { return nil }
+        if !slice.contains(UInt8(ascii: "\\")), !slice.contains(where: { $0 < 0x20 }) {
+            return String(validating: slice.dropFirst().dropLast(), as: UTF8.self)
+        }
+        return (try? JSONValue.parse(String(decoding: slice, as: UTF8.self)))?.stringValue
+    }
+
     public static let null = RawJSON(Array("null".utf8))
     public static let emptyObject = RawJSON(Array("{}".utf8))
 

@@ -101,13 +101,8 @@ public struct JSONRPCMessage: Sendable {
 
     /// Decodes a small value inside the message (a name, a token).
     public func decode(_ range: Range<Int>) -> JSONValue? {
-        // Strings without escapes (method names, versions, tool names) need no decoder.
         let slice = bytes[range]
-        if slice.count >= 2, slice.first == UInt8(ascii: "\""), slice.last == UInt8(ascii: "\""),
-            !slice.contains(UInt8(ascii: "\\")), !slice.contains(where: { $0 < 0x20 })
-        {
-            if let text = String(validating: slice.dropFirst().dropLast(), as: UTF8.self) { return .string(text) }
-        }
+        if slice.first == UInt8(ascii: "\""), let text = RawJSON.string(from: slice) { return .string(text) }
         return try? JSONValue.parse(String(decoding: slice, as: UTF8.self))
     }
 
