@@ -187,13 +187,28 @@ extension Store {
         }
     }
 
-    /// Deletes expired tokens and sign-ins; returns how many rows went.
+    /// Deletes what has run out: expired tokens and sign-ins, grants whose code expired without ever being
+    /// redeemed (an unexpired, unrevoked grant always holds its refresh token once redeemed), and registered clients unused for `unusedClientAge` (a client that comes back registers again).
+    /// Returns how many rows went.
     @discardableResult
-    public func deleteExpiredCredentials(now: Date = Date()) async throws -> Int {
+    public func deleteExpiredCredentials(now: Date = Date(), unusedClientAge: TimeInterval = 30 * 86_400) async throws -> Int {
         try await pool.write { db in
+            var count = 0
+            try db.execute(
+                sql: """
+                    DELETE FROM grants WHERE revoked_at IS NULL AND expires_at > ?
+                      AND NOT EXISTS (SELECT 1 FROM tokens t WHERE t.grant_id = grants.id AND (t.kind != 'code' OR t.expires_at > ?))
+                    """, arguments: [now, now])
+            count += db.changesCount
             try db.execute(sql: "DELETE FROM tokens WHERE expires_at <= ?", arguments: [now])
-            var count = db.changesCount
+            count += db.changesCount
             try db.execute(sql: "DELETE FROM signins WHERE expires_at <= ?", arguments: [now])
+            count += db.changesCount
+            try db.execute(
+                sql: """
+                    DELETE FROM oauth_clients WHERE kind != 'preregistered' AND IFNULL(updated_at, created_at) < ?
+                      AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.client_id = oauth_clients.id)
+                    """, arguments: [now.addingTimeInterval(-unusedClientAge)])
             count += db.changesCount
             return count
         }

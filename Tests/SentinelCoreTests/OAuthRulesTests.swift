@@ -148,3 +148,16 @@ struct SignInThrottleTests {
         #expect(throttle.delay(for: ["bob"], now: Self.start.addingTimeInterval(120)) == 1)
     }
 }
+
+struct RequestRateLimitTests {
+    @Test func eachKeyGetsItsLimitPerWindow() {
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        var limit = RequestRateLimit(limit: 2, window: 60)
+        let first = limit.admit("a", now: start)
+        let second = limit.admit("a", now: start)
+        let third = limit.admit("a", now: start.addingTimeInterval(59))
+        let other = limit.admit("b", now: start)
+        let nextWindow = limit.admit("a", now: start.addingTimeInterval(60))
+        #expect(first && second && !third && other && nextWindow)
+    }
+}
