@@ -292,6 +292,36 @@ expected = {"user": "sentinel", "home": "/var/lib/sentinel", "home_writable": Tr
 assert a["structured"] == expected, a["structured"]' || fail "unexpected sandbox report: $answer"
 log "probe: $(echo "$answer" | python3 -c 'import json,sys; print(json.load(sys.stdin)["structured"])')"
 
+step "4c. an OAuth endpoint: sign-in and consent, the SDK calls with the token, session revoke cuts it off"
+in_c sentinelctl endpoint create secure --server demo >/dev/null
+in_c sentinelctl endpoint enable secure demo/echo >/dev/null
+echo 'system test password' | in_c sentinelctl user add carol >/dev/null
+in_c sentinelctl endpoint allow secure --user carol >/dev/null
+answer=$(nsenter -t "$CONTAINER" -n -- "$VENV_PYTHON" "$REPO/Tests/System/oauth_call.py" \
+    http://127.0.0.1:8080 secure carol 'system test password' demo__echo) || fail "OAuth flow failed"
+echo "$answer" | python3 -c '
+import json, sys
+a = json.load(sys.stdin)
+assert a["unauthenticated"]["status"] == 401, a
+assert "resource_metadata=\"http://127.0.0.1:8080/.well-known/oauth-protected-resource/mcp/secure\"" in a["unauthenticated"]["challenge"], a
+assert a["tools"] == ["demo__echo"] and a["content"] == ["through oauth"], a' || fail "unexpected OAuth answer: $answer"
+token=$(echo "$answer" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+client_id=$(echo "$answer" | python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])')
+session=$(in_c sentinelctl --json session list --endpoint secure | python3 -c '
+import json, sys
+sessions = [s for s in json.load(sys.stdin) if s["client_id"] == sys.argv[1]]
+assert len(sessions) == 1 and sessions[0]["user"] == "carol", sessions
+print(sessions[0]["id"])' "$client_id") || fail "session list does not show the grant"
+in_c sentinelctl session revoke "$session" >/dev/null
+revoked=$(nsenter -t "$CONTAINER" -n -- "$VENV_PYTHON" "$REPO/Tests/System/oauth_call.py" --revoked http://127.0.0.1:8080 secure "$token")
+echo "$revoked" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert r["status"] == 401 and "error=\"invalid_token\"" in r["challenge"], r' || fail "revoked token still works: $revoked"
+in_c journalctl --no-pager SENTINEL_EVENT=grant-revoked SENTINEL_GRANT="$session" -o cat | grep -q "$session" ||
+    fail "no grant-revoked journal entry for $session"
+log "carol's client $client_id called demo__echo; session $session revoked: $revoked"
+
 step "5. journalctl SENTINEL_ENDPOINT=$ENDPOINT shows the call with its fields"
 for _ in $(seq 50); do
     in_c journalctl --no-pager SENTINEL_ENDPOINT="$ENDPOINT" SENTINEL_EVENT=tool-call SENTINEL_TOOL=echo -o json >"$WORK/journal.json" 2>/dev/null || true
