@@ -28,6 +28,8 @@ public final class AuthorizationServer: Sendable {
     /// Dynamic registrations per client address: 300 an hour. A client registers once and reuses its id; the limit
     /// is generous because everyone behind a reverse proxy shares its address.
     let registrations = Mutex(RequestRateLimit(limit: 300, window: 3600))
+    /// Client-metadata documents fetched per client address (each costs an outbound request): 60 an hour.
+    let metadataFetches = Mutex(RequestRateLimit(limit: 60, window: 3600))
     let clock: @Sendable () -> Date
 
     public init(

@@ -80,8 +80,11 @@ extension Store {
     }
 
     /// Redeems a one-time token of `kind` (`code` or `refresh`) issued to `clientID`: marks it used, or,
-    /// when it was used before, revokes its grant.
-    public func redeem(hash: String, kind: String, clientID: String, now: Date = Date()) async throws -> Redemption {
+    /// when it was used before, revokes its grant. For a code, `check` runs first (PKCE, redirect URI): when it
+    /// throws, the code stays unused, so someone who saw a code but lacks the verifier cannot burn it.
+    public func redeem(
+        hash: String, kind: String, clientID: String, now: Date = Date(), check: @Sendable (PendingCode) throws -> Void = { _ in }
+    ) async throws -> Redemption {
         try await pool.write { db in
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT * FROM tokens WHERE hash = ? AND kind = ?", arguments: [hash, kind])
@@ -99,12 +102,13 @@ extension Store {
                 return .reused(revoked)
             }
             guard grant.isActive(at: now), (row["expires_at"] as Date) > now else { return .invalid }
-            try db.execute(sql: "UPDATE tokens SET used_at = ? WHERE hash = ?", arguments: [now, hash])
             let code = kind == "code"
                 ? PendingCode(
                     hash: hash, codeChallenge: row["code_challenge"] ?? "", redirectURI: row["redirect_uri"] ?? "",
                     expiresAt: row["expires_at"])
                 : nil
+            if let code { try check(code) }
+            try db.execute(sql: "UPDATE tokens SET used_at = ? WHERE hash = ?", arguments: [now, hash])
             return .redeemed(grant, code: code)
         }
     }
@@ -203,6 +207,8 @@ extension Store {
             try db.execute(sql: "DELETE FROM tokens WHERE expires_at <= ?", arguments: [now])
             count += db.changesCount
             try db.execute(sql: "DELETE FROM signins WHERE expires_at <= ?", arguments: [now])
+            count += db.changesCount
+            try db.execute(sql: "DELETE FROM upstream_authorizations WHERE expires_at <= ?", arguments: [now])
             count += db.changesCount
             try db.execute(
                 sql: """

@@ -13,7 +13,8 @@ struct RedirectURIRulesTests {
 
     @Test(arguments: [
         "http://example.org/cb", "https://example.org/cb#x", "https://user:pw@example.org/cb", "myapp://cb",
-        "/relative", "",
+        "/relative", "", "http://127.attacker.example/cb", "http://127.0.0.1.nip.io/cb", "https://app.example/cb?iss=x",
+        "https://app.example/cb?code=1",
     ])
     func otherURIsAreRefused(_ uri: String) {
         #expect(RedirectURIRules.problem(registering: uri) != nil)

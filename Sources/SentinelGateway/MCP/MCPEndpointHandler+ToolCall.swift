@@ -57,7 +57,8 @@ extension MCPEndpointHandler {
         if !forwardedMeta.isEmpty { upstreamParams.append(("_meta", RawJSON.object(forwardedMeta))) }
         let call = UpstreamToolCall(
             server: server, params: RawJSON.object(upstreamParams), clientToken: clientToken,
-            key: InFlightCalls.key(endpoint: endpoint.name, session: exchange.sessionID, requestID: id.text))
+            key: InFlightCalls.key(
+                endpoint: endpoint.name, grant: exchange.grant?.grantID, session: exchange.sessionID, requestID: id.text))
         let capture = endpoint.capturePayloads ? argumentsRange.map { message.raw($0) } : nil
 
         let accept = exchange.request.headers[.accept] ?? ""
@@ -129,8 +130,8 @@ extension MCPEndpointHandler {
                 }
                 // A client's notifications/cancelled fires this signal; the waiting task then ends the group.
                 let cancelled = OneShotSignal()
-                self.inFlight.register(call.key) { cancelled.fire() }
-                defer { self.inFlight.unregister(call.key) }
+                let token = self.inFlight.register(call.key) { cancelled.fire() }
+                defer { self.inFlight.unregister(call.key, token: token) }
                 group.addTask {
                     await cancelled.wait()
                     if cancelled.hasFired { throw CancellationError() }
