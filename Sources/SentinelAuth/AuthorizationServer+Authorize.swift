@@ -31,7 +31,8 @@ extension AuthorizationServer {
     /// GET /oauth/authorize: validates the request, then shows the sign-in or the consent page.
     func authorize(_ request: Request, context: GatewayRequestContext) async -> Response {
         let query = request.uri.query ?? ""
-        let resolution = await resolve(FormFields.parse(query), repeated: FormFields.repeated(query))
+        let resolution = await resolve(
+            FormFields.parse(query), repeated: FormFields.repeated(query), address: context.channel.remoteAddress?.ipAddress)
         guard case .valid(let valid) = resolution else {
             if case .answer(let response) = resolution { return response }
             return Self.html(ConsentPages.problem(title: "Request refused", message: "The request could not be read."), status: .badRequest)
@@ -54,7 +55,9 @@ extension AuthorizationServer {
             return Self.html(ConsentPages.problem(title: "Request refused", message: "The form is too large."), status: .contentTooLarge)
         }
         let fields = FormFields.parse(body)
-        let resolution = await resolve(fields.filter { AuthorizationRequest.fieldNames.contains($0.key) }, repeated: [])
+        let resolution = await resolve(
+            fields.filter { AuthorizationRequest.fieldNames.contains($0.key) }, repeated: [],
+            address: context.channel.remoteAddress?.ipAddress)
         guard case .valid(let valid) = resolution else {
             if case .answer(let response) = resolution { return response }
             return Self.html(ConsentPages.problem(title: "Request refused", message: "The request could not be read."), status: .badRequest)
@@ -94,7 +97,7 @@ extension AuthorizationServer {
     // MARK: - Validation
 
     /// Finds the client and validates the request; errors that cannot go back to the client are shown as a page.
-    func resolve(_ fields: [String: String], repeated: [String]) async -> Resolution {
+    func resolve(_ fields: [String: String], repeated: [String], address: String?) async -> Resolution {
         func page(_ message: String, status: HTTPResponse.Status = .badRequest) -> Resolution {
             .answer(Self.html(ConsentPages.problem(title: "This authorization request cannot be used", message: message), status: status))
         }
@@ -105,7 +108,7 @@ extension AuthorizationServer {
             return page("The request names no client (client_id is missing).")
         }
         let client: OAuthClient
-        switch await findClient(clientID) {
+        switch await findClient(clientID, address: address) {
         case .success(let found): client = found
         case .failure(let error): return page("Unknown application: \(error.message)")
         }
@@ -141,7 +144,7 @@ extension AuthorizationServer {
     }
 
     /// A registered client, or a metadata-document client fetched (and cached for an hour).
-    func findClient(_ clientID: String) async -> Result<OAuthClient, OAuthError> {
+    func findClient(_ clientID: String, address: String?) async -> Result<OAuthClient, OAuthError> {
         let now = clock()
         let stored = try? await store.client(id: clientID)
         if let stored, stored.kind != .metadataDocument || now.timeIntervalSince(stored.updatedAt) < 3600 {
@@ -149,6 +152,9 @@ extension AuthorizationServer {
         }
         guard ClientMetadataFetcher.isMetadataURL(clientID) else {
             return .failure(OAuthError(.invalidClient, "no client is registered with id \(clientID)"))
+        }
+        guard metadataFetches.withLock({ $0.admit(address ?? "unknown", now: now) }) else {
+            return .failure(OAuthError(.temporarilyUnavailable, "too many client metadata lookups from this address; try again later"))
         }
         do {
             var client = try await ClientMetadataFetcher(allowPrivateTargets: settings().clientMetadataPrivateTargets).fetch(clientID, now: now)

@@ -118,7 +118,8 @@ extension AuthorizationServer {
             signedIn = try? await store.signedInUser(hash: OpaqueToken.hash(cookie), now: clock())?.name
         }
         do {
-            let pending = try await credentials.completeOAuth(state: state, code: code, signedInUser: signedIn)
+            let pending = try await credentials.completeOAuth(
+                state: state, code: code, issuer: fields["iss"], signedInUser: signedIn)
             if let server = try? await store.server(named: pending.server) { await refreshCatalogIfEmpty(server) }
             return Self.redirect(to: pending.returnTo, status: .seeOther)
         } catch {

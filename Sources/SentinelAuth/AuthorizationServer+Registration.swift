@@ -11,7 +11,14 @@ extension AuthorizationServer {
     static let clientAuthMethods = ["none", "client_secret_post", "client_secret_basic"]
 
     /// RFC 7591 dynamic client registration.
-    func registerClient(_ request: Request) async -> Response {
+    func registerClient(_ request: Request, address: String?) async -> Response {
+        guard registrations.withLock({ $0.admit(address ?? "unknown", now: clock()) }) else {
+            var response = Self.json(
+                ["error": "temporarily_unavailable", "error_description": "too many registrations from this address; try again later"],
+                status: .tooManyRequests)
+            response.headers[.retryAfter] = "600"
+            return response
+        }
         guard let text = await Self.bodyText(request) else {
             return Self.oauthError(OAuthError(.invalidClientMetadata, "the registration request is larger than 64 KiB"))
         }

@@ -76,19 +76,22 @@ extension AuthorizationServer {
             throw OAuthError(.invalidRequest, "code_verifier is missing (PKCE is required)")
         }
         let now = clock()
-        switch try await store.redeem(hash: OpaqueToken.hash(code), kind: "code", clientID: client.id, now: now) {
-        case .invalid:
-            throw OAuthError(.invalidGrant, "the authorization code is invalid, expired, or was issued to another client")
-        case .reused(let grant):
-            recordRevoked(grant, reason: "authorization code used twice")
-            throw OAuthError(.invalidGrant, "the authorization code was already used; the session it created is revoked")
-        case .redeemed(let grant, let pending):
-            guard let pending, fields["redirect_uri"] == pending.redirectURI else {
+        let redirectURI = fields["redirect_uri"]
+        let redemption = try await store.redeem(hash: OpaqueToken.hash(code), kind: "code", clientID: client.id, now: now) { pending in
+            guard redirectURI == pending.redirectURI else {
                 throw OAuthError(.invalidGrant, "redirect_uri does not match the authorization request")
             }
             guard PKCE.verify(verifier: verifier, challenge: pending.codeChallenge) else {
                 throw OAuthError(.invalidGrant, "PKCE verification failed: code_verifier does not match code_challenge")
             }
+        }
+        switch redemption {
+        case .invalid:
+            throw OAuthError(.invalidGrant, "the authorization code is invalid, expired, or was issued to another client")
+        case .reused(let grant):
+            recordRevoked(grant, reason: "authorization code used twice")
+            throw OAuthError(.invalidGrant, "the authorization code was already used; the session it created is revoked")
+        case .redeemed(let grant, _):
             try checkResource(fields, grant: grant)
             return try await issue(grant, scope: grant.scope, now: now)
         }

@@ -25,6 +25,11 @@ public final class AuthorizationServer: Sendable {
     /// share an address, e.g. behind a reverse proxy).
     let accountThrottle = Mutex(SignInThrottle(freeAttempts: 5))
     let addressThrottle = Mutex(SignInThrottle(freeAttempts: 20))
+    /// Dynamic registrations per client address: 300 an hour. A client registers once and reuses its id; the limit
+    /// is generous because everyone behind a reverse proxy shares its address.
+    let registrations = Mutex(RequestRateLimit(limit: 300, window: 3600))
+    /// Client-metadata documents fetched per client address (each costs an outbound request): 60 an hour.
+    let metadataFetches = Mutex(RequestRateLimit(limit: 60, window: 3600))
     let clock: @Sendable () -> Date
 
     public init(
@@ -50,7 +55,9 @@ public final class AuthorizationServer: Sendable {
         }
         router.get("/.well-known/oauth-authorization-server") { _, _ in self.authorizationServerMetadata() }
         router.get("/.well-known/openid-configuration") { _, _ in self.authorizationServerMetadata() }
-        router.post("/oauth/register") { request, _ in await self.registerClient(request) }
+        router.post("/oauth/register") { request, context in
+            await self.registerClient(request, address: context.channel.remoteAddress?.ipAddress)
+        }
         router.get("/oauth/register/:client") { request, context in
             await self.readRegistration(request, clientID: context.parameters.get("client") ?? "")
         }

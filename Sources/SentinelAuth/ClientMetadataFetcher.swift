@@ -44,20 +44,14 @@ public struct ClientMetadataFetcher: Sendable {
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         let data: Data
-        let response: URLResponse
+        let response: HTTPURLResponse
         do {
-            let session = URLSession(configuration: .ephemeral, delegate: NoRedirects(), delegateQueue: nil)
-            defer { session.finishTasksAndInvalidate() }
-            (data, response) = try await session.data(for: request)
+            (data, response) = try await BoundedFetch.fetch(request, limit: Self.maximumBytes, deadline: timeout)
         } catch {
-            throw OAuthError(.invalidClient, "cannot fetch client metadata from \(clientID): \(error.localizedDescription)")
+            throw OAuthError(.invalidClient, "cannot fetch client metadata from \(clientID): \(error)")
         }
-        guard let http = response as? HTTPURLResponse, http.statusCode == 200 else {
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            throw OAuthError(.invalidClient, "client metadata at \(clientID) answered HTTP \(status)")
-        }
-        guard data.count <= Self.maximumBytes else {
-            throw OAuthError(.invalidClient, "client metadata at \(clientID) is larger than \(Self.maximumBytes) bytes")
+        guard response.statusCode == 200 else {
+            throw OAuthError(.invalidClient, "client metadata at \(clientID) answered HTTP \(response.statusCode)")
         }
         return try Self.client(from: data, clientID: clientID, now: now)
     }
@@ -113,28 +107,23 @@ public struct ClientMetadataFetcher: Sendable {
         return addresses
     }
 
-    /// Loopback, private (RFC 1918, ULA), link-local, carrier-grade NAT, unspecified, and IPv4-mapped forms of those.
+    /// Anything but a public unicast address: loopback, private (RFC 1918, ULA), link-local, carrier-grade NAT,
+    /// unspecified, IETF protocol assignments, benchmarking, multicast and reserved ranges, and the IPv4-mapped,
+    /// NAT64 and 6to4 forms of IPv4 addresses (judged by the IPv4 address they carry).
     static func isPrivate(_ address: [UInt8]) -> Bool {
         if address.count == 4 {
-            let (a, b) = (address[0], address[1])
+            let (a, b, c) = (address[0], address[1], address[2])
             return a == 0 || a == 10 || a == 127 || (a == 169 && b == 254) || (a == 172 && (16...31).contains(b))
-                || (a == 192 && b == 168) || (a == 100 && (64...127).contains(b))
+                || (a == 192 && b == 168) || (a == 100 && (64...127).contains(b)) || (a == 192 && b == 0 && c == 0)
+                || (a == 198 && (b == 18 || b == 19)) || a >= 224
         }
         guard address.count == 16 else { return true }
         if address[0..<10].allSatisfy({ $0 == 0 }) && address[10] == 0xFF && address[11] == 0xFF {
             return isPrivate(Array(address[12..<16]))
         }
+        if address[0..<12] == [0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0] { return isPrivate(Array(address[12..<16])) }
+        if address[0] == 0x20 && address[1] == 0x02 { return isPrivate(Array(address[2..<6])) }
         if address[0..<15].allSatisfy({ $0 == 0 }) { return true }  // :: and ::1
-        return (address[0] & 0xFE) == 0xFC || (address[0] == 0xFE && (address[1] & 0xC0) == 0x80)
-    }
-}
-
-/// Refuses redirects: a metadata document must be served at its own URL.
-private final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
-    func urlSession(
-        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
-    ) {
-        completionHandler(nil)
+        return (address[0] & 0xFE) == 0xFC || (address[0] == 0xFE && (address[1] & 0xC0) == 0x80) || address[0] == 0xFF
     }
 }

@@ -63,7 +63,11 @@ extension ManagerInterface {
             if let value = changes["call_timeout"]?.intValue { server.callTimeoutSeconds = Int(value) }
             Self.applyCredentialSettings(changes, to: &server)
         }
-        if let mode = changes["credential_mode"]?.stringValue.flatMap(CredentialMode.init(rawValue:)) {
+        if changes["url"] != nil || changes["command"] != nil {
+            // Credentials were issued for the old target: never send them to a new one.
+            try await credentials?.discard(server: name, shared: true)
+            try await credentials?.discard(server: name, shared: false)
+        } else if let mode = changes["credential_mode"]?.stringValue.flatMap(CredentialMode.init(rawValue:)) {
             // Secrets the new mode does not use are discarded, not kept around.
             if mode != .shared { try await credentials?.discard(server: name, shared: true) }
             if mode != .personal { try await credentials?.discard(server: name, shared: false) }

@@ -80,8 +80,11 @@ extension Store {
     }
 
     /// Redeems a one-time token of `kind` (`code` or `refresh`) issued to `clientID`: marks it used, or,
-    /// when it was used before, revokes its grant.
-    public func redeem(hash: String, kind: String, clientID: String, now: Date = Date()) async throws -> Redemption {
+    /// when it was used before, revokes its grant. For a code, `check` runs first (PKCE, redirect URI): when it
+    /// throws, the code stays unused, so someone who saw a code but lacks the verifier cannot burn it.
+    public func redeem(
+        hash: String, kind: String, clientID: String, now: Date = Date(), check: @Sendable (PendingCode) throws -> Void = { _ in }
+    ) async throws -> Redemption {
         try await pool.write { db in
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT * FROM tokens WHERE hash = ? AND kind = ?", arguments: [hash, kind])
@@ -99,12 +102,13 @@ extension Store {
                 return .reused(revoked)
             }
             guard grant.isActive(at: now), (row["expires_at"] as Date) > now else { return .invalid }
-            try db.execute(sql: "UPDATE tokens SET used_at = ? WHERE hash = ?", arguments: [now, hash])
             let code = kind == "code"
                 ? PendingCode(
                     hash: hash, codeChallenge: row["code_challenge"] ?? "", redirectURI: row["redirect_uri"] ?? "",
                     expiresAt: row["expires_at"])
                 : nil
+            if let code { try check(code) }
+            try db.execute(sql: "UPDATE tokens SET used_at = ? WHERE hash = ?", arguments: [now, hash])
             return .redeemed(grant, code: code)
         }
     }
@@ -187,13 +191,30 @@ extension Store {
         }
     }
 
-    /// Deletes expired tokens and sign-ins; returns how many rows went.
+    /// Deletes what has run out: expired tokens and sign-ins, grants whose code expired without ever being
+    /// redeemed (an unexpired, unrevoked grant always holds its refresh token once redeemed), and registered clients unused for `unusedClientAge` (a client that comes back registers again).
+    /// Returns how many rows went.
     @discardableResult
-    public func deleteExpiredCredentials(now: Date = Date()) async throws -> Int {
+    public func deleteExpiredCredentials(now: Date = Date(), unusedClientAge: TimeInterval = 30 * 86_400) async throws -> Int {
         try await pool.write { db in
+            var count = 0
+            try db.execute(
+                sql: """
+                    DELETE FROM grants WHERE revoked_at IS NULL AND expires_at > ?
+                      AND NOT EXISTS (SELECT 1 FROM tokens t WHERE t.grant_id = grants.id AND (t.kind != 'code' OR t.expires_at > ?))
+                    """, arguments: [now, now])
+            count += db.changesCount
             try db.execute(sql: "DELETE FROM tokens WHERE expires_at <= ?", arguments: [now])
-            var count = db.changesCount
+            count += db.changesCount
             try db.execute(sql: "DELETE FROM signins WHERE expires_at <= ?", arguments: [now])
+            count += db.changesCount
+            try db.execute(sql: "DELETE FROM upstream_authorizations WHERE expires_at <= ?", arguments: [now])
+            count += db.changesCount
+            try db.execute(
+                sql: """
+                    DELETE FROM oauth_clients WHERE kind != 'preregistered' AND IFNULL(updated_at, created_at) < ?
+                      AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.client_id = oauth_clients.id)
+                    """, arguments: [now.addingTimeInterval(-unusedClientAge)])
             count += db.changesCount
             return count
         }

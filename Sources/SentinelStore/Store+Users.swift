@@ -41,12 +41,15 @@ extension Store {
         }
     }
 
-    /// Replaces a user's password hash.
+    /// Replaces a user's password hash and ends their browser sign-ins (a stolen sign-in cookie dies with the old password).
     public func setPasswordHash(user name: String, hash: String) async throws {
         try await pool.write { db in
-            _ = try db.id(of: "user", table: "users", name: name)
+            let id = try db.id(of: "user", table: "users", name: name)
             try db.execute(
                 sql: "UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?", arguments: [hash, Date(), name])
+            if try db.tableExists("signins") {
+                try db.execute(sql: "DELETE FROM signins WHERE user_id = ?", arguments: [id])
+            }
         }
     }
 

@@ -255,7 +255,8 @@ def urlhost(uri):
 
 
 @pytest.mark.parametrize("uri", ["http://evil.example/cb", "ftp://127.0.0.1/cb", "https://claude.ai/cb#frag",
-                                 "not a uri", "/relative"])
+                                 "not a uri", "/relative", "http://127.attacker.example/cb",
+                                 "https://claude.ai/cb?code=x"])
 def test_registration_refuses_unsafe_redirect_uris(gateway, uri):
     reply = register(gateway.url, redirect_uris=[uri])
     assert reply.status_code == 400
@@ -404,6 +405,10 @@ def test_wrong_pkce_verifier_is_invalid_grant(gateway):
                   client_id=flow_client, code_verifier=pkce()[0])
     assert (reply.status_code, reply.json()["error"]) == (400, "invalid_grant")
     assert "PKCE" in reply.json()["error_description"]
+    # A wrong verifier does not burn the code: whoever saw the code cannot spoil the real client's exchange.
+    genuine = token(gateway.url, grant_type="authorization_code", code=parameters["code"], redirect_uri=CALLBACK,
+                    client_id=flow_client, code_verifier=verifier)
+    assert genuine.status_code == 200, genuine.text
 
 
 def test_reused_code_is_invalid_grant_and_revokes_its_session(gateway):
@@ -635,3 +640,28 @@ def test_client_metadata_from_loopback_is_refused_by_default(gateway):
         assert "Unknown application" in page.text
     finally:
         server.shutdown()
+
+
+def test_one_users_cancellation_cannot_stop_another_users_call(gateway):
+    """notifications/cancelled names a request id; ids are small integers, so they must be matched per grant."""
+    import threading
+    alice = Flow(gateway.url, "eng", "alice", PASSWORD)
+    other = Flow(gateway.url, "eng", "alice", PASSWORD)  # another grant (another client) on the same endpoint
+    headers = {"Accept": "application/json, text/event-stream"}
+    outcome = {}
+
+    def slow_call():
+        response = httpx2.post(f"{gateway.url}/mcp/eng", timeout=30,
+                               headers={**headers, "Authorization": f"Bearer {alice.access_token}"},
+                               json={"jsonrpc": "2.0", "id": 7, "method": "tools/call",
+                                     "params": {"name": "demo__slow", "arguments": {"seconds": 1, "steps": 1}}})
+        outcome["body"] = response.text
+    thread = threading.Thread(target=slow_call)
+    thread.start()
+    import time as clock
+    clock.sleep(0.3)
+    cancel = httpx2.post(f"{gateway.url}/mcp/eng", headers={**headers, "Authorization": f"Bearer {other.access_token}"},
+                         json={"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 7}})
+    assert cancel.status_code == 202
+    thread.join(10)
+    assert "done after 1 s" in outcome["body"], outcome

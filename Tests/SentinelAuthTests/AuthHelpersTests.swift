@@ -43,7 +43,10 @@ struct ClientMetadataTests {
     static let now = Date(timeIntervalSince1970: 1_750_000_000)
 
     @Test func privateAndLoopbackAddressesAreRecognised() {
-        for address: [UInt8] in [[127, 0, 0, 1], [10, 1, 2, 3], [172, 20, 0, 1], [192, 168, 1, 1], [169, 254, 1, 1], [0, 0, 0, 0], [100, 64, 0, 1]] {
+        for address: [UInt8] in [
+            [127, 0, 0, 1], [10, 1, 2, 3], [172, 20, 0, 1], [192, 168, 1, 1], [169, 254, 169, 254], [0, 0, 0, 0], [100, 64, 0, 1],
+            [192, 0, 0, 8], [198, 18, 0, 1], [224, 0, 0, 1], [255, 255, 255, 255],
+        ] {
             #expect(ClientMetadataFetcher.isPrivate(address), "\(address)")
         }
         #expect(!ClientMetadataFetcher.isPrivate([93, 184, 216, 34]))
@@ -54,6 +57,11 @@ struct ClientMetadataTests {
         #expect(ClientMetadataFetcher.isPrivate([0xFE, 0x80] + [UInt8](repeating: 0, count: 14)))
         #expect(ClientMetadataFetcher.isPrivate([UInt8](repeating: 0, count: 10) + [0xFF, 0xFF, 192, 168, 0, 1]))
         #expect(!ClientMetadataFetcher.isPrivate([0x26, 0x06] + [UInt8](repeating: 1, count: 14)))
+        // NAT64 and 6to4 forms of 127.0.0.1, and multicast.
+        #expect(ClientMetadataFetcher.isPrivate([0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0, 127, 0, 0, 1]))
+        #expect(ClientMetadataFetcher.isPrivate([0x20, 0x02, 127, 0, 0, 1] + [UInt8](repeating: 0, count: 10)))
+        #expect(!ClientMetadataFetcher.isPrivate([0x20, 0x02, 93, 184, 216, 34] + [UInt8](repeating: 0, count: 10)))
+        #expect(ClientMetadataFetcher.isPrivate([0xFF, 0x02] + [UInt8](repeating: 0, count: 14)))
     }
 
     @Test func aValidDocumentMakesAPublicClient() throws {

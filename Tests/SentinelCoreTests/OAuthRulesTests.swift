@@ -13,7 +13,8 @@ struct RedirectURIRulesTests {
 
     @Test(arguments: [
         "http://example.org/cb", "https://example.org/cb#x", "https://user:pw@example.org/cb", "myapp://cb",
-        "/relative", "",
+        "/relative", "", "http://127.attacker.example/cb", "http://127.0.0.1.nip.io/cb", "https://app.example/cb?iss=x",
+        "https://app.example/cb?code=1",
     ])
     func otherURIsAreRefused(_ uri: String) {
         #expect(RedirectURIRules.problem(registering: uri) != nil)
@@ -146,5 +147,18 @@ struct SignInThrottleTests {
         throttle.recordFailure(["bob"], now: Self.start)
         throttle.recordFailure(["bob"], now: Self.start.addingTimeInterval(120))
         #expect(throttle.delay(for: ["bob"], now: Self.start.addingTimeInterval(120)) == 1)
+    }
+}
+
+struct RequestRateLimitTests {
+    @Test func eachKeyGetsItsLimitPerWindow() {
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        var limit = RequestRateLimit(limit: 2, window: 60)
+        let first = limit.admit("a", now: start)
+        let second = limit.admit("a", now: start)
+        let third = limit.admit("a", now: start.addingTimeInterval(59))
+        let other = limit.admit("b", now: start)
+        let nextWindow = limit.admit("a", now: start.addingTimeInterval(60))
+        #expect(first && second && !third && other && nextWindow)
     }
 }

@@ -85,6 +85,22 @@ struct StoreTokenTests {
         }
     }
 
+    @Test func neverRedeemedGrantsAndLongUnusedClientsAreCleanedUp() async throws {
+        try await withStore { store in
+            _ = try await Self.prepared(store)  // g1 by c1: its code is never redeemed
+            try await store.saveClient(Self.client("c2"))
+            #expect(try await store.deleteExpiredCredentials(now: Self.now.addingTimeInterval(30)) == 0)
+            // Once the code expired unredeemed, the grant goes with it.
+            #expect(try await store.deleteExpiredCredentials(now: Self.now.addingTimeInterval(61)) == 1)  // its code goes by cascade
+            #expect(try await store.grants(matching: GrantFilter(includeInactive: true)).isEmpty)
+            // Clients without grants go after 30 days.
+            #expect(try await store.client(id: "c2") != nil)
+            _ = try await store.deleteExpiredCredentials(now: Self.now.addingTimeInterval(31 * 86_400))
+            #expect(try await store.client(id: "c1") == nil)
+            #expect(try await store.client(id: "c2") == nil)
+        }
+    }
+
     @Test func denyingAUserRevokesOnlySessionsTheListNoLongerAdmits() async throws {
         try await withStore { store in
             _ = try await Self.prepared(store)

@@ -292,6 +292,36 @@ expected = {"user": "sentinel", "home": "/var/lib/sentinel", "home_writable": Tr
 assert a["structured"] == expected, a["structured"]' || fail "unexpected sandbox report: $answer"
 log "probe: $(echo "$answer" | python3 -c 'import json,sys; print(json.load(sys.stdin)["structured"])')"
 
+step "4c. an OAuth endpoint: sign-in and consent, the SDK calls with the token, session revoke cuts it off"
+in_c sentinelctl endpoint create secure --server demo >/dev/null
+in_c sentinelctl endpoint enable secure demo/echo >/dev/null
+echo 'system test password' | in_c sentinelctl user add carol >/dev/null
+in_c sentinelctl endpoint allow secure --user carol >/dev/null
+answer=$(nsenter -t "$CONTAINER" -n -- "$VENV_PYTHON" "$REPO/Tests/System/oauth_call.py" \
+    http://127.0.0.1:8080 secure carol 'system test password' demo__echo) || fail "OAuth flow failed"
+echo "$answer" | python3 -c '
+import json, sys
+a = json.load(sys.stdin)
+assert a["unauthenticated"]["status"] == 401, a
+assert "resource_metadata=\"http://127.0.0.1:8080/.well-known/oauth-protected-resource/mcp/secure\"" in a["unauthenticated"]["challenge"], a
+assert a["tools"] == ["demo__echo"] and a["content"] == ["through oauth"], a' || fail "unexpected OAuth answer: $answer"
+token=$(echo "$answer" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+client_id=$(echo "$answer" | python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])')
+session=$(in_c sentinelctl --json session list --endpoint secure | python3 -c '
+import json, sys
+sessions = [s for s in json.load(sys.stdin) if s["client_id"] == sys.argv[1]]
+assert len(sessions) == 1 and sessions[0]["user"] == "carol", sessions
+print(sessions[0]["id"])' "$client_id") || fail "session list does not show the grant"
+in_c sentinelctl session revoke "$session" >/dev/null
+revoked=$(nsenter -t "$CONTAINER" -n -- "$VENV_PYTHON" "$REPO/Tests/System/oauth_call.py" --revoked http://127.0.0.1:8080 secure "$token")
+echo "$revoked" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert r["status"] == 401 and "error=\"invalid_token\"" in r["challenge"], r' || fail "revoked token still works: $revoked"
+in_c journalctl --no-pager SENTINEL_EVENT=grant-revoked SENTINEL_GRANT="$session" -o cat | grep -q "$session" ||
+    fail "no grant-revoked journal entry for $session"
+log "carol's client $client_id called demo__echo; session $session revoked: $revoked"
+
 step "5. journalctl SENTINEL_ENDPOINT=$ENDPOINT shows the call with its fields"
 for _ in $(seq 50); do
     in_c journalctl --no-pager SENTINEL_ENDPOINT="$ENDPOINT" SENTINEL_EVENT=tool-call SENTINEL_TOOL=echo -o json >"$WORK/journal.json" 2>/dev/null || true
@@ -360,16 +390,29 @@ answer=$(nsenter -t "$CONTAINER" -n -- "$VENV_PYTHON" "$REPO/Tests/System/mcp_ca
 echo "$answer" | grep -q '"after upgrade"' || fail "MCP call after upgrade: $answer"
 log "version $UPGRADE_VERSION; conffile edit kept; servers, tools, secret.key kept; MCP call works"
 
-step "6d. the systemd credential sentinel.key is used when present in /etc/credstore"
+step "6d. the systemd credential sentinel.key is used when present; a key that cannot open the secrets is refused"
 in_c test ! -e /run/credentials/sentineld.service/sentinel.key || fail "a credential without /etc/credstore/sentinel.key"
+# A secret sealed with the generated key file: static headers of an http server (stored encrypted).
+printf 'Authorization: Bearer systest-header-secret\n' | in_c sentinelctl server add sealed --url http://127.0.0.1:9/mcp --headers-stdin >/dev/null
 in_c sh -c 'install -d -m 0700 /etc/credstore && python3 -c "import secrets; print(secrets.token_hex(32))" > /etc/credstore/sentinel.key && chmod 0600 /etc/credstore/sentinel.key'
+in_c systemctl restart sentineld.service 2>/dev/null && fail "sentineld started with a key that cannot open its secrets"
+in_c journalctl --no-pager -u sentineld.service -o cat | grep -q "does not open the secrets" ||
+    fail "no journal line about the wrong key"
+in_c systemctl stop sentineld.service
+in_c systemctl reset-failed sentineld.service
+# The same key as the generated file, given as a credential (64 hex digits): sentineld starts and opens the secrets.
+in_c sh -c 'python3 -c "import sys; print(open(sys.argv[1], \"rb\").read().hex())" /var/lib/sentinel/secret.key > /etc/credstore/sentinel.key'
 in_c systemctl restart sentineld.service
 in_c test -s /run/credentials/sentineld.service/sentinel.key || fail "no credential in /run/credentials/sentineld.service"
 expect_eq "sentineld.service active" active "$(in_c systemctl is-active sentineld.service || true)"
+in_c sentinelctl --json server show sealed | python3 -c 'import json,sys; assert json.load(sys.stdin)["header_names"] == ["Authorization"]' ||
+    fail "the sealed headers do not open with the credential"
+in_c grep -rq systest-header-secret /var/lib/sentinel && fail "a header secret is stored in plain text"
 in_c rm -f /etc/credstore/sentinel.key
 in_c systemctl restart sentineld.service
 expect_eq "sentineld.service active without the credential" active "$(in_c systemctl is-active sentineld.service || true)"
-log "LoadCredential=sentinel.key: loaded when present, optional when absent"
+in_c sentinelctl server remove sealed >/dev/null
+log "LoadCredential=sentinel.key: used when present (a wrong key is refused at start), optional when absent"
 
 step "7. apt purge removes units, user, state and configuration"
 in_c env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q agent-sentinel >"$WORK/purge.log" 2>&1 ||

@@ -158,7 +158,11 @@ public final class UpstreamCredentials: Sendable {
     /// Finishes an upstream OAuth flow from the callback's `state` and `code`; returns the flow (for its `returnTo`).
     /// A personal flow completes only in the browser of the user who started it (`signedInUser`), so nobody can
     /// plant their upstream account in another user's credentials, or take another's.
-    public func completeOAuth(state: String, code: String, signedInUser: String?) async throws -> PendingUpstreamAuthorization {
+    /// `issuer` is the callback's RFC 9207 `iss`: when present it must name the server's own authorization server
+    /// (all upstreams share one callback, so a mix-up would otherwise go unnoticed).
+    public func completeOAuth(
+        state: String, code: String, issuer: String?, signedInUser: String?
+    ) async throws -> PendingUpstreamAuthorization {
         guard let pending = try await store.takeUpstreamAuthorization(stateHash: OpaqueToken.hash(state), now: clock()) else {
             throw UpstreamOAuthError("this sign-in link expired or was already used; start again")
         }
@@ -168,6 +172,9 @@ public final class UpstreamCredentials: Sendable {
         let server = try await store.server(named: pending.server)
         guard let registration = try await registration(for: server, discover: false) else {
             throw UpstreamOAuthError("\(server.name) has no OAuth configuration")
+        }
+        if let issuer, issuer != registration.issuer {
+            throw UpstreamOAuthError("the answer came from \(issuer), not from \(server.name)'s authorization server")
         }
         let tokens = try await oauth.exchange(code: code, verifier: pending.codeVerifier, registration)
         let now = clock()
@@ -189,7 +196,9 @@ public final class UpstreamCredentials: Sendable {
     }
 
     /// Deletes the shared credential (`shared`) or every user's credential of a server whose mode changed.
+    /// The OAuth registration (discovered for the server's old URL) goes too.
     public func discardAll(server: String, shared: Bool) async throws {
+        try await store.saveOAuthRegistration(server: server, nil)
         let owners: [String?] = shared
             ? (try await store.credential(server: server, owner: nil) == nil ? [] : [nil])
             : try await store.credentialStates(server: server).keys.sorted()

@@ -53,14 +53,19 @@ public struct UpstreamOAuthClient: Sendable {
     public func discover(
         serverURL: String, redirectURI: String, configuredClient: (id: String, secret: String?)?
     ) async throws -> UpstreamOAuthRegistration {
-        guard let url = URL(string: serverURL) else { throw UpstreamOAuthError("\(serverURL) is not a URL") }
+        guard let url = URL(string: serverURL), let serverHost = url.host else { throw UpstreamOAuthError("\(serverURL) is not a URL") }
+        // What the upstream names (metadata, authorization server, endpoints) is fetched only within the same bounds
+        // as the server itself: https (http only for an http server), and private addresses only for a private server.
+        let policy = TargetPolicy(
+            allowHTTP: url.scheme == "http",
+            allowPrivate: ClientMetadataFetcher.resolve(serverHost).contains(where: ClientMetadataFetcher.isPrivate))
         // An unauthenticated request: the 401's WWW-Authenticate names the protected-resource metadata.
         var probe = URLRequest(url: url, timeoutInterval: timeout)
         probe.httpMethod = "POST"
         probe.setValue("application/json", forHTTPHeaderField: "Content-Type")
         probe.setValue("application/json, text/event-stream", forHTTPHeaderField: "Accept")
         probe.httpBody = Data(#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#.utf8)
-        let (_, probeResponse) = try await send(probe)
+        let (_, probeResponse) = try await send(probe, policy: policy)
         var metadataURLs: [String] = []
         if let challenge = probeResponse.value(forHTTPHeaderField: "WWW-Authenticate"), let named = Self.parameter("resource_metadata", in: challenge) {
             metadataURLs.append(named)
@@ -70,7 +75,8 @@ public struct UpstreamOAuthClient: Sendable {
         metadataURLs.append(origin + "/.well-known/oauth-protected-resource")
         var resource: JSONValue?
         for candidate in metadataURLs {
-            if let document = try? await getJSON(candidate), document["authorization_servers"]?.arrayValue?.isEmpty == false {
+            if let document = try? await getJSON(candidate, policy: policy),
+               document["authorization_servers"]?.arrayValue?.isEmpty == false {
                 resource = document
                 break
             }
@@ -78,6 +84,9 @@ public struct UpstreamOAuthClient: Sendable {
         guard let resource, let issuer = resource["authorization_servers"]?.arrayValue?.first?.stringValue,
               let issuerURL = URL(string: issuer)
         else { throw UpstreamOAuthError("\(serverURL) publishes no OAuth protected-resource metadata (RFC 9728)") }
+        if let named = resource["resource"]?.stringValue, named.trimmingSuffix("/") != serverURL.trimmingSuffix("/") {
+            throw UpstreamOAuthError("the protected-resource metadata of \(serverURL) names another resource (\(named))")
+        }
         let issuerOrigin = "\(issuerURL.scheme ?? "https")://\(issuerURL.host ?? "")\(issuerURL.port.map { ":\($0)" } ?? "")"
         let path = issuerURL.path == "/" ? "" : issuerURL.path
         var server: JSONValue?
@@ -85,13 +94,19 @@ public struct UpstreamOAuthClient: Sendable {
             issuerOrigin + "/.well-known/oauth-authorization-server" + path, issuerOrigin + "/.well-known/openid-configuration" + path,
             issuer.trimmingSuffix("/") + "/.well-known/openid-configuration",
         ] {
-            if let document = try? await getJSON(candidate), document["token_endpoint"] != nil {
+            if let document = try? await getJSON(candidate, policy: policy), document["token_endpoint"] != nil {
                 server = document
                 break
             }
         }
         guard let server, let authorize = server["authorization_endpoint"]?.stringValue, let tokenEndpoint = server["token_endpoint"]?.stringValue
         else { throw UpstreamOAuthError("the authorization server \(issuer) publishes no usable metadata (RFC 8414)") }
+        guard server["issuer"]?.stringValue?.trimmingSuffix("/") == issuer.trimmingSuffix("/") else {
+            throw UpstreamOAuthError("the metadata of \(issuer) names another issuer (RFC 8414 section 3.3)")
+        }
+        for endpoint in [authorize, tokenEndpoint] + [server["registration_endpoint"]?.stringValue].compactMap({ $0 }) {
+            try policy.check(endpoint)
+        }
         let scope = resource["scopes_supported"]?.arrayValue?.compactMap(\.stringValue).joined(separator: " ")
         var registration = UpstreamOAuthRegistration(
             issuer: issuer, authorizationEndpoint: authorize, tokenEndpoint: tokenEndpoint,
@@ -111,7 +126,7 @@ public struct UpstreamOAuthClient: Sendable {
             request.httpMethod = "POST"
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.httpBody = body.serialized()
-            let (data, response) = try await send(request)
+            let (data, response) = try await send(request, policy: policy)
             guard (200..<300).contains(response.statusCode), let answer = try? JSONValue.parse(data),
                   let clientID = answer["client_id"]?.stringValue
             else { throw UpstreamOAuthError("client registration at \(endpoint) failed: HTTP \(response.statusCode)") }
@@ -162,7 +177,7 @@ public struct UpstreamOAuthClient: Sendable {
             fields.append(("client_id", registration.clientID))
         }
         request.httpBody = Data(FormFields.encode(fields).utf8)
-        let (data, response) = try await send(request)
+        let (data, response) = try await send(request, policy: nil)
         let answer = try? JSONValue.parse(data)
         guard response.statusCode == 200, let access = answer?["access_token"]?.stringValue else {
             let error = answer?["error"]?.stringValue ?? "HTTP \(response.statusCode)"
@@ -174,25 +189,43 @@ public struct UpstreamOAuthClient: Sendable {
             expiresIn: answer?["expires_in"]?.intValue.map(Int.init))
     }
 
-    private func getJSON(_ address: String) async throws -> JSONValue {
+    private func getJSON(_ address: String, policy: TargetPolicy) async throws -> JSONValue {
         var request = URLRequest(url: try Self.url(address), timeoutInterval: timeout)
         request.setValue("application/json", forHTTPHeaderField: "Accept")
-        let (data, response) = try await send(request)
+        let (data, response) = try await send(request, policy: policy)
         guard response.statusCode == 200 else { throw UpstreamOAuthError("\(address): HTTP \(response.statusCode)") }
         return try JSONValue.parse(data)
     }
 
-    private func send(_ request: URLRequest) async throws -> (Data, HTTPURLResponse) {
-        let session = URLSession(configuration: .ephemeral)
-        defer { session.finishTasksAndInvalidate() }
+    /// Sends without following redirects; `policy` (nil: the endpoint was checked at discovery) bounds the target.
+    private func send(_ request: URLRequest, policy: TargetPolicy?) async throws -> (Data, HTTPURLResponse) {
+        if let policy, let address = request.url?.absoluteString { try policy.check(address) }
         do {
-            let (data, response) = try await session.data(for: request)
-            guard let http = response as? HTTPURLResponse else { throw UpstreamOAuthError("no HTTP response") }
-            return (data, http)
+            return try await BoundedFetch.fetch(request, limit: Self.maximumBytes, deadline: timeout)
         } catch let error as UpstreamOAuthError {
             throw error
         } catch {
-            throw UpstreamOAuthError("\(request.url?.absoluteString ?? "?"): \(error.localizedDescription)")
+            throw UpstreamOAuthError("\(request.url?.absoluteString ?? "?"): \(error)")
+        }
+    }
+
+    static let maximumBytes = 1 << 20
+
+    /// Where discovery may send requests, judged by the MCP server's own URL.
+    struct TargetPolicy {
+        var allowHTTP: Bool
+        var allowPrivate: Bool
+
+        func check(_ address: String) throws {
+            guard let url = URL(string: address), let host = url.host, let scheme = url.scheme?.lowercased() else {
+                throw UpstreamOAuthError("\(address) is not a URL")
+            }
+            guard scheme == "https" || (scheme == "http" && allowHTTP) else {
+                throw UpstreamOAuthError("\(address) is not https")
+            }
+            if !allowPrivate && ClientMetadataFetcher.resolve(host).contains(where: ClientMetadataFetcher.isPrivate) {
+                throw UpstreamOAuthError("\(address) is a loopback or private address, but the server is not")
+            }
         }
     }
 

@@ -13,6 +13,10 @@ public enum RedirectURIRules {
         else { return "'\(uri)' is not an absolute URI" }
         if components.fragment != nil { return "'\(uri)' has a fragment" }
         if components.user != nil || components.password != nil { return "'\(uri)' has user information" }
+        let reserved = ["code", "state", "iss", "error", "error_description"]
+        if let name = components.queryItems?.first(where: { reserved.contains($0.name) })?.name {
+            return "'\(uri)' already carries the '\(name)' parameter of an authorization response"
+        }
         switch scheme {
         case "https": return nil
         case "http": return isLoopback(host) ? nil : "'\(uri)' uses plain http to a host that is not loopback"
@@ -34,9 +38,14 @@ public enum RedirectURIRules {
         }
     }
 
-    /// `localhost`, `127.0.0.0/8` or `::1`.
+    /// `localhost`, an IPv4 literal in `127.0.0.0/8`, or `::1` (never a DNS name that merely starts with "127.").
     public static func isLoopback(_ host: String) -> Bool {
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+        if bare == "localhost" || bare == "::1" { return true }
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets[0] == "127" else { return false }
+        return octets.allSatisfy { octet in
+            !octet.isEmpty && octet.count <= 3 && octet.allSatisfy(\.isASCII) && octet.allSatisfy(\.isNumber) && (Int(octet) ?? 256) <= 255
+        }
     }
 }

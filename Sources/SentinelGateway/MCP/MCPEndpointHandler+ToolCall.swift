@@ -57,7 +57,8 @@ extension MCPEndpointHandler {
         if !forwardedMeta.isEmpty { upstreamParams.append(("_meta", RawJSON.object(forwardedMeta))) }
         let call = UpstreamToolCall(
             server: server, params: RawJSON.object(upstreamParams), clientToken: clientToken,
-            key: InFlightCalls.key(endpoint: endpoint.name, session: exchange.sessionID, requestID: id.text))
+            key: InFlightCalls.key(
+                endpoint: endpoint.name, grant: exchange.grant?.grantID, session: exchange.sessionID, requestID: id.text))
         let capture = endpoint.capturePayloads ? argumentsRange.map { message.raw($0) } : nil
 
         let accept = exchange.request.headers[.accept] ?? ""
@@ -134,11 +135,11 @@ extension MCPEndpointHandler {
                             "tools/call", params: call.params, timeout: .seconds(server.callTimeoutSeconds), progress: sink)
                     }
                 }
-                self.inFlight.register(call.key) {
+                let token = self.inFlight.register(call.key) {
                     cancelled.fire()
                     settled.fire()
                 }
-                defer { self.inFlight.unregister(call.key) }
+                defer { self.inFlight.unregister(call.key, token: token) }
                 closing?.closeFuture.whenComplete { _ in
                     cancelled.fire()
                     settled.fire()

@@ -282,7 +282,7 @@ public final class MCPEndpointHandler: Sendable {
                 exchange.clientVersion = info["version"].flatMap { message.decode($0)?.stringValue } ?? ""
             }
         } else if let sessionID = exchange.sessionID,
-            let session = sessions.lookup(sessionID, endpoint: exchange.snapshot.endpoint.name)
+            let session = sessions.lookup(sessionID, endpoint: exchange.snapshot.endpoint.name, grant: exchange.grant?.grantID)
         {
             exchange.protocolVersion = session.protocolVersion
             exchange.clientName = session.clientName
@@ -317,8 +317,10 @@ public final class MCPEndpointHandler: Sendable {
             let requestID = message.paramsMembers["requestId"].map({ message.raw($0).text })
         else { return }
         let endpoint = exchange.snapshot.endpoint.name
-        if !inFlight.cancel(InFlightCalls.key(endpoint: endpoint, session: exchange.sessionID, requestID: requestID)) {
-            _ = inFlight.cancel(InFlightCalls.key(endpoint: endpoint, session: nil, requestID: requestID))
+        let grant = exchange.grant?.grantID
+        // Claude does not echo Mcp-Session-Id: a call may be registered with or without one; both are this caller's.
+        if !inFlight.cancel(InFlightCalls.key(endpoint: endpoint, grant: grant, session: exchange.sessionID, requestID: requestID)) {
+            _ = inFlight.cancel(InFlightCalls.key(endpoint: endpoint, grant: grant, session: nil, requestID: requestID))
         }
     }
 
@@ -371,7 +373,7 @@ public final class MCPEndpointHandler: Sendable {
         let endpoint = exchange.snapshot.endpoint
         let sessionID = sessions.create(
             MCPSession(
-                endpoint: endpoint.name, protocolVersion: version, clientName: info?["name"]?.stringValue ?? "unknown",
+                endpoint: endpoint.name, grant: exchange.grant?.grantID, protocolVersion: version, clientName: info?["name"]?.stringValue ?? "unknown",
                 clientVersion: info?["version"]?.stringValue ?? "", lastUsed: .now))
         let result: JSONValue = [
             "protocolVersion": .string(version),
@@ -499,15 +501,18 @@ public final class MCPEndpointHandler: Sendable {
 
     func delete(_ request: Request, context: GatewayRequestContext) async -> Response {
         let snapshot: EndpointSnapshot
+        let grant: AccessGrant?
         switch await admit(request, context: context) {
-        case .admitted(let admitted, _): snapshot = admitted
+        case .admitted(let admitted, let accessGrant):
+            snapshot = admitted
+            grant = accessGrant
         case .refused(let response): return response
         }
         guard let sessionID = request.headers[.mcpSessionID] else {
             return Self.jsonError(status: .badRequest, id: nil, code: JSONRPCErrorCode.invalidRequest,
                                   message: "DELETE needs an Mcp-Session-Id header")
         }
-        guard sessions.remove(sessionID, endpoint: snapshot.endpoint.name) else {
+        guard sessions.remove(sessionID, endpoint: snapshot.endpoint.name, grant: grant?.grantID) else {
             return Self.jsonError(status: .notFound, id: nil, code: JSONRPCErrorCode.invalidRequest, message: "no such session")
         }
         return Response(status: .noContent)

@@ -4,6 +4,9 @@ import Synchronization
 /// What the gateway remembers of a handshake-era client after `initialize`.
 struct MCPSession: Sendable {
     var endpoint: String
+    /// The grant of the client that initialized it (nil on endpoints without authentication): another grant's
+    /// requests cannot use or end it.
+    var grant: String?
     var protocolVersion: String
     var clientName: String
     var clientVersion: String
@@ -35,9 +38,9 @@ final class MCPSessionTable: Sendable {
         return id
     }
 
-    func lookup(_ id: String, endpoint: String) -> MCPSession? {
+    func lookup(_ id: String, endpoint: String, grant: String?) -> MCPSession? {
         sessions.withLock { table in
-            guard var session = table[id], session.endpoint == endpoint else { return nil }
+            guard var session = table[id], session.endpoint == endpoint, session.grant == grant else { return nil }
             session.lastUsed = .now
             table[id] = session
             return session
@@ -45,9 +48,9 @@ final class MCPSessionTable: Sendable {
     }
 
     /// Ends a session; false when there was none.
-    func remove(_ id: String, endpoint: String) -> Bool {
+    func remove(_ id: String, endpoint: String, grant: String?) -> Bool {
         sessions.withLock { table in
-            guard table[id]?.endpoint == endpoint else { return false }
+            guard table[id]?.endpoint == endpoint, table[id]?.grant == grant else { return false }
             table.removeValue(forKey: id)
             return true
         }
@@ -55,26 +58,43 @@ final class MCPSessionTable: Sendable {
 }
 
 /// Tool calls in flight, so a handshake-era `notifications/cancelled` can stop one.
+///
+/// Keys name the caller (the grant; nil on endpoints without authentication), so one user's notification can never
+/// cancel another user's call with the same request id. Calls that share a key (a client reusing an id) are kept
+/// side by side and cancelled together.
 final class InFlightCalls: Sendable {
-    private let calls = Mutex<[String: @Sendable () -> Void]>([:])
-
-    static func key(endpoint: String, session: String?, requestID: String) -> String {
-        "\(endpoint)\u{1F}\(session ?? "")\u{1F}\(requestID)"
+    private struct State {
+        var nextToken = 0
+        var calls: [String: [Int: @Sendable () -> Void]] = [:]
     }
 
-    func register(_ key: String, cancel: @escaping @Sendable () -> Void) {
-        calls.withLock { $0[key] = cancel }
+    private let state = Mutex(State())
+
+    static func key(endpoint: String, grant: String?, session: String?, requestID: String) -> String {
+        "\(endpoint)\u{1F}\(grant ?? "")\u{1F}\(session ?? "")\u{1F}\(requestID)"
     }
 
-    func unregister(_ key: String) {
-        calls.withLock { _ = $0.removeValue(forKey: key) }
+    /// Registers a call's cancel action; returns the token for `unregister`.
+    func register(_ key: String, cancel: @escaping @Sendable () -> Void) -> Int {
+        state.withLock { state in
+            state.nextToken += 1
+            state.calls[key, default: [:]][state.nextToken] = cancel
+            return state.nextToken
+        }
     }
 
-    /// Cancels the call under `key`; false when none is running.
+    func unregister(_ key: String, token: Int) {
+        state.withLock { state in
+            state.calls[key]?.removeValue(forKey: token)
+            if state.calls[key]?.isEmpty == true { state.calls[key] = nil }
+        }
+    }
+
+    /// Cancels the calls under `key`; false when none is running.
     func cancel(_ key: String) -> Bool {
-        let cancel = calls.withLock { $0.removeValue(forKey: key) }
-        cancel?()
-        return cancel != nil
+        let cancels = state.withLock { Array(($0.calls.removeValue(forKey: key) ?? [:]).values) }
+        for cancel in cancels { cancel() }
+        return !cancels.isEmpty
     }
 }
 
