@@ -199,6 +199,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SentinelGatewayTests",
+            dependencies: [
+                "SentinelGateway", "SentinelCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SentinelAuthTests",
             dependencies: ["SentinelAuth", "SentinelCore", "SentinelStore", "SentinelGateway"],
             swiftSettings: swiftSettings

@@ -140,10 +140,12 @@ extension MCPEndpointHandler {
                     settled.fire()
                 }
                 defer { self.inFlight.unregister(call.key, token: token) }
-                closing?.closeFuture.whenComplete { _ in
+                let closeSignal = closing.map { self.connectionClosed.signal(for: $0) }
+                let closeAction = closeSignal?.onFire {
                     cancelled.fire()
                     settled.fire()
                 }
+                defer { if let closeSignal, let closeAction { closeSignal.removeAction(closeAction) } }
                 await settled.wait()
                 if cancelled.hasFired { group.cancelAll() }
                 // The call's answer ends the group; progress relaying stops with it.

@@ -58,6 +58,7 @@ public final class MCPEndpointHandler: Sendable {
     let hub: NotificationHub
     let verifier: (any AccessVerifier)?
     let grantStreams: GrantStreams
+    let connectionClosed = ConnectionCloseSignals()
     let settings: @Sendable () -> GatewaySettings
     let logger: Logger
     let sessions = MCPSessionTable()
@@ -571,7 +572,7 @@ public final class MCPEndpointHandler: Sendable {
                     }
                     group.addTask {
                         // The peer closing the connection ends the stream (and cancels what feeds it).
-                        await channel.waitUntilClosed()
+                        await self.connectionClosed.signal(for: channel).wait()
                         sink.finish()
                     }
                     if let grant {
