@@ -77,6 +77,10 @@ public final class BearerVerifier: AccessVerifier {
         if due { try? await store.touchGrant(id: grantID, address: address, now: now) }
     }
 
+    public func isActive(grantID: String) async -> Bool {
+        ((try? await store.activeGrantIDs(among: [grantID], now: clock())) ?? []).contains(grantID)
+    }
+
     /// Forgets cached tokens of `grantIDs`.
     public func invalidate(grantIDs: Set<String>) {
         state.withLock { state in

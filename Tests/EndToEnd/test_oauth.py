@@ -99,9 +99,9 @@ class SDKUser:
         return AuthorizationCodeResult(code=parameters["code"], state=parameters.get("state"), iss=parameters.get("iss"))
 
 
-def open_event_stream(base, endpoint, access_token):
+def open_event_stream(base, endpoint, access_token, read_timeout=30):
     """Opens the handshake-era GET stream with a bearer token; returns (client, response) once headers arrived."""
-    client = httpx2.Client(timeout=httpx2.Timeout(30, read=30))
+    client = httpx2.Client(timeout=httpx2.Timeout(30, read=read_timeout))
     request = client.build_request("GET", f"{base}/mcp/{endpoint}", headers={
         "Accept": "text/event-stream", "Authorization": f"Bearer {access_token}"})
     response = client.send(request, stream=True)
@@ -665,3 +665,20 @@ def test_one_users_cancellation_cannot_stop_another_users_call(gateway):
     assert cancel.status_code == 202
     thread.join(10)
     assert "done after 1 s" in outcome["body"], outcome
+
+
+def test_a_stream_of_a_grant_revoked_behind_the_cache_ends_at_once(gateway):
+    """The bearer check may answer from its cache for a moment; an event stream re-reads the grant once registered."""
+    flow = Flow(gateway.url, "eng", "alice", PASSWORD)
+    assert flow.mcp().status_code == 200  # the token is now cached
+    grant = next(s for s in gateway.ctl("session", "list", "--user", "alice") if s["client_id"] == flow.client_id)
+    db = sqlite3.connect(gateway.database())
+    with db:  # revoked in the store without telling the daemon (as another sentineld sharing the store would)
+        db.execute("UPDATE grants SET revoked_at = '2020-01-01 00:00:00.000' WHERE id = ?", (grant["id"],))
+    db.close()
+    client, stream = open_event_stream(gateway.url, "eng", flow.access_token, read_timeout=3)
+    try:
+        assert seconds_until_closed(stream) < 1.0  # an open stream would run into the 3 s read timeout
+    finally:
+        stream.close()
+        client.close()

@@ -27,4 +27,7 @@ public enum AccessCheck: Sendable, Equatable {
 public protocol AccessVerifier: Sendable {
     /// `bearer` is the token from `Authorization: Bearer …`, nil when the header is missing or not a bearer.
     func verify(bearer: String?, endpoint: String, address: String?) async -> AccessCheck
+    /// Whether a grant is still active, read from the store (not a cache): an event stream checks this after it has
+    /// registered for revocations, so a revocation in between is not missed.
+    func isActive(grantID: String) async -> Bool
 }

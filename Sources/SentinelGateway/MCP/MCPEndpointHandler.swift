@@ -577,9 +577,15 @@ public final class MCPEndpointHandler: Sendable {
                     }
                     if let grant {
                         let streams = self.grantStreams
+                        let verifier = self.verifier
                         group.addTask {
                             let (id, closed) = streams.register(grantID: grant.grantID)
                             defer { streams.remove(grantID: grant.grantID, id: id) }
+                            // Revoked between the request's check and this registration: end now.
+                            if let verifier, await !verifier.isActive(grantID: grant.grantID) {
+                                sink.finish()
+                                return
+                            }
                             try await withThrowingTaskGroup(of: Void.self) { watch in
                                 watch.addTask { await closed.wait() }
                                 watch.addTask { try await Task.sleep(for: .seconds(max(0, grant.expiresAt.timeIntervalSinceNow))) }
