@@ -173,14 +173,8 @@ public final class MCPEndpointHandler: Sendable {
     // MARK: - POST
 
     func post(_ request: Request, context: GatewayRequestContext) async -> Response {
-        let snapshot: EndpointSnapshot
-        let accessGrant: AccessGrant?
-        switch await admit(request, context: context) {
-        case .admitted(let admitted, let grant):
-            snapshot = admitted
-            accessGrant = grant
-        case .refused(let response): return response
-        }
+        let admission = await admit(request, context: context)
+        guard case .admitted(let snapshot, let accessGrant) = admission else { return admission.refusal }
         let settings = settings()
         var request = request
         let body: [UInt8]
@@ -476,14 +470,8 @@ public final class MCPEndpointHandler: Sendable {
     // MARK: - GET and DELETE (handshake era)
 
     func get(_ request: Request, context: GatewayRequestContext) async -> Response {
-        let snapshot: EndpointSnapshot
-        let grant: AccessGrant?
-        switch await admit(request, context: context) {
-        case .admitted(let admitted, let accessGrant):
-            snapshot = admitted
-            grant = accessGrant
-        case .refused(let response): return response
-        }
+        let admission = await admit(request, context: context)
+        guard case .admitted(let snapshot, let grant) = admission else { return admission.refusal }
         if request.headers[.mcpProtocolVersion] == MCPProtocol.modernVersion {
             return Response(status: .methodNotAllowed, headers: [.allow: "POST"])
         }
@@ -501,14 +489,8 @@ public final class MCPEndpointHandler: Sendable {
     }
 
     func delete(_ request: Request, context: GatewayRequestContext) async -> Response {
-        let snapshot: EndpointSnapshot
-        let grant: AccessGrant?
-        switch await admit(request, context: context) {
-        case .admitted(let admitted, let accessGrant):
-            snapshot = admitted
-            grant = accessGrant
-        case .refused(let response): return response
-        }
+        let admission = await admit(request, context: context)
+        guard case .admitted(let snapshot, let grant) = admission else { return admission.refusal }
         guard let sessionID = request.headers[.mcpSessionID] else {
             return Self.jsonError(status: .badRequest, id: nil, code: JSONRPCErrorCode.invalidRequest,
                                   message: "DELETE needs an Mcp-Session-Id header")
@@ -628,6 +610,14 @@ public final class MCPEndpointHandler: Sendable {
 enum Admission {
     case admitted(EndpointSnapshot, AccessGrant?)
     case refused(Response)
+
+    /// The response of a refused admission (only read after matching `.admitted` failed).
+    var refusal: Response {
+        switch self {
+        case .refused(let response): response
+        case .admitted: Response(status: .internalServerError)
+        }
+    }
 }
 
 /// One request's context as the handlers pass it along.
