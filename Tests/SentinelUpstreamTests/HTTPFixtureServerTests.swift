@@ -35,7 +35,7 @@ final class HTTPFixtureServer: Sendable {
     static let python = repository.appendingPathComponent(".venv/bin/python")
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/mcp_http_fixture.py")
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: python.path) }
-    static let unavailableReason: Comment = "needs /work/main/.venv/bin/python with fastmcp==4.1.6 and mcp==2.3.0"
+    static let unavailableReason: Comment = "needs the repository's .venv (make venv) with fastmcp==4.1.6 and mcp==2.3.0"
 
     private init(options: Options, port: Int, directory: URL, process: Process) {
         self.options = options
