@@ -625,6 +625,14 @@ def test_client_id_metadata_document_is_fetched_and_used():
                        client_id=url, code_verifier=verifier)
         assert tokens.status_code == 200, tokens.text
         assert [s["client_name"] for s in d.ctl("session", "list")] == ["Metadata Doc Client"]
+        # A document over 64 KiB is refused (the transfer is cut off, not read to its end).
+        big, big_url = serve_document(lambda url: {"client_id": url, "client_name": "x" * 200_000,
+                                                   "redirect_uris": [CALLBACK]})
+        try:
+            page = httpx2.get(authorization_url(d.url, big_url, challenge, "eng"))
+            assert page.status_code == 400 and "larger than 65536 bytes" in page.text, page.text
+        finally:
+            big.shutdown()
     finally:
         server.shutdown()
         d.stop()
