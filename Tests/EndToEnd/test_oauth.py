@@ -690,3 +690,20 @@ def test_a_stream_of_a_grant_revoked_behind_the_cache_ends_at_once(gateway):
     finally:
         stream.close()
         client.close()
+
+
+def test_user_groups_and_display_name_through_sentinelctl(gateway):
+    gateway.ctl("user", "add", "frank", "--group", "ops", "--group", "eng", input=PASSWORD + "\n")
+    frank = next(u for u in gateway.ctl("user", "list") if u["name"] == "frank")
+    assert frank["groups"] == ["eng", "ops"]
+    updated = gateway.ctl("user", "update", "frank", "--display-name", "Frank F", "--remove-group", "ops",
+                          "--add-group", "dev")
+    assert (updated["display_name"], updated["groups"]) == ("Frank F", ["dev", "eng"])
+    table = gateway.ctl("user", "list", json_output=False)
+    assert "dev,eng" in table
+    bad = gateway.ctl("user", "update", "frank", check=False, json_output=False)
+    assert bad.returncode != 0 and "nothing to change" in bad.stderr
+    bad = gateway.ctl("endpoint", "allow", "eng", check=False, json_output=False)
+    assert bad.returncode != 0 and "--user or --group" in bad.stderr
+    bad = gateway.ctl("endpoint", "allow", "eng", "--user", "ghost", check=False, json_output=False)
+    assert bad.returncode != 0 and "ghost" in bad.stderr
