@@ -606,8 +606,8 @@ def serve_document(document_for_url):
     return server, url
 
 
-def test_client_id_metadata_document_is_fetched_and_used():
-    root = short_tempdir()
+def test_client_id_metadata_document_is_fetched_and_used(workdir):
+    root = workdir
     config = root / "sentineld.conf"
     config.write_text("[OAuth]\nClientMetadataPrivateTargets=yes\n")
     d = Daemon(root, config=config).start()
