@@ -32,7 +32,7 @@ public final class BearerVerifier: AccessVerifier {
         self.clock = clock
     }
 
-    public func verify(bearer: String?, endpoint: String, address: String?) async -> AccessCheck {
+    public func verify(bearer: String?, endpoint: String, address: @Sendable () -> String?) async -> AccessCheck {
         guard let bearer else { return .refused(nil) }
         let now = clock()
         let hash = OpaqueToken.hash(bearer)
@@ -64,17 +64,17 @@ public final class BearerVerifier: AccessVerifier {
             return .refused(OAuthError(.insufficientScope, "the access token lacks the '\(AuthorizationRequest.requiredScope)' scope"))
         }
         await touch(token.grantID, address: address, now: now)
-        return .granted(AccessGrant(grantID: token.grantID, user: token.user, clientID: token.clientID, expiresAt: token.expiresAt))
+        return .granted(token)
     }
 
-    private func touch(_ grantID: String, address: String?, now: Date) async {
+    private func touch(_ grantID: String, address: @Sendable () -> String?, now: Date) async {
         let due = state.withLock { state -> Bool in
             if let last = state.lastTouched[grantID], now.timeIntervalSince(last) < 60 { return false }
             if state.lastTouched.count > 50_000 { state.lastTouched.removeAll() }
             state.lastTouched[grantID] = now
             return true
         }
-        if due { try? await store.touchGrant(id: grantID, address: address, now: now) }
+        if due { try? await store.touchGrant(id: grantID, address: address(), now: now) }
     }
 
     public func isActive(grantID: String) async -> Bool {

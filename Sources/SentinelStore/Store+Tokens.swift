@@ -27,7 +27,7 @@ public enum Redemption: Sendable {
     case reused(Grant)
 }
 
-/// What an access token grants, as the data plane checks it.
+/// What an access token grants, as the data plane checks it (and the caller a request was admitted as).
 public struct AccessTokenGrant: Sendable, Equatable {
     public var grantID: String
     public var endpoint: String

@@ -30,13 +30,13 @@ struct BearerVerifierTests {
     @Test func aValidTokenIsGrantedOnItsEndpointOnly() async throws {
         try await Self.withGrant { store, token in
             let verifier = BearerVerifier(store: store, clock: { Self.now })
-            guard case .granted(let grant) = await verifier.verify(bearer: token, endpoint: "eng", address: "10.0.0.7") else {
+            guard case .granted(let grant) = await verifier.verify(bearer: token, endpoint: "eng", address: { "10.0.0.7" }) else {
                 Issue.record("token refused"); return
             }
             #expect(grant.grantID == "g1" && grant.user == "alice" && grant.clientID == "c1")
-            #expect(await verifier.verify(bearer: token, endpoint: "ops", address: nil) == .refused(OAuthError(.invalidToken, "the access token was issued for another endpoint")))
-            #expect(await verifier.verify(bearer: nil, endpoint: "eng", address: nil) == .refused(nil))
-            #expect(await verifier.verify(bearer: token + "x", endpoint: "eng", address: nil) == .refused(OAuthError(.invalidToken, "the access token is invalid, expired or revoked")))
+            #expect(await verifier.verify(bearer: token, endpoint: "ops", address: { nil }) == .refused(OAuthError(.invalidToken, "the access token was issued for another endpoint")))
+            #expect(await verifier.verify(bearer: nil, endpoint: "eng", address: { nil }) == .refused(nil))
+            #expect(await verifier.verify(bearer: token + "x", endpoint: "eng", address: { nil }) == .refused(OAuthError(.invalidToken, "the access token is invalid, expired or revoked")))
             let used = try #require(try await store.grants(matching: GrantFilter(id: "g1")).first)
             #expect(used.lastUsedAt == Self.now && used.lastAddress == "10.0.0.7")
         }
@@ -45,12 +45,12 @@ struct BearerVerifierTests {
     @Test func revocationTakesEffectDespiteTheCache() async throws {
         try await Self.withGrant { store, token in
             let verifier = BearerVerifier(store: store, cacheLifetime: 3600, clock: { Self.now })
-            guard case .granted = await verifier.verify(bearer: token, endpoint: "eng", address: nil) else { Issue.record("refused"); return }
+            guard case .granted = await verifier.verify(bearer: token, endpoint: "eng", address: { nil }) else { Issue.record("refused"); return }
             _ = try await store.revokeGrants(matching: GrantFilter(id: "g1"), now: Self.now)
             // Cached: still granted until the revocation is announced…
-            guard case .granted = await verifier.verify(bearer: token, endpoint: "eng", address: nil) else { Issue.record("cache unused"); return }
+            guard case .granted = await verifier.verify(bearer: token, endpoint: "eng", address: { nil }) else { Issue.record("cache unused"); return }
             verifier.invalidate(grantIDs: ["g1"])
-            guard case .refused(let error) = await verifier.verify(bearer: token, endpoint: "eng", address: nil) else {
+            guard case .refused(let error) = await verifier.verify(bearer: token, endpoint: "eng", address: { nil }) else {
                 Issue.record("revoked token granted"); return
             }
             #expect(error?.code == .invalidToken)
@@ -60,7 +60,7 @@ struct BearerVerifierTests {
     @Test func aTokenWithoutTheMCPScopeIsInsufficient() async throws {
         try await Self.withGrant(scope: "offline_access") { store, token in
             let verifier = BearerVerifier(store: store, clock: { Self.now })
-            guard case .refused(let error) = await verifier.verify(bearer: token, endpoint: "eng", address: nil) else {
+            guard case .refused(let error) = await verifier.verify(bearer: token, endpoint: "eng", address: { nil }) else {
                 Issue.record("granted without scope"); return
             }
             #expect(error?.code == .insufficientScope)

@@ -124,7 +124,7 @@ public final class MCPEndpointHandler: Sendable {
         case .oauth:
             let check = await verifier?.verify(
                 bearer: Self.bearerToken(request.headers[.authorization]), endpoint: name,
-                address: context.channel.remoteAddress?.ipAddress) ?? .refused(nil)
+                address: { [channel = context.channel] in channel.remoteAddress?.ipAddress }) ?? .refused(nil)
             switch check {
             case .granted(let grant): return .admitted(snapshot, grant)
             case .refused(let error): return .refused(unauthorized(endpoint: name, error: error, settings: settings))
@@ -538,7 +538,7 @@ public final class MCPEndpointHandler: Sendable {
     /// it ends when `body` returns, the client goes away, the server shuts down, or the grant behind the
     /// request is revoked or expires.
     func eventStream(
-        context: GatewayRequestContext, grant: AccessGrant?,
+        context: GatewayRequestContext, grant: AccessTokenGrant?,
         _ body: @escaping @Sendable (_ send: @escaping @Sendable (RawJSON?) async throws -> Void) async throws -> Void
     ) -> Response {
         let channel = context.channel
@@ -608,7 +608,7 @@ public final class MCPEndpointHandler: Sendable {
 
 /// Whether a request may reach an endpoint.
 enum Admission {
-    case admitted(EndpointSnapshot, AccessGrant?)
+    case admitted(EndpointSnapshot, AccessTokenGrant?)
     case refused(Response)
 
     /// The response of a refused admission (only read after matching `.admitted` failed).
@@ -628,7 +628,7 @@ struct MCPExchange: Sendable {
     let context: GatewayRequestContext
     let snapshot: EndpointSnapshot
     /// The grant the bearer token belongs to; nil on endpoints without authentication.
-    let grant: AccessGrant?
+    let grant: AccessTokenGrant?
     let sessionID: String?
     let headerVersion: String?
     var era = Era.handshake
@@ -637,7 +637,7 @@ struct MCPExchange: Sendable {
     var clientVersion = ""
 
     init(
-        request: Request, context: GatewayRequestContext, snapshot: EndpointSnapshot, grant: AccessGrant?, sessionID: String?,
+        request: Request, context: GatewayRequestContext, snapshot: EndpointSnapshot, grant: AccessTokenGrant?, sessionID: String?,
         headerVersion: String?
     ) {
         self.request = request
