@@ -14,7 +14,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import parse_qs, urlencode, urljoin, urlparse
 
 import httpx2
 import pytest
@@ -368,3 +368,60 @@ def test_an_upstream_sign_in_completes_only_in_the_browser_of_the_user_who_start
     # …but the callback lands in alice's browser, not mallory's session: refused, nothing stored.
     assert callback.status_code == 400 and "another user&#39;s session" in callback.text
     assert daemon.ctl("server", "show", "gh")["connected_users"] == 0
+
+
+def test_an_upstream_answer_naming_another_issuer_is_refused(setup):
+    """RFC 9207: every upstream shares Sentinel's callback, so the answer must come from this server's own issuer."""
+    daemon, upstream = setup
+    daemon.ctl("server", "add", "gh", "--url", upstream.url + "/mcp", "--credential-mode", "personal",
+               "--credential-kind", "oauth")
+    daemon.ctl("endpoint", "create", "eng", "--server", "gh")
+    daemon.ctl("user", "add", "alice", input=PASSWORD + "\n")
+    daemon.ctl("endpoint", "allow", "eng", "--user", "alice")
+    alice = Consent(daemon.url, "eng", "alice")
+    page = alice.approve()
+    start = alice.browser.submit(page.text, "connect-oauth", server="gh")
+    with httpx2.Client(follow_redirects=False) as other_site:
+        form = form_with(other_site.get(start.headers["location"]).text, "login")
+        answer = other_site.post(upstream.url + form["action"], data={**form["fields"], "username": "alice", "action": "login"})
+    location = urlparse(answer.headers["location"])
+    query = parse_qs(location.query)
+    assert query["iss"] == [upstream.url]
+    query["iss"] = ["https://evil.example"]
+    callback = alice.browser.open(location._replace(query=urlencode(query, doseq=True)).geturl())
+    assert callback.status_code == 400 and "not from gh&#39;s authorization server" in callback.text
+    assert daemon.ctl("server", "show", "gh")["connected_users"] == 0
+
+
+def test_a_new_server_url_discards_the_credentials_issued_for_the_old_one(setup):
+    daemon, upstream = setup
+    daemon.ctl("server", "add", "team", "--url", upstream.url + "/mcp", "--credential-mode", "shared",
+               "--token-stdin", input="tok-alice-7Qz\n")
+    daemon.ctl("server", "add", "tk", "--url", upstream.url + "/mcp", "--credential-mode", "personal")
+    daemon.ctl("endpoint", "create", "eng", "--server", "tk")
+    daemon.ctl("user", "add", "alice", input=PASSWORD + "\n")
+    daemon.ctl("endpoint", "allow", "eng", "--user", "alice")
+    alice = Consent(daemon.url, "eng", "alice")
+    alice.browser.submit(alice.approve().text, "connect-token", server="tk", token="tok-alice-7Qz")
+    assert daemon.ctl("server", "show", "tk")["connected_users"] == 1
+    assert daemon.ctl("server", "show", "team")["shared_credential"] == "connected"
+    moved = f"http://localhost:{upstream.port}/mcp"
+    assert daemon.ctl("server", "update", "tk", "--url", moved)["connected_users"] == 0
+    assert daemon.ctl("server", "update", "team", "--url", moved)["shared_credential"] == "missing"
+    # A change that keeps the target (the description) keeps the credentials.
+    daemon.ctl("server", "update", "team", "--token-stdin", input="tok-alice-7Qz\n")
+    assert daemon.ctl("server", "update", "team", "--description", "the team's")["shared_credential"] == "connected"
+
+
+def test_a_password_change_ends_the_users_browser_sign_ins(setup):
+    daemon, _ = setup
+    daemon.ctl("user", "add", "alice", input=PASSWORD + "\n")
+    browser = Browser(daemon.url)
+    form = form_with(browser.open("/oauth/credentials").text, "signin")
+    signed_in = browser.http.post("/oauth/credentials", data={**form["fields"], "action": "signin",
+                                                               "username": "alice", "password": PASSWORD})
+    assert signed_in.status_code == 303
+    assert 'id="signed-in-user">alice<' in browser.open("/oauth/credentials").text
+    daemon.ctl("user", "passwd", "alice", input="a brand new password\n")
+    page = browser.open("/oauth/credentials")
+    assert 'id="signed-in-user"' not in page.text and 'value="signin"' in page.text

@@ -25,3 +25,22 @@ struct UpstreamOAuthClientTests {
         #expect(items["redirect_uri"] == "https://gw.example/oauth/upstream/callback" && items["response_type"] == "code")
     }
 }
+
+struct UpstreamTargetPolicyTests {
+    /// What a public https MCP server may make Sentinel fetch during discovery, and what not.
+    @Test func aPublicServerCannotPointDiscoveryAtPlainHTTPOrPrivateAddresses() {
+        let publicServer = UpstreamOAuthClient.TargetPolicy(allowHTTP: false, allowPrivate: false)
+        #expect(throws: UpstreamOAuthError.self) { try publicServer.check("http://93.184.216.34/.well-known/x") }
+        #expect(throws: UpstreamOAuthError.self) { try publicServer.check("https://127.0.0.1/token") }
+        #expect(throws: UpstreamOAuthError.self) { try publicServer.check("https://169.254.169.254/latest/meta-data") }
+        #expect(throws: UpstreamOAuthError.self) { try publicServer.check("https://[::1]/token") }
+        #expect(throws: UpstreamOAuthError.self) { try publicServer.check("file:///etc/passwd") }
+        #expect(throws: Never.self) { try publicServer.check("https://93.184.216.34/token") }
+    }
+
+    @Test func aLoopbackHTTPServerMayUseLoopbackHTTP() {
+        let labServer = UpstreamOAuthClient.TargetPolicy(allowHTTP: true, allowPrivate: true)
+        #expect(throws: Never.self) { try labServer.check("http://127.0.0.1:8080/token") }
+        #expect(throws: UpstreamOAuthError.self) { try labServer.check("ftp://127.0.0.1/token") }
+    }
+}
