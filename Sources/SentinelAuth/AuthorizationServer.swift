@@ -56,7 +56,7 @@ public final class AuthorizationServer: Sendable {
         router.get("/.well-known/oauth-authorization-server") { _, _ in self.authorizationServerMetadata() }
         router.get("/.well-known/openid-configuration") { _, _ in self.authorizationServerMetadata() }
         router.post("/oauth/register") { request, context in
-            await self.registerClient(request, address: context.channel.remoteAddress?.ipAddress)
+            await self.registerClient(request, address: context.clientAddress)
         }
         router.get("/oauth/register/:client") { request, context in
             await self.readRegistration(request, clientID: context.parameters.get("client") ?? "")

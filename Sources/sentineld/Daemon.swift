@@ -57,6 +57,22 @@ final class Daemon: Sendable {
         }
         let logger = Logger(label: "sentineld")
 
+        let descriptors = DescriptorLimit.raiseToHardLimit()
+        let descriptorLimit = descriptors.soft
+        if let before = descriptors.raisedFrom {
+            logger.debug("raised the open-file limit from \(before) to \(descriptorLimit)")
+        }
+        let httpCap = configuration.effectiveMaxConnections(descriptorLimit: descriptorLimit)
+        guard httpCap > 0 else {
+            throw DaemonStartupError(
+                description: "the open-file limit \(descriptorLimit) leaves no descriptors for HTTP connections after "
+                    + "[Daemon] ReservedDescriptors=\(configuration.reservedDescriptors); raise LimitNOFILE= or lower ReservedDescriptors=")
+        }
+        if httpCap < configuration.maxConnections {
+            logger.notice(
+                "at most \(httpCap) HTTP connections: the open-file limit is \(descriptorLimit) and [Daemon] ReservedDescriptors=\(configuration.reservedDescriptors)")
+        }
+
         let environment = ProcessInfo.processInfo.environment
         let stateDirectory = configuration.effectiveStateDirectory(environment: environment)
         let store = try await openStore(stateDirectory: stateDirectory)
@@ -70,13 +86,6 @@ final class Daemon: Sendable {
 
         let httpListener: HTTPServer.Listener =
             httpSocket.map { .fileDescriptor($0.fileDescriptor) } ?? .address(configuration.listen)
-        let varlinkListener: VarlinkServer.Listener
-        if let varlinkSocket {
-            varlinkListener = .fileDescriptor(varlinkSocket.fileDescriptor)
-        } else {
-            try prepareSocketDirectory(for: configuration.controlSocket)
-            varlinkListener = .path(configuration.controlSocket, mode: 0o660)
-        }
         let httpDescription = httpSocket == nil ? configuration.listen.description : "socket-activated"
         let controlDescription = varlinkSocket == nil ? configuration.controlSocket : "socket-activated"
 
@@ -111,6 +120,14 @@ final class Daemon: Sendable {
         if groupID == nil {
             logger.notice("control group '\(configuration.controlGroup)' does not exist; only root and the daemon's user may use the control socket")
         }
+        let varlinkListener: VarlinkServer.Listener
+        if let varlinkSocket {
+            varlinkListener = .fileDescriptor(varlinkSocket.fileDescriptor)
+        } else {
+            try prepareSocketDirectory(for: configuration.controlSocket)
+            // The group's members may connect: the socket is theirs as well as the daemon's user's.
+            varlinkListener = .path(configuration.controlSocket, mode: 0o660, group: groupID)
+        }
         let manager = try ManagerInterface(
             store: store, audit: audit, policy: ControlAccessPolicy(daemonUID: getuid(), groupID: groupID),
             changes: changes, catalogs: catalogService,
@@ -129,7 +146,8 @@ final class Daemon: Sendable {
             info: VarlinkServiceInfo(
                 vendor: "Sentinel", product: "sentineld", version: SentinelVersion.current,
                 url: "https://github.com/sentinel-mcp/sentinel"),
-            logger: Logger(label: "sentineld.varlink"), observer: activity)
+            logger: Logger(label: "sentineld.varlink"), observer: activity,
+            maximumConnections: { [self] in self.configuration.controlMaxConnections })
         // The authorization plane: bearer checks on every request, revocation that closes streams at once.
         let verifier = BearerVerifier(store: store)
         let grantStreams = GrantStreams()
@@ -147,7 +165,7 @@ final class Daemon: Sendable {
                 publicURL: configuration.effectivePublicURL, maxRequestBytes: configuration.maxRequestBytes,
                 maxConcurrentCallsPerEndpoint: configuration.maxConcurrentCallsPerEndpoint,
                 allowedOrigins: configuration.allowedOrigins, listenerIsLoopback: httpIsLoopback.value,
-                version: SentinelVersion.current)
+                version: SentinelVersion.current, maxConcurrentCallsPerCaller: configuration.maxConcurrentCallsPerCaller)
         }
         let router = GatewayRouter.make(version: SentinelVersion.current)
         mcp.register(on: router)
@@ -155,7 +173,18 @@ final class Daemon: Sendable {
         let http = HTTPServer(
             listener: httpListener, router: router,
             logger: Logger(label: "sentineld.http"), observer: activity,
-            stopTimeout: .seconds(configuration.stopTimeoutSeconds), onShutdown: { hub.closeAll() })
+            stopTimeout: .seconds(configuration.stopTimeoutSeconds),
+            limits: { [self] in
+                let configuration = self.configuration
+                return HTTPConnectionLimits(
+                    maxConnections: max(1, configuration.effectiveMaxConnections(descriptorLimit: descriptorLimit)),
+                    maxConnectionsPerAddress: configuration.maxConnectionsPerAddress,
+                    headerTimeout: .seconds(configuration.headerTimeoutSeconds),
+                    bodyTimeout: .seconds(configuration.bodyTimeoutSeconds),
+                    keepAliveTimeout: .seconds(configuration.keepAliveTimeoutSeconds),
+                    trustedProxies: configuration.trustedProxies)
+            },
+            onShutdown: { hub.closeAll() })
         let supervisor = DaemonSupervisor(
             daemon: self, store: store, http: http, varlink: varlink, catalogs: catalogService, demo: demo,
             httpIsLoopback: httpIsLoopback, logger: logger)

@@ -9,6 +9,8 @@ import SentinelUpstream
 /// How a tool call ended, as the audit records it.
 enum ToolCallOutcome: String {
     case ok, error, denied, timeout, cancelled
+    /// Refused with 429: the endpoint, or the caller's share of it, was running its maximum of concurrent calls.
+    case throttled
 }
 
 extension MCPEndpointHandler {
@@ -35,11 +37,26 @@ extension MCPEndpointHandler {
                 arguments: nil, result: nil)
             return Self.json(JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidParams, message: "Unknown tool: \(name)"))
         }
-        let limit = settings().maxConcurrentCallsPerEndpoint
-        guard limiter.acquire(endpoint.name, limit: limit) else {
-            var response = Self.jsonError(
-                status: .tooManyRequests, id: id, code: JSONRPCErrorCode.internalError,
-                message: "endpoint \(endpoint.name) is running its maximum of \(limit) concurrent calls; retry shortly")
+        let limits = settings()
+        let caller = Self.caller(of: exchange)
+        if let refusal = limiter.acquire(
+            endpoint: endpoint.name, caller: caller, endpointLimit: limits.maxConcurrentCallsPerEndpoint,
+            callerLimit: limits.maxConcurrentCallsPerCaller)
+        {
+            let message: String
+            let reason: String
+            switch refusal {
+            case .callerShareFull(let limit):
+                message = "this caller is running its maximum of \(limit) concurrent calls on endpoint \(endpoint.name); retry when one finishes"
+                reason = "caller-limit"
+            case .endpointFull(let limit):
+                message = "endpoint \(endpoint.name) is running its maximum of \(limit) concurrent calls; retry shortly"
+                reason = "endpoint-limit"
+            }
+            auditCall(
+                exchange: exchange, exposedName: name, tool: exposed.tool, outcome: .throttled, started: started,
+                requestBytes: requestBytes, responseBytes: 0, detail: message, reason: reason, arguments: nil, result: nil)
+            var response = Self.jsonError(status: .tooManyRequests, id: id, code: JSONRPCErrorCode.internalError, message: message)
             response.headers[.retryAfter] = "1"
             return response
         }
@@ -65,7 +82,7 @@ extension MCPEndpointHandler {
         let streaming = allowStreaming && clientToken != nil && accept.contains("text/event-stream")
         if streaming {
             return eventStream(context: exchange.context, grant: exchange.grant) { send in
-                defer { self.limiter.release(endpoint.name) }
+                defer { self.limiter.release(endpoint: endpoint.name, caller: caller) }
                 let reply = await self.run(call, id: id, exchange: exchange, exposed: exposed, started: started,
                                            requestBytes: requestBytes, capture: capture) { progress in
                     try? await send(progress)
@@ -73,7 +90,7 @@ extension MCPEndpointHandler {
                 try await send(reply)
             }
         }
-        defer { limiter.release(endpoint.name) }
+        defer { limiter.release(endpoint: endpoint.name, caller: caller) }
         // The client closing its connection cancels the call; it still returns (as cancelled) and is audited.
         let reply = await run(call, id: id, exchange: exchange, exposed: exposed, started: started,
                               requestBytes: requestBytes, capture: capture, progress: nil, closing: exchange.context.channel)
@@ -205,6 +222,13 @@ extension MCPEndpointHandler {
         return reply
     }
 
+    /// Who a call counts against for the per-caller share: the grant, or on endpoints without authentication the
+    /// client address.
+    static func caller(of exchange: MCPExchange) -> String {
+        if let grant = exchange.grant { return "grant:" + grant.grantID }
+        return "address:" + (exchange.context.clientAddress ?? "unknown")
+    }
+
     /// Rewrites an upstream progress notification's params to carry the client's own token.
     static func replacingProgressToken(_ params: RawJSON, with token: RawJSON) -> RawJSON {
         guard let members = try? JSONScanner.members(of: params.bytes) else { return params }
@@ -217,7 +241,7 @@ extension MCPEndpointHandler {
 
     func auditCall(
         exchange: MCPExchange, exposedName: String, tool: Tool?, outcome: ToolCallOutcome, started: ContinuousClock.Instant,
-        requestBytes: Int, responseBytes: Int, detail: String?, arguments: RawJSON?, result: RawJSON?
+        requestBytes: Int, responseBytes: Int, detail: String?, reason: String? = nil, arguments: RawJSON?, result: RawJSON?
     ) {
         let elapsed = ContinuousClock.now - started
         let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
@@ -238,17 +262,18 @@ extension MCPEndpointHandler {
             fields["TOOL"] = tool.name
         }
         if let detail { fields["DETAIL"] = detail }
+        if let reason { fields["REASON"] = reason }
         if let sessionID = exchange.sessionID { fields["SESSION"] = sessionID }
         if let grant = exchange.grant {
             fields["USER"] = grant.user
             fields["GRANT"] = grant.grantID
             fields["CLIENT_ID"] = grant.clientID
         }
-        if let address = exchange.context.channel.remoteAddress?.ipAddress { fields["REMOTE_ADDRESS"] = address }
+        if let address = exchange.context.clientAddress { fields["REMOTE_ADDRESS"] = address }
         let cap = 4096
         if let arguments { fields["ARGUMENTS"] = String(arguments.text.prefix(cap)) }
         if let result { fields["RESULT"] = String(result.text.prefix(cap)) }
-        let kind: AuditEventKind = outcome == .denied ? .toolDenied : .toolCall
+        let kind: AuditEventKind = outcome == .denied || outcome == .throttled ? .toolDenied : .toolCall
         let target = tool.map { "\($0.server)/\($0.name)" } ?? exposedName
         audit.record(AuditEvent(kind: kind, message: "\(target) on \(endpoint): \(outcome.rawValue)", fields: fields))
     }

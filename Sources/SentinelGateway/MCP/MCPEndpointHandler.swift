@@ -27,6 +27,8 @@ public struct GatewaySettings: Sendable {
     public var publicURL: String
     public var maxRequestBytes: Int
     public var maxConcurrentCallsPerEndpoint: Int
+    /// Calls one caller (grant, or client address without authentication) may run at once on one endpoint.
+    public var maxConcurrentCallsPerCaller: Int
     public var allowedOrigins: [String]
     /// Whether the HTTP listener only accepts loopback connections (required for auth=none endpoints).
     public var listenerIsLoopback: Bool
@@ -37,11 +39,12 @@ public struct GatewaySettings: Sendable {
 
     public init(
         publicURL: String, maxRequestBytes: Int, maxConcurrentCallsPerEndpoint: Int, allowedOrigins: [String],
-        listenerIsLoopback: Bool, version: String, toolsPageSize: Int = 1000
+        listenerIsLoopback: Bool, version: String, toolsPageSize: Int = 1000, maxConcurrentCallsPerCaller: Int = 16
     ) {
         self.publicURL = publicURL
         self.maxRequestBytes = maxRequestBytes
         self.maxConcurrentCallsPerEndpoint = maxConcurrentCallsPerEndpoint
+        self.maxConcurrentCallsPerCaller = maxConcurrentCallsPerCaller
         self.allowedOrigins = allowedOrigins
         self.listenerIsLoopback = listenerIsLoopback
         self.version = version
@@ -124,7 +127,7 @@ public final class MCPEndpointHandler: Sendable {
         case .oauth:
             let check = await verifier?.verify(
                 bearer: Self.bearerToken(request.headers[.authorization]), endpoint: name,
-                address: { [channel = context.channel] in channel.remoteAddress?.ipAddress }) ?? .refused(nil)
+                address: { [context] in context.clientAddress }) ?? .refused(nil)
             switch check {
             case .granted(let grant): return .admitted(snapshot, grant)
             case .refused(let error): return .refused(unauthorized(endpoint: name, error: error, settings: settings))

@@ -18,8 +18,9 @@ import Synchronization
 public final class VarlinkServer: Service, Sendable {
     /// Where the server listens.
     public enum Listener: Sendable {
-        /// Bind a new socket at this path (an existing socket file is replaced).
-        case path(String, mode: mode_t)
+        /// Bind a new socket at this path (an existing socket file is replaced), with this mode and, when given,
+        /// this group.
+        case path(String, mode: mode_t, group: gid_t? = nil)
         /// A socket already bound and listening, passed by systemd.
         case fileDescriptor(Int32)
     }
@@ -33,6 +34,16 @@ public final class VarlinkServer: Service, Sendable {
     private let maximumMessageBytes: Int
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
     private let boundSignal = OneShotSignal()
+    private let maximumConnections: @Sendable () -> Int
+    private let admitted = Mutex(AdmittedConnections())
+
+    /// Connections root may open beyond `maximumConnections`, so an administrator gets in while others hold the limit.
+    public static let rootHeadroom = 4
+
+    private struct AdmittedConnections {
+        var open = 0
+        var lastRefusalLog: ContinuousClock.Instant?
+    }
 
     public init(
         listener: Listener,
@@ -41,7 +52,8 @@ public final class VarlinkServer: Service, Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger,
         observer: (any ActivityObserver)? = nil,
-        maximumMessageBytes: Int = 1 << 20
+        maximumMessageBytes: Int = 1 << 20,
+        maximumConnections: @escaping @Sendable () -> Int = { 64 }
     ) {
         self.listener = listener
         var table: [String: any VarlinkInterface] = [:]
@@ -52,6 +64,26 @@ public final class VarlinkServer: Service, Sendable {
         self.logger = logger
         self.observer = observer
         self.maximumMessageBytes = maximumMessageBytes
+        self.maximumConnections = maximumConnections
+    }
+
+    /// Counts a new connection from `uid` in, or refuses it (false) when the limit is reached.
+    private func admit(uid: UInt32) -> Bool {
+        let limit = maximumConnections()
+        let (admitted, logRefusal) = self.admitted.withLock { state -> (Bool, Bool) in
+            if state.open < limit || (uid == 0 && state.open < limit + Self.rootHeadroom) {
+                state.open += 1
+                return (true, false)
+            }
+            let now = ContinuousClock.now
+            if let last = state.lastRefusalLog, now - last < .seconds(10) { return (false, false) }
+            state.lastRefusalLog = now
+            return (false, true)
+        }
+        if logRefusal {
+            logger.notice("refusing control connections: [Control] MaxConnections=\(limit) are open", metadata: ["peer_uid": "\(uid)"])
+        }
+        return admitted
     }
 
     /// Returns once the socket is listening (or `run` failed before that).
@@ -63,20 +95,31 @@ public final class VarlinkServer: Service, Sendable {
         let maximum = maximumMessageBytes
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 64)
-        let initializer: @Sendable (any Channel) -> EventLoopFuture<(NIOAsyncChannel<ByteBuffer, ByteBuffer>, VarlinkPeer)> = { channel in
+            // A client may send its call and shut down its writing side: it still gets the reply (then the close).
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+        // nil: refused (over the connection limit) and closed.
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<(NIOAsyncChannel<ByteBuffer, ByteBuffer>, VarlinkPeer)?> = { channel in
             PeerCredentials.read(from: channel).flatMapThrowing { peer in
+                guard self.admit(uid: peer.uid) else {
+                    channel.close(promise: nil)
+                    return nil
+                }
+                channel.closeFuture.whenComplete { _ in self.admitted.withLock { $0.open -= 1 } }
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(NULFrameDecoder(maximumBytes: maximum)))
                 let asyncChannel = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 return (asyncChannel, peer)
             }
         }
-        let serverChannel: NIOAsyncChannel<(NIOAsyncChannel<ByteBuffer, ByteBuffer>, VarlinkPeer), Never>
+        let serverChannel: NIOAsyncChannel<(NIOAsyncChannel<ByteBuffer, ByteBuffer>, VarlinkPeer)?, Never>
         do {
             switch listener {
-            case .path(let path, let mode):
+            case .path(let path, let mode, let group):
                 serverChannel = try await bootstrap.bind(
                     unixDomainSocketPath: path, cleanupExistingSocketFile: true, childChannelInitializer: initializer)
                 chmod(path, mode)
+                if let group, chown(path, uid_t.max, group) != 0 {
+                    logger.warning("cannot give the control socket \(path) to group \(group): \(String(cString: strerror(errno)))")
+                }
             case .fileDescriptor(let descriptor):
                 serverChannel = try await bootstrap.bind(descriptor, childChannelInitializer: initializer)
             }
@@ -90,7 +133,8 @@ public final class VarlinkServer: Service, Sendable {
             await withDiscardingTaskGroup { group in
                 do {
                     try await serverChannel.executeThenClose { inbound in
-                        for try await (connection, peer) in inbound {
+                        for try await accepted in inbound {
+                            guard let (connection, peer) = accepted else { continue }
                             group.addTask { await self.serve(connection, peer: peer) }
                         }
                     }
