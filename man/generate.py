@@ -218,6 +218,12 @@ Listening sockets are taken by name (\\fBhttp\\fR, \\fBvarlink\\fR) from
 \\fB[Control] Socket=\\fR itself. It sends \\fBREADY=1\\fR once serving, a one\\-line
 \\fBSTATUS=\\fR (shown by \\fBsystemctl status sentineld\\fR), \\fBWATCHDOG=1\\fR when
 \\fBWatchdogSec=\\fR is set, \\fBRELOADING=1\\fR and \\fBSTOPPING=1\\fR.
+.PP
+The unit sets \\fBLimitNOFILE=65536\\fR; at start sentineld raises its soft open\\-file limit to
+the hard one and keeps \\fB[Daemon] ReservedDescriptors=\\fR of them free of HTTP connections,
+so that the control socket keeps answering while HTTP is at its limit (see
+.BR sentineld.conf (5),
+CONNECTIONS). It refuses to start when the limit leaves no descriptors for HTTP.
 .SH CREDENTIALS
 Secrets at rest (upstream tokens and headers) are sealed with AES\\-256\\-GCM. The key is the
 systemd credential \\fBsentinel.key\\fR (\\fB$CREDENTIALS_DIRECTORY/sentinel.key\\fR: 32 bytes, or
@@ -310,7 +316,68 @@ upgrades keep local edits. Prefer drop\\-ins for local changes.
             doc = []
         elif line.startswith("# "):
             doc.append(line[2:])
-    text += """.SH EXAMPLE
+    text += """.SH CONNECTIONS
+A client has \\fBHeaderTimeoutSec=\\fR from a request's first byte (on a new connection, from
+the connection) to the end of its headers and \\fBBodyTimeoutSec=\\fR for its body; a
+kept\\-alive connection waits at most \\fBKeepAliveTimeoutSec=\\fR for its next request.
+Slower or idle connections are closed; calls in progress and event streams never count as
+idle. A connection beyond \\fBMaxConnectionsPerAddress=\\fR (IPv6 clients count per /64) or
+\\fBMaxConnections=\\fR is answered \\fB503 Service Unavailable\\fR with \\fBRetry\\-After: 1\\fR
+and closed; while more than 32 are being refused at once, further ones are closed without an
+answer. \\fBMaxConnections=\\fR is lowered to the open\\-file limit minus
+\\fB[Daemon] ReservedDescriptors=\\fR: those descriptors stay free for the control socket
+(itself capped by \\fB[Control] MaxConnections=\\fR, with 4 more for root), the database, the
+journal and upstream servers.
+.PP
+An endpoint runs at most \\fBMaxConcurrentCallsPerEndpoint=\\fR tool calls at once, and one
+caller at most \\fBMaxConcurrentCallsPerCaller=\\fR of them: the caller is the grant on OAuth
+endpoints, the client address on endpoints without authentication. A call beyond either gets
+HTTP 429 with \\fBRetry\\-After: 1\\fR and is audited as \\fBtool\\-denied\\fR with
+OUTCOME=throttled (see
+.BR sentinel\\-audit (7)).
+.SH "REVERSE PROXIES"
+Behind a reverse proxy every connection comes from the proxy. List it in
+\\fBTrustedProxies=\\fR: for requests whose TCP peer is listed, and only for those, the
+client's address is the right\\-most address of \\fBClientAddressHeader=\\fR
+(\\fBX\\-Forwarded\\-For\\fR, or \\fBForwarded\\fR as in RFC 7239) that is not itself a
+trusted proxy; addresses further left were written by the client and are ignored. That address
+is the audit's REMOTE_ADDRESS and what the per\\-caller share, the sign\\-in throttle and the
+client registration throttle count. Trusted proxies are not held to
+\\fBMaxConnectionsPerAddress=\\fR. With nginx on the same host:
+.PP
+.nf
+.RS 4
+upstream sentinel {
+    server 127.0.0.1:8080;
+    keepalive 32;
+    keepalive_timeout 50s;   # below KeepAliveTimeoutSec=60
+}
+server {
+    listen 443 ssl;
+    server_name mcp.example.org;
+    location / {
+        proxy_pass http://sentinel;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X\\-Forwarded\\-For $proxy_add_x_forwarded_for;
+        proxy_buffering off;     # event streams
+        proxy_read_timeout 1h;   # long tool calls
+    }
+}
+.RE
+.fi
+.PP
+and in sentineld.conf:
+.PP
+.nf
+.RS 4
+[HTTP]
+PublicURL=https://mcp.example.org
+TrustedProxies=127.0.0.1 ::1
+.RE
+.fi
+.SH EXAMPLE
 .nf
 .RS 4
 # /etc/sentinel/sentineld.conf.d/50\\-public.conf
