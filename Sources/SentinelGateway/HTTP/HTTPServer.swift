@@ -7,7 +7,6 @@ public import NIOPosix
 public import SentinelCore
 public import ServiceLifecycle
 import Synchronization
-import HTTPTypes
 
 /// The HTTP/1.1 listener: Hummingbird's HTTP1Channel and router on a socket we own.
 ///
@@ -23,13 +22,13 @@ public final class HTTPServer: Service, Sendable {
     }
 
     private let listener: Listener
-    private let responder: RouterResponder<GatewayRequestContext>
+    let responder: RouterResponder<GatewayRequestContext>
     private let group: any EventLoopGroup
-    private let logger: Logger
+    let logger: Logger
     private let observer: (any ActivityObserver)?
     private let stopTimeout: Duration
-    private let limits: @Sendable () -> HTTPConnectionLimits
-    private let admission = ConnectionAdmission()
+    let limits: @Sendable () -> HTTPConnectionLimits
+    let admission = ConnectionAdmission()
     private let boundAddress = Mutex<SocketAddress?>(nil)
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
     private let onShutdown: @Sendable () -> Void
@@ -79,47 +78,8 @@ public final class HTTPServer: Service, Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// What the accept loop gets for each connection: one to serve, or one already being refused.
-    enum AcceptedConnection: Sendable {
-        case serve(HTTP1Channel, HTTP1Channel.Value)
-        case refused
-    }
-
-    /// Hummingbird's HTTP/1.1 child channel for one connection: the router behind the request deadlines, with the
-    /// client address resolved per request when the peer is a trusted proxy.
-    static func connectionChannel(
-        responder: RouterResponder<GatewayRequestContext>, logger: Logger, limits: HTTPConnectionLimits, peer: IPAddress?
-    ) -> HTTP1Channel {
-        let timeouts = RequestDeadlineHandler.Timeouts(
-            header: TimeAmount(limits.headerTimeout), body: TimeAmount(limits.bodyTimeout),
-            keepAlive: TimeAmount(limits.keepAliveTimeout))
-        let proxies = limits.trustedProxies
-        let proxy = peer.flatMap { proxies.trusts($0) ? $0 : nil }
-        let header = HTTPField.Name(proxies.header.rawValue)!
-        return HTTP1Channel(
-            responder: { request, responseWriter, channel in
-                var context = GatewayRequestContext(source: .init(channel: channel, logger: logger))
-                if let proxy {
-                    context.forwardedClient = proxies.clientAddress(peer: proxy, headerValues: request.headers[values: header])
-                }
-                let response: Response
-                do {
-                    response = try await responder.respond(to: request, context: context)
-                } catch {
-                    logger.error("request failed: \(error)", metadata: ["path": "\(request.uri.path)"])
-                    response = Response(status: .internalServerError)
-                }
-                try await responseWriter.write(response: response.head, body: response.body)
-            },
-            // The deadline handler owns every connection timeout; Hummingbird's idle timer stays off.
-            configuration: .init(additionalChannelHandlers: [RequestDeadlineHandler(timeouts: timeouts)], idleTimeout: nil))
-    }
-
     public func run() async throws {
         let logger = self.logger
-        let responder = self.responder
-        let limits = self.limits
-        let admission = self.admission
         let quiesce = ServerQuiescingHelper(group: group)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
@@ -132,32 +92,7 @@ public final class HTTPServer: Service, Sendable {
             // A client that half-closes is gone: closing the channel lets open streams and calls notice.
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: false)
             .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
-        let initializer: @Sendable (any Channel) -> EventLoopFuture<AcceptedConnection> = { child in
-            let limits = limits()
-            let peer = child.remoteAddress?.ipAddress.flatMap { IPAddress(parsing: $0) }
-            let decision = admission.admit(peer: peer, limits: limits)
-            guard case .admitted(let key) = decision else {
-                if let refusals = admission.noteRefusal() {
-                    let which = decision == .refusedTotal
-                        ? "[HTTP] MaxConnections=\(limits.maxConnections) are open"
-                        : "[HTTP] MaxConnectionsPerAddress=\(limits.maxConnectionsPerAddress) are open from one address"
-                    logger.notice("refusing HTTP connections: \(which) (\(refusals) refused in the last 10 s)",
-                                  metadata: ["peer": "\(peer.map { "\($0)" } ?? "?")"])
-                }
-                guard admission.startRefusing() else {
-                    child.close(promise: nil)
-                    return child.eventLoop.makeSucceededFuture(.refused)
-                }
-                child.closeFuture.whenComplete { _ in admission.finishRefusing() }
-                return child.eventLoop.makeCompletedFuture {
-                    try child.pipeline.syncOperations.addHandler(ConnectionRefusalHandler())
-                    return .refused
-                }
-            }
-            child.closeFuture.whenComplete { _ in admission.release(key: key) }
-            let http1 = Self.connectionChannel(responder: responder, logger: logger, limits: limits, peer: peer)
-            return http1.setup(channel: child, logger: logger).map { .serve(http1, $0) }
-        }
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<AcceptedConnection> = { self.accept($0) }
         let serverChannel: NIOAsyncChannel<AcceptedConnection, Never>
         do {
             switch listener {
