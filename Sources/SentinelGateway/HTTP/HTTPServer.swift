@@ -82,7 +82,8 @@ public final class HTTPServer: Service, Sendable {
         let logger = self.logger
         let quiesce = ServerQuiescingHelper(group: group)
         let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            // As sentineld.socket's Backlog=: a burst beyond the queue drops SYNs, and clients retry a second later.
+            .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { serverChannel in
                 serverChannel.eventLoop.makeCompletedFuture {
