@@ -68,6 +68,10 @@ final class Daemon: Sendable {
                 description: "the open-file limit \(descriptorLimit) leaves no descriptors for HTTP connections after "
                     + "[Daemon] ReservedDescriptors=\(configuration.reservedDescriptors); raise LimitNOFILE= or lower ReservedDescriptors=")
         }
+        if configuration.controlMaxConnections + VarlinkServer.rootHeadroom > configuration.reservedDescriptors / 2 {
+            logger.warning(
+                "[Control] MaxConnections=\(configuration.controlMaxConnections) takes most of [Daemon] ReservedDescriptors=\(configuration.reservedDescriptors); the database and upstream servers may run short")
+        }
         if httpCap < configuration.maxConnections {
             logger.notice(
                 "at most \(httpCap) HTTP connections: the open-file limit is \(descriptorLimit) and [Daemon] ReservedDescriptors=\(configuration.reservedDescriptors)")
@@ -174,16 +178,7 @@ final class Daemon: Sendable {
             listener: httpListener, router: router,
             logger: Logger(label: "sentineld.http"), observer: activity,
             stopTimeout: .seconds(configuration.stopTimeoutSeconds),
-            limits: { [self] in
-                let configuration = self.configuration
-                return HTTPConnectionLimits(
-                    maxConnections: max(1, configuration.effectiveMaxConnections(descriptorLimit: descriptorLimit)),
-                    maxConnectionsPerAddress: configuration.maxConnectionsPerAddress,
-                    headerTimeout: .seconds(configuration.headerTimeoutSeconds),
-                    bodyTimeout: .seconds(configuration.bodyTimeoutSeconds),
-                    keepAliveTimeout: .seconds(configuration.keepAliveTimeoutSeconds),
-                    trustedProxies: configuration.trustedProxies)
-            },
+            limits: { [self] in HTTPConnectionLimits(self.configuration, descriptorLimit: descriptorLimit) },
             onShutdown: { hub.closeAll() })
         let supervisor = DaemonSupervisor(
             daemon: self, store: store, http: http, varlink: varlink, catalogs: catalogService, demo: demo,

@@ -17,9 +17,8 @@ public struct HTTPConnectionLimits: Sendable {
     public var trustedProxies: TrustedProxies
 
     public init(
-        maxConnections: Int = 4096, maxConnectionsPerAddress: Int = 128, headerTimeout: Duration = .seconds(10),
-        bodyTimeout: Duration = .seconds(60), keepAliveTimeout: Duration = .seconds(60),
-        trustedProxies: TrustedProxies = TrustedProxies()
+        maxConnections: Int, maxConnectionsPerAddress: Int, headerTimeout: Duration, bodyTimeout: Duration,
+        keepAliveTimeout: Duration, trustedProxies: TrustedProxies
     ) {
         self.maxConnections = maxConnections
         self.maxConnectionsPerAddress = maxConnectionsPerAddress
@@ -27,5 +26,17 @@ public struct HTTPConnectionLimits: Sendable {
         self.bodyTimeout = bodyTimeout
         self.keepAliveTimeout = keepAliveTimeout
         self.trustedProxies = trustedProxies
+    }
+
+    /// The limits `configuration` sets, with `MaxConnections=` lowered to fit an open-file limit of
+    /// `descriptorLimit` (see `DaemonConfiguration.effectiveMaxConnections`).
+    public init(_ configuration: DaemonConfiguration = DaemonConfiguration(), descriptorLimit: Int = .max) {
+        self.init(
+            maxConnections: max(1, configuration.effectiveMaxConnections(descriptorLimit: descriptorLimit)),
+            maxConnectionsPerAddress: configuration.maxConnectionsPerAddress,
+            headerTimeout: .seconds(configuration.headerTimeoutSeconds),
+            bodyTimeout: .seconds(configuration.bodyTimeoutSeconds),
+            keepAliveTimeout: .seconds(configuration.keepAliveTimeoutSeconds),
+            trustedProxies: configuration.trustedProxies)
     }
 }

@@ -39,7 +39,8 @@ public struct GatewaySettings: Sendable {
 
     public init(
         publicURL: String, maxRequestBytes: Int, maxConcurrentCallsPerEndpoint: Int, allowedOrigins: [String],
-        listenerIsLoopback: Bool, version: String, toolsPageSize: Int = 1000, maxConcurrentCallsPerCaller: Int = 16
+        listenerIsLoopback: Bool, version: String, toolsPageSize: Int = 1000,
+        maxConcurrentCallsPerCaller: Int = DaemonConfiguration().maxConcurrentCallsPerCaller
     ) {
         self.publicURL = publicURL
         self.maxRequestBytes = maxRequestBytes

@@ -53,7 +53,7 @@ public final class VarlinkServer: Service, Sendable {
         logger: Logger,
         observer: (any ActivityObserver)? = nil,
         maximumMessageBytes: Int = 1 << 20,
-        maximumConnections: @escaping @Sendable () -> Int = { 64 }
+        maximumConnections: @escaping @Sendable () -> Int = { DaemonConfiguration().controlMaxConnections }
     ) {
         self.listener = listener
         var table: [String: any VarlinkInterface] = [:]
