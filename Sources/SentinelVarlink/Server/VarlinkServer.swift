@@ -12,7 +12,10 @@ import Synchronization
 /// A varlink server on a unix socket: NUL-framed JSON calls, answered in order.
 ///
 /// Calls are checked against each interface's IDL before a handler sees them.
-/// A malformed or oversized message closes that connection only. On graceful
+/// A malformed or oversized message closes that connection only. A client that
+/// half-closes after its calls gets their replies, then the close. Connections
+/// beyond `maximumConnections` (root: `rootHeadroom` more) are closed at once,
+/// so idle clients cannot take the daemon's descriptors. On graceful
 /// shutdown it stops accepting, lets each connection finish the call it is in,
 /// and ends open `more` streams.
 public final class VarlinkServer: Service, Sendable {
