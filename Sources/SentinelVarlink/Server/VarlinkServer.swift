@@ -89,6 +89,13 @@ public final class VarlinkServer: Service, Sendable {
         return admitted
     }
 
+    /// A name beside `path` to bind under before renaming; `path` itself when the longer name would not fit in
+    /// a unix socket address (107 bytes).
+    static func stagingPath(for path: String) -> String {
+        let staging = path + ".\(getpid()).new"
+        return staging.utf8.count < 108 ? staging : path
+    }
+
     /// Returns once the socket is listening (or `run` failed before that).
     public func waitUntilListening() async {
         await boundSignal.wait()
@@ -117,11 +124,20 @@ public final class VarlinkServer: Service, Sendable {
         do {
             switch listener {
             case .path(let path, let mode, let group):
+                // Bound under a staging name, given its mode and group, then renamed into place: the socket never
+                // appears at `path` with the umask's mode or the daemon's group.
+                let staging = Self.stagingPath(for: path)
                 serverChannel = try await bootstrap.bind(
-                    unixDomainSocketPath: path, cleanupExistingSocketFile: true, childChannelInitializer: initializer)
-                chmod(path, mode)
-                if let group, chown(path, uid_t.max, group) != 0 {
+                    unixDomainSocketPath: staging, cleanupExistingSocketFile: true, childChannelInitializer: initializer)
+                chmod(staging, mode)
+                if let group, chown(staging, uid_t.max, group) != 0 {
                     logger.warning("cannot give the control socket \(path) to group \(group): \(String(cString: strerror(errno)))")
+                }
+                if staging != path, rename(staging, path) != 0 {
+                    let reason = String(cString: strerror(errno))
+                    unlink(staging)
+                    try? await serverChannel.channel.close()
+                    throw VarlinkServerError.cannotPlaceSocket(path: path, reason: reason)
                 }
             case .fileDescriptor(let descriptor):
                 serverChannel = try await bootstrap.bind(descriptor, childChannelInitializer: initializer)
@@ -305,6 +321,17 @@ public final class VarlinkServer: Service, Sendable {
             return .reply(["description": .string(interface.definition.text)])
         default:
             throw VarlinkError.methodNotImplemented(call.method)
+        }
+    }
+}
+
+/// Why the varlink server could not start.
+public enum VarlinkServerError: Error, CustomStringConvertible {
+    case cannotPlaceSocket(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotPlaceSocket(let path, let reason): "cannot create the control socket \(path): \(reason)"
         }
     }
 }
