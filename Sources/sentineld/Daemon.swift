@@ -147,7 +147,7 @@ final class Daemon: Sendable {
                 publicURL: configuration.effectivePublicURL, maxRequestBytes: configuration.maxRequestBytes,
                 maxConcurrentCallsPerEndpoint: configuration.maxConcurrentCallsPerEndpoint,
                 allowedOrigins: configuration.allowedOrigins, listenerIsLoopback: httpIsLoopback.value,
-                version: SentinelVersion.current)
+                version: SentinelVersion.current, sessionIdleSeconds: configuration.sessionIdleSeconds)
         }
         let router = GatewayRouter.make(version: SentinelVersion.current)
         mcp.register(on: router)

@@ -24,6 +24,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var maxRequestBytes = 4 * 1024 * 1024
     public var maxConcurrentCallsPerEndpoint = 64
     public var allowedOrigins: [String] = []
+    public var sessionIdleSeconds = 86_400
     public var upstreamIdleStopSeconds = 600
     public var accessDurations = [86_400, 7 * 86_400, 30 * 86_400, 90 * 86_400]
     public var maxAccessDuration = 90 * 86_400
@@ -178,6 +179,19 @@ extension DaemonConfiguration {
                     throw ConfigurationValueError("'\(origin)' is not an origin (scheme://host[:port])")
                 }
                 config.allowedOrigins = origins
+            }),
+        ConfigurationKey(
+            section: "HTTP", key: "SessionIdleSec", defaultValue: "1d",
+            documentation: """
+                A handshake-era MCP session (Mcp-Session-Id) unused for this long ends: requests naming it,
+                like those naming a deleted or forged id, get 404 and the client initializes again. Ids
+                verify themselves, so sessions outlive restarts and idle exits. Requests without an id are
+                always served.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                let seconds = try parseTimeSpan(value)
+                guard (1...(365 * 86_400)).contains(seconds) else { throw ConfigurationValueError("from 1s to 365d") }
+                config.sessionIdleSeconds = seconds
             }),
         ConfigurationKey(
             section: "Upstream", key: "IdleStopSec", defaultValue: "600",
