@@ -302,7 +302,7 @@ extension MCPEndpointHandler {
 struct UpstreamToolCall: Sendable {
     let server: Server
     let params: RawJSON
-    /// The client's `Mcp-Param-*` headers, forwarded to HTTP upstreams.
+    /// `Mcp-Param-*` headers for an HTTP upstream: the declared arguments mirrored, the client's unknown ones forwarded.
     let headers: [(name: String, value: String)]
     let clientToken: RawJSON?
     let key: String

@@ -191,7 +191,8 @@ public final class MCPEndpointHandler: Sendable {
         }
         let exchange = MCPExchange(
             request: request, context: context, snapshot: snapshot, grant: accessGrant,
-            sessionID: request.headers[.mcpSessionID], headerVersion: request.headers[.mcpProtocolVersion])
+            sessionID: request.headers[.mcpSessionID], headerVersion: request.headers[.mcpProtocolVersion],
+            sessionIdleSeconds: settings.sessionIdleSeconds)
         let contentType = request.headers[.contentType]
         guard Self.isJSON(contentType) else {
             // Read anyway, so that a tool call sent as a form (a cross-site attempt, say) is audited as refused.
@@ -281,12 +282,23 @@ public final class MCPEndpointHandler: Sendable {
         var exchange = exchange
         let meta = message.metaMembers()
         let envelope = MCPRequestRules.Envelope(message, meta: meta)
+        // What the request says it speaks and who sends it, for the answer and the audit (a refusal's too).
+        if case .string(let version) = envelope.version {
+            exchange.protocolVersion = version
+            // clientInfo is optional since 2026-07-28: scan it when present, decode only its two strings.
+            if let range = meta[MCPProtocol.clientInfoKey], let info = try? JSONScanner.members(of: message.bytes, in: range) {
+                exchange.clientName = info["name"].flatMap { message.decode($0)?.stringValue } ?? "unknown"
+                exchange.clientVersion = info["version"].flatMap { message.decode($0)?.stringValue } ?? ""
+            }
+        } else {
+            exchange.protocolVersion = exchange.headerVersion ?? MCPProtocol.assumedVersion
+        }
         // A handshake-era message names its session; one that has ended gets 404 so the client initializes again.
         // 2026-07-28 requests are stateless: an Mcp-Session-Id on them is ignored.
         var session: MCPSession?
         if envelope.version == .absent, message.method != "initialize", let sessionID = exchange.sessionID {
             let endpoint = exchange.snapshot.endpoint.name
-            switch await sessions.resolve(sessionID, endpoint: endpoint, grant: exchange.grant?.grantID, idleSeconds: settings().sessionIdleSeconds) {
+            switch await sessions.resolve(sessionID, endpoint: endpoint, grant: exchange.grant?.grantID, idleSeconds: exchange.sessionIdleSeconds) {
             case .valid(let found):
                 session = found
             case .refused(let why):
@@ -310,21 +322,13 @@ public final class MCPEndpointHandler: Sendable {
             return refuse(message, exchange: exchange, status: .badRequest, code: refusal.code, reason: refusal.message, data: refusal.data)
         case .modern(let versionHeaderDiffers):
             exchange.era = .modern
-            exchange.protocolVersion = MCPProtocol.modernVersion
             exchange.versionHeaderDiffers = versionHeaderDiffers
-            // clientInfo is optional since 2026-07-28: scan it when present, decode only its two strings.
-            if let range = meta[MCPProtocol.clientInfoKey], let info = try? JSONScanner.members(of: message.bytes, in: range) {
-                exchange.clientName = info["name"].flatMap { message.decode($0)?.stringValue } ?? "unknown"
-                exchange.clientVersion = info["version"].flatMap { message.decode($0)?.stringValue } ?? ""
-            }
         case .handshake(let versionHeaderDiffers):
             exchange.versionHeaderDiffers = versionHeaderDiffers
             if let session {
                 exchange.protocolVersion = session.protocolVersion
                 exchange.clientName = session.clientName
                 exchange.clientVersion = session.clientVersion
-            } else {
-                exchange.protocolVersion = exchange.headerVersion ?? MCPProtocol.assumedVersion
             }
         }
         let modern = exchange.era == .modern
@@ -403,6 +407,14 @@ public final class MCPEndpointHandler: Sendable {
     func serverInfo(_ endpoint: Endpoint) -> JSONValue {
         ["name": .string("sentinel/\(endpoint.name)"), "title": .string("Sentinel: \(endpoint.name)"),
          "version": .string(settings().version)]
+    }
+
+    /// `serverInfo` as JSON text, built without an encoder: every 2026-07-28 result carries it.
+    func serverInfoJSON(_ endpoint: Endpoint) -> RawJSON {
+        RawJSON.object([
+            ("name", RawJSON(string: "sentinel/\(endpoint.name)")), ("title", RawJSON(string: "Sentinel: \(endpoint.name)")),
+            ("version", RawJSON(string: settings().version)),
+        ])
     }
 
     func instructions(_ endpoint: Endpoint) -> String {
@@ -485,7 +497,7 @@ public final class MCPEndpointHandler: Sendable {
     /// upstream's `serverInfo`), handshake-era ones carry no upstream's; nothing else changes.
     func finish(_ result: RawJSON, members: [String: Range<Int>]?, exchange: MCPExchange) -> RawJSON {
         switch exchange.era {
-        case .modern: MCPResultMeta.modern(result, members: members, serverInfo: RawJSON(serverInfo(exchange.snapshot.endpoint)))
+        case .modern: MCPResultMeta.modern(result, members: members, serverInfo: serverInfoJSON(exchange.snapshot.endpoint))
         case .handshake: MCPResultMeta.handshake(result, members: members)
         }
     }
@@ -672,6 +684,7 @@ struct MCPExchange: Sendable {
     let grant: AccessTokenGrant?
     let sessionID: String?
     let headerVersion: String?
+    let sessionIdleSeconds: Int
     var era = Era.handshake
     var protocolVersion = MCPProtocol.assumedVersion
     /// `MCP-Protocol-Version` was absent on a 2026-07-28 body, or named another version than the one
@@ -682,7 +695,7 @@ struct MCPExchange: Sendable {
 
     init(
         request: Request, context: GatewayRequestContext, snapshot: EndpointSnapshot, grant: AccessTokenGrant?, sessionID: String?,
-        headerVersion: String?
+        headerVersion: String?, sessionIdleSeconds: Int
     ) {
         self.request = request
         self.context = context
@@ -690,6 +703,7 @@ struct MCPExchange: Sendable {
         self.grant = grant
         self.sessionID = sessionID
         self.headerVersion = headerVersion
+        self.sessionIdleSeconds = sessionIdleSeconds
     }
 }
 
