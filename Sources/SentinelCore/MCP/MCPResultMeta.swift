@@ -33,12 +33,16 @@ public enum MCPResultMeta {
             if !leading.isEmpty { leading.append(UInt8(ascii: ",")) }
             leading += Array(#""_meta":{"#.utf8) + infoMember + [UInt8(ascii: "}")]
         }
-        var out = bytes
-        if let inner { out.replaceSubrange(inner.range, with: inner.bytes) }
-        if !leading.isEmpty {
-            if !members.isEmpty { leading.append(UInt8(ascii: ",")) }
-            out.insert(contentsOf: leading, at: open + 1)
-        }
+        if !leading.isEmpty, !members.isEmpty { leading.append(UInt8(ascii: ",")) }
+        // One pass, one allocation: this runs on every 2026-07-28 tool result.
+        let replaced = inner?.range ?? bytes.endIndex..<bytes.endIndex
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + leading.count + (inner?.bytes.count ?? 0))
+        out += bytes[...open]
+        out += leading
+        out += bytes[(open + 1)..<replaced.lowerBound]
+        if let inner { out += inner.bytes }
+        out += bytes[replaced.upperBound...]
         return RawJSON(out)
     }
 

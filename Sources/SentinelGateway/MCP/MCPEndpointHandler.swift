@@ -192,7 +192,7 @@ public final class MCPEndpointHandler: Sendable {
         let exchange = MCPExchange(
             request: request, context: context, snapshot: snapshot, grant: accessGrant,
             sessionID: request.headers[.mcpSessionID], headerVersion: request.headers[.mcpProtocolVersion],
-            sessionIdleSeconds: settings.sessionIdleSeconds)
+            settings: settings)
         let contentType = request.headers[.contentType]
         guard Self.isJSON(contentType) else {
             // Read anyway, so that a tool call sent as a form (a cross-site attempt, say) is audited as refused.
@@ -298,7 +298,7 @@ public final class MCPEndpointHandler: Sendable {
         var session: MCPSession?
         if envelope.version == .absent, message.method != "initialize", let sessionID = exchange.sessionID {
             let endpoint = exchange.snapshot.endpoint.name
-            switch await sessions.resolve(sessionID, endpoint: endpoint, grant: exchange.grant?.grantID, idleSeconds: exchange.sessionIdleSeconds) {
+            switch await sessions.resolve(sessionID, endpoint: endpoint, grant: exchange.grant?.grantID, idleSeconds: exchange.settings.sessionIdleSeconds) {
             case .valid(let found):
                 session = found
             case .refused(let why):
@@ -410,10 +410,10 @@ public final class MCPEndpointHandler: Sendable {
     }
 
     /// `serverInfo` as JSON text, built without an encoder: every 2026-07-28 result carries it.
-    func serverInfoJSON(_ endpoint: Endpoint) -> RawJSON {
+    static func serverInfoJSON(_ endpoint: Endpoint, version: String) -> RawJSON {
         RawJSON.object([
             ("name", RawJSON(string: "sentinel/\(endpoint.name)")), ("title", RawJSON(string: "Sentinel: \(endpoint.name)")),
-            ("version", RawJSON(string: settings().version)),
+            ("version", RawJSON(string: version)),
         ])
     }
 
@@ -439,7 +439,7 @@ public final class MCPEndpointHandler: Sendable {
 
     func toolsList(_ message: JSONRPCMessage, id: RawJSON, exchange: MCPExchange) -> Response {
         let tools = exchange.snapshot.toolDefinitions
-        let pageSize = settings().toolsPageSize
+        let pageSize = exchange.settings.toolsPageSize
         var start = 0
         if let cursorRange = message.paramsMembers["cursor"] {
             guard let cursor = message.decode(cursorRange)?.stringValue, let offset = Self.offset(fromCursor: cursor),
@@ -497,7 +497,9 @@ public final class MCPEndpointHandler: Sendable {
     /// upstream's `serverInfo`), handshake-era ones carry no upstream's; nothing else changes.
     func finish(_ result: RawJSON, members: [String: Range<Int>]?, exchange: MCPExchange) -> RawJSON {
         switch exchange.era {
-        case .modern: MCPResultMeta.modern(result, members: members, serverInfo: serverInfoJSON(exchange.snapshot.endpoint))
+        case .modern:
+            MCPResultMeta.modern(
+                result, members: members, serverInfo: Self.serverInfoJSON(exchange.snapshot.endpoint, version: exchange.settings.version))
         case .handshake: MCPResultMeta.handshake(result, members: members)
         }
     }
@@ -684,7 +686,8 @@ struct MCPExchange: Sendable {
     let grant: AccessTokenGrant?
     let sessionID: String?
     let headerVersion: String?
-    let sessionIdleSeconds: Int
+    /// The settings in force when the request arrived (read once per request).
+    let settings: GatewaySettings
     var era = Era.handshake
     var protocolVersion = MCPProtocol.assumedVersion
     /// `MCP-Protocol-Version` was absent on a 2026-07-28 body, or named another version than the one
@@ -695,7 +698,7 @@ struct MCPExchange: Sendable {
 
     init(
         request: Request, context: GatewayRequestContext, snapshot: EndpointSnapshot, grant: AccessTokenGrant?, sessionID: String?,
-        headerVersion: String?, sessionIdleSeconds: Int
+        headerVersion: String?, settings: GatewaySettings
     ) {
         self.request = request
         self.context = context
@@ -703,7 +706,7 @@ struct MCPExchange: Sendable {
         self.grant = grant
         self.sessionID = sessionID
         self.headerVersion = headerVersion
-        self.sessionIdleSeconds = sessionIdleSeconds
+        self.settings = settings
     }
 }
 
