@@ -406,17 +406,17 @@ def test_forged_deleted_and_restarted_sessions(workdir):
 
 def test_sessions_end_after_their_idle_lifetime(workdir):
     config = workdir / "sentineld.conf"
-    config.write_text("[HTTP]\nSessionIdleSec=2\n")
+    config.write_text("[HTTP]\nSessionIdleSec=3\n")
     daemon = Daemon(workdir, config=config).start()
     try:
         daemon.ctl("server", "add", "demo", "--", DEMO_SERVER)
         daemon.ctl("endpoint", "create", "eng", "--no-auth", "--server", "demo")
         daemon.ctl("endpoint", "enable", "eng", "demo/echo")
         idle, busy = initialize(daemon, endpoint="eng"), initialize(daemon, endpoint="eng")
-        deadline = time.monotonic() + 3.5
-        while time.monotonic() < deadline:  # used every 0.5 s: an idle lifetime, not an absolute one
+        deadline = time.monotonic() + 4
+        while time.monotonic() < deadline:  # used every 0.3 s: an idle lifetime, not an absolute one
             echoed(*session_call(daemon, busy, "eng")[::2])
-            time.sleep(0.5)
+            time.sleep(0.3)
         error_of(*session_call(daemon, idle, "eng")[::2], 404, INVALID_REQUEST)
         echoed(*session_call(daemon, busy, "eng")[::2])
     finally:

@@ -1,7 +1,7 @@
 import Testing
 import SentinelCore
 
-struct MCPParamHeadersTests {
+struct MCPParamHeaderTests {
     static let schema: JSONValue = [
         "type": "object",
         "properties": [
