@@ -105,6 +105,7 @@ let package = Package(
                 "SentinelStore",
                 "SentinelUpstream",
                 "SentinelSystemd",
+                "SentinelCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -202,7 +203,8 @@ let package = Package(
         .testTarget(
             name: "SentinelGatewayTests",
             dependencies: [
-                "SentinelGateway", "SentinelCore",
+                "SentinelGateway", "SentinelCore", "SentinelStore", "SentinelCrypto",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

@@ -212,6 +212,66 @@ state directory and log target changes take effect at the next start.
 .BR SIGTERM ", " SIGINT
 Stop accepting, let calls in flight finish for up to \\fB[Daemon] StopTimeoutSec=\\fR,
 close event streams, stop upstream children, and exit 0.
+.SH "PROTOCOL ERAS"
+One endpoint URL serves both MCP eras. The era of a POSTed request comes from its body: a
+request whose \\fBparams._meta\\fR carries \\fBio.modelcontextprotocol/protocolVersion\\fR is a
+2026\\-07\\-28 request, served statelessly; any other belongs to the handshake era
+(2024\\-11\\-05 to 2025\\-11\\-25), served by the session its \\fBMcp\\-Session\\-Id\\fR names when it
+names a valid one, else by its \\fBMCP\\-Protocol\\-Version\\fR header (absent: 2025\\-03\\-26). Headers
+are checked against the body, never trusted over it; policy always applies to the tool named
+in the body.
+.TP
+Handshake\\-era body, any or no version header, with or without a session it issued
+Served in the handshake era. A \\fB2026\\-07\\-28\\fR header after a \\fB2025\\-11\\-25\\fR
+\\fBinitialize\\fR (a known client quirk) is served by the session.
+.TP
+2026\\-07\\-28 body with matching \\fBMCP\\-Protocol\\-Version\\fR, \\fBMcp\\-Method\\fR and, for \\fBtools/call\\fR, \\fBresources/read\\fR and \\fBprompts/get\\fR, \\fBMcp\\-Name\\fR
+Served. \\fBMcp\\-Name\\fR may be \\fB=?base64?\\fR...\\fB?=\\fR encoded.
+.TP
+The same with a handshake\\-era version header, or none
+Served by the body (claude.ai sends \\fB2025\\-11\\-25\\fR); the audit entry records the header in
+\\fBSENTINEL_VERSION_HEADER\\fR.
+.TP
+\\fBMcp\\-Method\\fR or \\fBMcp\\-Name\\fR missing or different from the body
+400, JSON\\-RPC \\-32020 (HeaderMismatch).
+.TP
+\\fB_meta\\fR without \\fBio.modelcontextprotocol/clientCapabilities\\fR (\\fBclientInfo\\fR is optional)
+400, \\-32602.
+.TP
+\\fBMCP\\-Protocol\\-Version: 2026\\-07\\-28\\fR on a body without \\fB_meta\\fR and without a session
+400, \\-32602.
+.TP
+An unsupported version in the header or the body
+400, \\-32022 with \\fBdata.supported\\fR (every version served) and \\fBdata.requested\\fR.
+.PP
+Tool arguments that a tool's input schema marks with \\fBx\\-mcp\\-header\\fR arrive from
+2026\\-07\\-28 clients as \\fBMcp\\-Param\\-\\fR\\fIName\\fR headers; they must agree with the body
+(400, \\-32020 otherwise). Towards an HTTP upstream sentineld is the client: it sends those headers
+for callers of either era, and forwards \\fBMcp\\-Param\\-*\\fR headers it does not know.
+A POST body whose \\fBContent\\-Type\\fR is not \\fBapplication/json\\fR (parameters such as
+\\fBcharset\\fR allowed) gets 415. Every refusal of a \\fBtools/call\\fR before it runs is a
+\\fBtool\\-denied\\fR audit entry with the reason; see
+.BR sentinel\\-audit (7).
+.PP
+Handshake\\-era sessions: \\fBinitialize\\fR issues an \\fBMcp\\-Session\\-Id\\fR that verifies itself
+(an HMAC over its protocol version, issue time, endpoint and grant, with a key kept in the
+database sealed by the secret key), so sessions stay valid across restarts and idle exits. The
+database remembers sessions ended by DELETE, and when a session was last used, until they would
+have expired. A session unused for \\fB[HTTP] SessionIdleSec=\\fR ends. A request naming a forged,
+ended or expired id (or one issued on another endpoint or to another grant) gets 404 with a
+JSON\\-RPC error, and the client initializes again; requests without an id are always served.
+.PP
+Results name the endpoint, never the upstream: a 2026\\-07\\-28 result carries
+\\fBresultType\\fR and \\fB_meta["io.modelcontextprotocol/serverInfo"]\\fR =
+\\fBsentinel/\\fR\\fIendpoint\\fR (an upstream's value is replaced in place; every other byte of its
+result passes through), and a handshake\\-era result carries no upstream's serverInfo.
+\\fBserver/discover\\fR advertises \\fBtools.listChanged\\fR; it and \\fBtools/list\\fR carry
+\\fBttlMs\\fR 0, so a client that reconnects with only \\fBserver/discover\\fR sees the current
+tools on its next \\fBtools/list\\fR; \\fBsubscriptions/listen\\fR announces changes.
+.PP
+Sentinel's own JSON\\-RPC errors lie outside the range JSON\\-RPC reserves (2026\\-07\\-28 reserves
+\\-32020 to \\-32099 for the MCP specification): \\-31001 when an upstream does not answer within
+its call timeout, \\-31003 when it fails or is unreachable, \\-32800 when the call was cancelled.
 .SH "SYSTEMD INTEGRATION"
 Listening sockets are taken by name (\\fBhttp\\fR, \\fBvarlink\\fR) from
 \\fBsd_listen_fds_with_names\\fR(3); without them sentineld binds \\fB[HTTP] Listen=\\fR and

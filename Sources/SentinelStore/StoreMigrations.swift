@@ -186,6 +186,9 @@ enum StoreMigrations {
                 CREATE TABLE secret_canary (id INTEGER PRIMARY KEY CHECK (id = 1), sealed BLOB NOT NULL);
                 """)
         }
+        migrator.registerMigration("v6-mcp-sessions") { db in
+            try Store.migrateMCPSessions(db)
+        }
         return migrator
     }
 }

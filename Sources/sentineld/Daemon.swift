@@ -169,7 +169,8 @@ final class Daemon: Sendable {
                 publicURL: configuration.effectivePublicURL, maxRequestBytes: configuration.maxRequestBytes,
                 maxConcurrentCallsPerEndpoint: configuration.maxConcurrentCallsPerEndpoint,
                 allowedOrigins: configuration.allowedOrigins, listenerIsLoopback: httpIsLoopback.value,
-                version: SentinelVersion.current, maxConcurrentCallsPerCaller: configuration.maxConcurrentCallsPerCaller)
+                version: SentinelVersion.current, maxConcurrentCallsPerCaller: configuration.maxConcurrentCallsPerCaller,
+                sessionIdleSeconds: configuration.sessionIdleSeconds)
         }
         let router = GatewayRouter.make(version: SentinelVersion.current)
         mcp.register(on: router)

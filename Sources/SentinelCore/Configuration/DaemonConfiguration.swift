@@ -35,6 +35,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var trustedProxies = TrustedProxies()
     public var controlMaxConnections = 64
     public var reservedDescriptors = 256
+    public var sessionIdleSeconds = 86_400
     public var upstreamIdleStopSeconds = 600
     public var accessDurations = [86_400, 7 * 86_400, 30 * 86_400, 90 * 86_400]
     public var maxAccessDuration = 90 * 86_400
@@ -305,6 +306,19 @@ extension DaemonConfiguration {
                 guard let header = TrustedProxies.Header.allCases.first(where: { $0.rawValue.lowercased() == value.lowercased() })
                 else { throw ConfigurationValueError("expected X-Forwarded-For or Forwarded") }
                 config.trustedProxies.header = header
+            }),
+        ConfigurationKey(
+            section: "HTTP", key: "SessionIdleSec", defaultValue: "1d",
+            documentation: """
+                A handshake-era MCP session (Mcp-Session-Id) unused for this long ends: requests naming it,
+                like those naming a deleted or forged id, get 404 and the client initializes again. Ids
+                verify themselves, so sessions outlive restarts and idle exits. Requests without an id are
+                always served.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                let seconds = try parseTimeSpan(value)
+                guard (1...(365 * 86_400)).contains(seconds) else { throw ConfigurationValueError("from 1s to 365d") }
+                config.sessionIdleSeconds = seconds
             }),
         ConfigurationKey(
             section: "Upstream", key: "IdleStopSec", defaultValue: "600",

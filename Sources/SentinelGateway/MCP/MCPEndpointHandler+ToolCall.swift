@@ -19,10 +19,12 @@ extension MCPEndpointHandler {
         let endpoint = exchange.snapshot.endpoint
         let params = message.paramsMembers
         guard let name = message.paramsName else {
+            auditRefusedCall(message, exchange: exchange, reason: "params.name is required")
             return Self.json(JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidParams, message: "params.name is required"))
         }
         let argumentsRange = params["arguments"]
         if let argumentsRange, message.bytes[argumentsRange].first != UInt8(ascii: "{") {
+            auditRefusedCall(message, exchange: exchange, reason: "params.arguments must be an object")
             return Self.json(JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidParams, message: "params.arguments must be an object"))
         }
         let requestBytes = argumentsRange?.count ?? 0
@@ -37,6 +39,19 @@ extension MCPEndpointHandler {
                 arguments: nil, result: nil)
             return Self.json(JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidParams, message: "Unknown tool: \(name)"))
         }
+        // Arguments mirrored into Mcp-Param-* headers must agree with the body (2026-07-28; handshake-era
+        // clients send none). Upstream, Sentinel is the client: it mirrors the declared arguments itself,
+        // for callers of either era, and forwards the Mcp-Param-* headers it does not know.
+        let clientParamHeaders = Self.paramHeaders(of: exchange.request)
+        let declared = exchange.snapshot.paramHeaders[name] ?? []
+        if exchange.era == .modern, !declared.isEmpty,
+            let refusal = MCPParamHeader.check(declared, bytes: message.bytes, arguments: argumentsRange, headers: clientParamHeaders)
+        {
+            return refuse(message, exchange: exchange, status: .badRequest, code: refusal.code, reason: refusal.message)
+        }
+        let declaredNames = Set(declared.map { $0.headerName.lowercased() })
+        let paramHeaders = MCPParamHeader.mirrored(declared, bytes: message.bytes, arguments: argumentsRange)
+            + clientParamHeaders.filter { !declaredNames.contains($0.name.lowercased()) }
         let limits = settings()
         let caller = Self.caller(of: exchange)
         if let refusal = limiter.acquire(
@@ -64,7 +79,7 @@ extension MCPEndpointHandler {
         // Forward the client's _meta except what belongs to this hop (its progress token, the era keys).
         let meta = message.metaMembers()
         let clientToken = meta["progressToken"].map { message.raw($0) }
-        let forwardedMeta = meta.filter { $0.key != "progressToken" && !$0.key.hasPrefix("io.modelcontextprotocol/") }
+        let forwardedMeta = meta.filter { $0.key != "progressToken" && !$0.key.hasPrefix(MCPProtocol.metaPrefix) }
             .sorted { $0.key < $1.key }
             .map { ($0.key, message.raw($0.value)) }
         var upstreamParams: [(String, RawJSON)] = [
@@ -73,7 +88,7 @@ extension MCPEndpointHandler {
         ]
         if !forwardedMeta.isEmpty { upstreamParams.append(("_meta", RawJSON.object(forwardedMeta))) }
         let call = UpstreamToolCall(
-            server: server, params: RawJSON.object(upstreamParams), clientToken: clientToken,
+            server: server, params: RawJSON.object(upstreamParams), headers: paramHeaders, clientToken: clientToken,
             key: InFlightCalls.key(
                 endpoint: endpoint.name, grant: exchange.grant?.grantID, session: exchange.sessionID, requestID: id.text))
         let capture = endpoint.capturePayloads ? argumentsRange.map { message.raw($0) } : nil
@@ -141,7 +156,8 @@ extension MCPEndpointHandler {
                     do {
                         let client = try await self.upstreams.client(for: server, user: user)
                         return try await client.request(
-                            "tools/call", params: call.params, timeout: .seconds(server.callTimeoutSeconds), progress: sink)
+                            "tools/call", params: call.params, headers: call.headers, timeout: .seconds(server.callTimeoutSeconds),
+                            progress: sink)
                     } catch UpstreamError.unauthorized(let why) {
                         // The upstream no longer takes the token (revoked or expired early): refresh it once and retry.
                         guard try await self.upstreams.credentialRejected(server: server, user: user) else {
@@ -149,7 +165,8 @@ extension MCPEndpointHandler {
                         }
                         let client = try await self.upstreams.client(for: server, user: user)
                         return try await client.request(
-                            "tools/call", params: call.params, timeout: .seconds(server.callTimeoutSeconds), progress: sink)
+                            "tools/call", params: call.params, headers: call.headers, timeout: .seconds(server.callTimeoutSeconds),
+                            progress: sink)
                     }
                 }
                 let token = self.inFlight.register(call.key) {
@@ -174,10 +191,11 @@ extension MCPEndpointHandler {
                 }
                 throw CancellationError()
             }
-            let result = exchange.era == .modern ? Self.markComplete(raw) : raw
+            // One scan of the top level serves both the isError check and the _meta edit.
+            let members = try? JSONScanner.members(of: raw.bytes)
             resultBytes = raw
-            reply = JSONRPC.result(id: id, result: result)
-            let isError = (try? JSONScanner.members(of: raw.bytes))?["isError"].map { raw.bytes[$0].elementsEqual("true".utf8) } ?? false
+            reply = JSONRPC.result(id: id, result: finish(raw, members: members, exchange: exchange))
+            let isError = members?["isError"].map { raw.bytes[$0].elementsEqual("true".utf8) } ?? false
             outcome = isError ? .error : .ok
             if isError { detail = "the tool reported an error" }
         } catch let error as UpstreamError {
@@ -203,11 +221,11 @@ extension MCPEndpointHandler {
             let result = JSONValue.object([
                 "content": [["type": "text", "text": .string(error.message)]], "isError": true,
             ])
-            reply = JSONRPC.result(id: id, result: RawJSON(result))
+            reply = JSONRPC.result(id: id, result: finish(RawJSON(result), members: nil, exchange: exchange))
             outcome = .error
             detail = error.message
         } catch is CancellationError {
-            reply = JSONRPC.error(id: id, code: -32800, message: "request cancelled")
+            reply = JSONRPC.error(id: id, code: JSONRPCErrorCode.requestCancelled, message: "request cancelled")
             outcome = .cancelled
             detail = "cancelled by the client"
         } catch {
@@ -263,6 +281,10 @@ extension MCPEndpointHandler {
         }
         if let detail { fields["DETAIL"] = detail }
         if let reason { fields["REASON"] = reason }
+        if exchange.versionHeaderDiffers {
+            // A known client quirk, served: say what the header said (claude.ai sends 2025-11-25 with 2026-07-28 bodies).
+            fields["VERSION_HEADER"] = exchange.headerVersion ?? "none"
+        }
         if let sessionID = exchange.sessionID { fields["SESSION"] = sessionID }
         if let grant = exchange.grant {
             fields["USER"] = grant.user
@@ -277,12 +299,36 @@ extension MCPEndpointHandler {
         let target = tool.map { "\($0.server)/\($0.name)" } ?? exposedName
         audit.record(AuditEvent(kind: kind, message: "\(target) on \(endpoint): \(outcome.rawValue)", fields: fields))
     }
+
+    /// Audits a `tools/call` refused before it ran (header mismatch, ended session, malformed params, wrong
+    /// Content-Type) as denied, with the reason; other messages are not audited.
+    func auditRefusedCall(_ message: JSONRPCMessage, exchange: MCPExchange, reason: String) {
+        guard message.kind == .request, message.method == "tools/call" else { return }
+        let name = message.paramsName ?? ""
+        let arguments = message.paramsMembers["arguments"]
+        auditCall(
+            exchange: exchange, exposedName: name, tool: exchange.snapshot.byName[name]?.tool, outcome: .denied,
+            started: .now, requestBytes: arguments?.count ?? 0, responseBytes: 0, detail: reason, arguments: nil, result: nil)
+    }
+
+    /// Every `Mcp-Param-*` header field of a request, in order.
+    static func paramHeaders(of request: Request) -> [(name: String, value: String)] {
+        var found: [(name: String, value: String)] = []
+        for field in request.headers where field.name.canonicalName.hasPrefix(paramHeaderPrefix) {
+            found.append((field.name.rawName, field.value))
+        }
+        return found
+    }
+
+    static let paramHeaderPrefix = MCPProtocol.Header.parameterPrefix.lowercased()
 }
 
 /// What a tool call sends upstream.
 struct UpstreamToolCall: Sendable {
     let server: Server
     let params: RawJSON
+    /// `Mcp-Param-*` headers for an HTTP upstream: the declared arguments mirrored, the client's unknown ones forwarded.
+    let headers: [(name: String, value: String)]
     let clientToken: RawJSON?
     let key: String
 }

@@ -10,13 +10,13 @@ struct MCPSession: Sendable {
     var protocolVersion: String
     var clientName: String
     var clientVersion: String
-    var lastUsed: ContinuousClock.Instant
+    var lastUsed: Date
+    /// The last use the store knows of (the issue time, which the id carries, until one is recorded).
+    var recordedUse: Date
 }
 
-/// Handshake-era sessions by `Mcp-Session-Id`, in memory and bounded.
-///
-/// Sessions are a convenience, never required: Claude does not echo the id,
-/// so a request without one (or with a forgotten one) is still served.
+/// Verified handshake-era sessions by `Mcp-Session-Id`, in memory and bounded: a cache in front of
+/// `MCPSessions`, which can verify any id again after a restart or an eviction.
 final class MCPSessionTable: Sendable {
     private let sessions = Mutex<[String: MCPSession]>([:])
     private let capacity: Int
@@ -25,35 +25,35 @@ final class MCPSessionTable: Sendable {
         self.capacity = capacity
     }
 
-    func create(_ session: MCPSession) -> String {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255) }
-        let id = bytes.map { String(format: "%02x", $0) }.joined()
+    func insert(_ id: String, _ session: MCPSession) {
         sessions.withLock { table in
-            if table.count >= capacity, let oldest = table.min(by: { $0.value.lastUsed < $1.value.lastUsed })?.key {
+            if table[id] == nil, table.count >= capacity,
+                let oldest = table.min(by: { $0.value.lastUsed < $1.value.lastUsed })?.key
+            {
                 table.removeValue(forKey: oldest)
             }
             table[id] = session
         }
-        return id
     }
 
-    func lookup(_ id: String, endpoint: String, grant: String?) -> MCPSession? {
+    /// The cached session, marked used at `now`; returns it as it was before this use.
+    func use(_ id: String, now: Date) -> MCPSession? {
         sessions.withLock { table in
-            guard var session = table[id], session.endpoint == endpoint, session.grant == grant else { return nil }
-            session.lastUsed = .now
-            table[id] = session
+            guard let session = table[id] else { return nil }
+            table[id]?.lastUsed = max(session.lastUsed, now)
             return session
         }
     }
 
-    /// Ends a session; false when there was none.
-    func remove(_ id: String, endpoint: String, grant: String?) -> Bool {
+    /// Notes that the store now knows of a use at `date`.
+    func recorded(_ id: String, at date: Date) {
         sessions.withLock { table in
-            guard table[id]?.endpoint == endpoint, table[id]?.grant == grant else { return false }
-            table.removeValue(forKey: id)
-            return true
+            if let known = table[id]?.recordedUse, known < date { table[id]?.recordedUse = date }
         }
+    }
+
+    func remove(_ id: String) {
+        _ = sessions.withLock { $0.removeValue(forKey: id) }
     }
 }
 
