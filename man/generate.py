@@ -211,7 +211,12 @@ state directory and log target changes take effect at the next start.
 .TP
 .BR SIGTERM ", " SIGINT
 Stop accepting, let calls in flight finish for up to \\fB[Daemon] StopTimeoutSec=\\fR,
-close event streams, stop upstream children, and exit 0.
+close event streams, stop upstream children, and exit 0. Each stdio server runs in its own
+process group: the whole group gets \\fBSIGTERM\\fR and, 5 s later, \\fBSIGKILL\\fR for
+whatever is left of it, even once the server itself has exited (the same happens on
+\\fBsentinelctl server remove\\fR). Descendants that leave the group (\\fBsetsid\\fR(2),
+\\fBsetpgid\\fR(2)) are not reached; under systemd the unit's cgroup still ends them when
+sentineld stops.
 .SH "PROTOCOL ERAS"
 One endpoint URL serves both MCP eras. The era of a POSTed request comes from its body: a
 request whose \\fBparams._meta\\fR carries \\fBio.modelcontextprotocol/protocolVersion\\fR is a
@@ -315,7 +320,8 @@ The configuration file, every key commented at its default; see
 Drop\\-ins, read in lexical order after the main file.
 .TP
 .I /var/lib/sentinel/
-State: the SQLite database and \\fBsecret.key\\fR.
+State: the SQLite database (\\fBsentinel.sqlite\\fR with its \\fB\\-wal\\fR and \\fB\\-shm\\fR files,
+mode 0600) and \\fBsecret.key\\fR.
 .TP
 .I /run/sentinel/io.sentinel.Manager
 The varlink control socket; see

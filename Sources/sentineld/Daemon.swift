@@ -143,7 +143,8 @@ final class Daemon: Sendable {
             return DaemonRuntimeStatus(
                 version: SentinelVersion.current, pid: getpid(), started: started, publicURL: configuration.effectivePublicURL,
                 httpListen: httpDescription, controlSocket: controlDescription, stateDirectory: stateDirectory,
-                openConnections: activity.openConnections, httpIsLoopback: httpIsLoopback.value)
+                openConnections: activity.openConnections, httpIsLoopback: httpIsLoopback.value,
+                logTarget: target.resolved().rawValue, auditTarget: self.audit.writesToJournal ? "journal" : "stderr")
         }
         let varlink = VarlinkServer(
             listener: varlinkListener, interfaces: [manager],

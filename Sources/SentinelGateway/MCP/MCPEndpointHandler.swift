@@ -471,15 +471,9 @@ public final class MCPEndpointHandler: Sendable {
         return result(id: id, RawJSON.object(members), exchange: exchange)
     }
 
+    /// The `tools/list` entry of one tool: the upstream's object, renamed (see `ToolDefinition`).
     static func toolDefinition(_ exposed: ExposedTool) -> RawJSON {
-        let tool = exposed.tool
-        var members: [(String, RawJSON)] = [("name", RawJSON(string: exposed.exposedName))]
-        if let title = tool.title { members.append(("title", RawJSON(string: title))) }
-        if let description = tool.description { members.append(("description", RawJSON(string: description))) }
-        members.append(("inputSchema", RawJSON(Array(tool.inputSchema.utf8))))
-        if let output = tool.outputSchema { members.append(("outputSchema", RawJSON(Array(output.utf8)))) }
-        if let annotations = tool.annotations { members.append(("annotations", RawJSON(Array(annotations.utf8)))) }
-        return RawJSON.object(members)
+        ToolDefinition.exposed(exposed.tool, as: exposed.exposedName)
     }
 
     static func cursor(offset: Int) -> String {
