@@ -17,6 +17,8 @@ public struct DaemonRuntimeStatus: Sendable {
     public var openConnections: Int
     /// Whether the HTTP listener accepts only loopback connections (endpoints without auth need it).
     public var httpIsLoopback: Bool
+    /// Protocol faults per upstream server since the daemon started (messages it had to drop).
+    public var upstreamProtocolFaults: [String: Int] = [:]
 
     public init(
         version: String, pid: Int32, started: Date, publicURL: String, httpListen: String, controlSocket: String,
