@@ -170,6 +170,17 @@ public struct JSONScanner {
         index += 1
         var hasEscape = false
         while index < bytes.count {
+            // Plain ASCII runs are the common case: skip them in a tight loop without bounds checks.
+            index = bytes.withUnsafeBufferPointer { buffer in
+                var position = index
+                while position < buffer.count {
+                    let byte = buffer[position]
+                    guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { break }
+                    position += 1
+                }
+                return position
+            }
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
@@ -186,12 +197,8 @@ public struct JSONScanner {
                 continue
             }
             if byte < 0x20 { throw error("control character in string") }
-            // ASCII costs one comparison more than before; only other bytes take the slow path.
-            if byte >= 0x80 {
-                try skipMultiByteSequence()
-                continue
-            }
-            index += 1
+            // The loop above stops only at the bytes handled here, so this one is at least 0x80.
+            try skipMultiByteSequence()
         }
         throw error("unterminated string")
     }
