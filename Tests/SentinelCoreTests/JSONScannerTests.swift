@@ -102,6 +102,12 @@ struct JSONScannerTests {
         let depth = JSONScanner.maximumDepth
         #expect(Self.accepts(Array((String(repeating: "[", count: depth) + String(repeating: "]", count: depth)).utf8)))
         #expect(!Self.accepts(Array((String(repeating: "[", count: depth + 1) + String(repeating: "]", count: depth + 1)).utf8)))
+        // members(of:) and elements(of:) count their own container as validate does (found by fuzzing).
+        let object = Array((#"{"a":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}").utf8)
+        #expect(!Self.accepts(object))
+        #expect(throws: JSONScanner.SyntaxError.self) { try JSONScanner.members(of: object) }
+        let array = Array((String(repeating: "[", count: depth + 1) + String(repeating: "]", count: depth + 1)).utf8)
+        #expect(throws: JSONScanner.SyntaxError.self) { try JSONScanner.elements(of: array) }
     }
 
     @Test func membersAndRangesAreFound() throws {

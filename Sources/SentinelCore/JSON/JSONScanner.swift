@@ -45,6 +45,8 @@ public struct JSONScanner {
         var scanner = JSONScanner(bytes, start: range.lowerBound, allowsInvalidUnicode: allowingInvalidUnicode)
         scanner.skipWhitespace()
         guard scanner.peek() == UInt8(ascii: "{") else { throw scanner.error("expected an object") }
+        // The object itself is the first level, as in `validate`: both refuse the same documents.
+        scanner.depth = 1
         let members = try scanner.scanObject(collecting: true)
         scanner.skipWhitespace()
         guard scanner.index == range.upperBound else { throw scanner.error("unexpected data after the value") }
@@ -57,6 +59,7 @@ public struct JSONScanner {
         var scanner = JSONScanner(bytes, start: range.lowerBound)
         scanner.skipWhitespace()
         guard scanner.peek() == UInt8(ascii: "[") else { throw scanner.error("expected an array") }
+        scanner.depth = 1
         let result = try scanner.scanArray(collecting: true)
         scanner.skipWhitespace()
         guard scanner.index == range.upperBound else { throw scanner.error("unexpected data after the value") }

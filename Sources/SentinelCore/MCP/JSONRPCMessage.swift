@@ -22,7 +22,7 @@ public struct JSONRPCMessage: Sendable {
     public let bytes: [UInt8]
     public let kind: Kind
     /// The id as JSON text (a string or a number); absent for notifications, and for an error
-    /// response with `"id": null` (a peer that could not read the request's id, e.g. -32700).
+    /// response whose id is null or missing (a peer that could not read the request's id, e.g. -32700).
     public let id: RawJSON?
     public let method: String?
     public let params: Range<Int>?
