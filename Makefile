@@ -67,9 +67,9 @@ run: build
 	  --state-directory $(STATE) --http-listen $(HTTP_LISTEN) \
 	  --control-socket $(STATE)/control.sock --log-target stderr
 
-## check: everything CI runs — build, unit tests, end-to-end tests against real peers,
-## the unit sandbox check, and the system test (builds the .deb, installs it on a real systemd)
-check: build venv test-unit test-e2e units-check system-test
+## check: everything CI runs — build, unit tests, end-to-end tests against real peers, a short fuzzing
+## slice, the unit sandbox check, and the system test (builds the .deb, installs it on a real systemd)
+check: build venv test-unit test-e2e fuzz-check units-check system-test
 
 test-unit: deps
 	$(SWIFT) build --build-tests
@@ -77,6 +77,50 @@ test-unit: deps
 
 test-e2e: build venv
 	SENTINEL_BUILD_DIR=$(CURDIR)/$(BUILD_DIR) $(VENV)/bin/pytest -q Tests/EndToEnd
+
+## fuzz: build the libFuzzer targets of Tests/Fuzz and run each for FUZZ_SECONDS (default 180); new corpus
+## entries are kept in Tests/Fuzz/Corpus/<target>, crashes land in Tests/Fuzz/Regressions/<target> (see its README)
+FUZZ_DIR           := Tests/Fuzz
+FUZZ_BIN           := .build-fuzz/release
+FUZZ_TARGETS       := json ini form sse stdio-line varlink-frame varlink-idl
+FUZZ_SECONDS       ?= 180
+FUZZ_CHECK_SECONDS ?= 20
+APT_PACKAGES_FUZZ  := libstdc++-12-dev
+# libFuzzer without its main() (FuzzDriver starts it), from the Swift toolchain's clang resources.
+FUZZ_RUNTIME        = $(firstword $(wildcard $(dir $(realpath $(shell command -v swiftc)))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-$(shell uname -m).a))
+FUZZ_RUN           := SWIFT_BACKTRACE=enable=no
+.PHONY: fuzz fuzz-build fuzz-check
+
+fuzz-build:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES) $(APT_PACKAGES_FUZZ)"
+	@test -n "$(FUZZ_RUNTIME)" || { echo "libclang_rt.fuzzer_no_main is missing from the Swift toolchain"; exit 1; }
+	$(SWIFT) build -c release --package-path $(FUZZ_DIR) --scratch-path .build-fuzz -Xlinker $(FUZZ_RUNTIME) -Xlinker -lstdc++
+
+fuzz: fuzz-build
+	@mkdir -p .build-fuzz/logs; for t in $(FUZZ_TARGETS); do \
+	  echo "== fuzz-$$t for $(FUZZ_SECONDS) s (log: .build-fuzz/logs/$$t.log)"; mkdir -p $(FUZZ_DIR)/Regressions/$$t; \
+	  $(FUZZ_RUN) $(FUZZ_BIN)/fuzz-$$t $(FUZZ_DIR)/Corpus/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	    -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/Regressions/$$t/ > .build-fuzz/logs/$$t.log 2>&1; status=$$?; \
+	  grep -E "^#[0-9]+[[:space:]]+DONE|^stat::number_of_executed_units|Fatal error|Test unit written" .build-fuzz/logs/$$t.log; \
+	  [ $$status -eq 0 ] || { echo "fuzz-$$t found a crash: fix it, and name the input in $(FUZZ_DIR)/Regressions/$$t"; exit 1; }; \
+	done
+
+## fuzz-check: the slice `make check` runs: every committed regression input once, then each target for
+## FUZZ_CHECK_SECONDS (default 20) from the committed corpus, writing nothing into the tree
+fuzz-check: fuzz-build
+	@scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
+	for t in $(FUZZ_TARGETS); do \
+	  inputs=$$(find $(FUZZ_DIR)/Regressions/$$t -type f 2>/dev/null); \
+	  if [ -n "$$inputs" ]; then \
+	    $(FUZZ_RUN) $(FUZZ_BIN)/fuzz-$$t $$inputs > $$scratch/$$t.replay 2>&1 \
+	      || { cat $$scratch/$$t.replay; echo "fuzz-$$t: a regression input fails again"; exit 1; }; \
+	  fi; \
+	  mkdir -p $$scratch/$$t .build-fuzz/crashes; \
+	  $(FUZZ_RUN) $(FUZZ_BIN)/fuzz-$$t $$scratch/$$t $(FUZZ_DIR)/Corpus/$$t -max_total_time=$(FUZZ_CHECK_SECONDS) \
+	    -timeout=10 -print_final_stats=1 -artifact_prefix=.build-fuzz/crashes/$$t- > $$scratch/$$t.log 2>&1 \
+	    || { tail -40 $$scratch/$$t.log; echo "fuzz-$$t failed; keep the input above in $(FUZZ_DIR)/Regressions/$$t"; exit 1; }; \
+	  echo "fuzz-$$t: $$(echo $$inputs | wc -w) regression inputs pass; $$(sed -n 's/^stat::number_of_executed_units: *//p' $$scratch/$$t.log) runs in $(FUZZ_CHECK_SECONDS) s, corpus $$(sed -n 's/^#[0-9]*[[:space:]]*DONE .*corp: \([0-9]*\).*/\1/p' $$scratch/$$t.log), no crash"; \
+	done
 
 ## man: regenerate man/sentinelctl.1, sentineld.8 and sentineld.conf.5 from the built binaries
 man: build
@@ -113,4 +157,4 @@ bench: deps venv
 	SENTINEL_BUILD_DIR=$(CURDIR)/.build-release/release $(VENV)/bin/python Benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf .build .build-release build Benchmarks/.build $(VENV) debian/generated
+	rm -rf .build .build-release .build-fuzz build Benchmarks/.build $(VENV) debian/generated

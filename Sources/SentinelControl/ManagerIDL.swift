@@ -60,7 +60,11 @@ enum ManagerIDL {
           # Last catalog refresh, successful or not.
           refreshed: ?string,
           # Why the last refresh failed; null after a success.
-          last_error: ?string
+          last_error: ?string,
+          # Messages from the server that had to be dropped since the daemon started
+          # (output that is not JSON-RPC or not UTF-8, errors without an id that no
+          # single request could take); each is also logged with the reason.
+          protocol_faults: int
         )
 
         # A new server. Unset fields take their defaults.

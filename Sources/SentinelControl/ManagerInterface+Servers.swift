@@ -202,6 +202,7 @@ extension ManagerInterface {
             "updated": .string(Timestamp.format(server.updatedAt)),
             "refreshed": Timestamp.format(server.refreshedAt),
             "last_error": JSONValue(server.lastError),
+            "protocol_faults": .int(Int64(runtime().upstreamProtocolFaults[server.name] ?? 0)),
         ]
     }
 

@@ -21,6 +21,8 @@ public struct DaemonRuntimeStatus: Sendable {
     public var logTarget: String
     /// Where audit events go: `journal` or `stderr`.
     public var auditTarget: String
+    /// Protocol faults per upstream server since the daemon started (messages it had to drop).
+    public var upstreamProtocolFaults: [String: Int] = [:]
 
     public init(
         version: String, pid: Int32, started: Date, publicURL: String, httpListen: String, controlSocket: String,

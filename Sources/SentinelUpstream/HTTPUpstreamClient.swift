@@ -24,6 +24,7 @@ public final class HTTPUpstreamClient: UpstreamClient {
     private let transport: any HTTPUpstreamTransport
     private let clientInfo: RawJSON
     private let logger: Logger
+    private let faults: UpstreamProtocolFaults?
     private let notificationSink: AsyncStream<UpstreamNotification>.Continuation
     private let gate = HTTPHandshakeGate()
     private let state = Mutex(State())
@@ -62,12 +63,14 @@ public final class HTTPUpstreamClient: UpstreamClient {
     ///   - server: an `http` server; `url` is its Streamable HTTP endpoint.
     ///   - headers: sent with every request (an `Authorization` header, for example).
     ///   - clientName, clientVersion: the `clientInfo` the upstream sees.
+    ///   - faults: where the server's protocol faults are counted (events that had to be dropped).
     public convenience init(
         server: Server,
         headers: [String: String] = [:],
         clientName: String = "sentinel",
         clientVersion: String,
-        logger: Logger
+        logger: Logger,
+        faults: UpstreamProtocolFaults? = nil
     ) {
         let url = server.url.flatMap { URL(string: $0) }
         var allHeaders = headers.map { (name: $0.key, value: $0.value) }.sorted { $0.name < $1.name }
@@ -79,7 +82,8 @@ public final class HTTPUpstreamClient: UpstreamClient {
             transport: Self.transport(for: url ?? URL(fileURLWithPath: "/"), headers: allHeaders),
             clientName: clientName,
             clientVersion: clientVersion,
-            logger: logger
+            logger: logger,
+            faults: faults
         )
     }
 
@@ -94,7 +98,11 @@ public final class HTTPUpstreamClient: UpstreamClient {
         return HTTPURLSessionTransport(url: url, headers: headers)
     }
 
-    init(server: Server, transport: any HTTPUpstreamTransport, clientName: String, clientVersion: String, logger: Logger) {
+    init(
+        server: Server, transport: any HTTPUpstreamTransport, clientName: String, clientVersion: String, logger: Logger,
+        faults: UpstreamProtocolFaults? = nil
+    ) {
+        self.faults = faults
         self.server = server
         self.url = server.url.flatMap { URL(string: $0) }.flatMap { ["http", "https"].contains($0.scheme?.lowercased()) ? $0 : nil }
         self.transport = transport
@@ -360,13 +368,17 @@ public final class HTTPUpstreamClient: UpstreamClient {
             if head.status == 401 {
                 throw UpstreamError.unauthorized("HTTP 401: \(Self.excerpt(body))")
             }
-            // 2026-07-28 servers send JSON-RPC errors with 4xx statuses (-32601 → 404, -32602 → 400).
-            if let answer = try? JSONRPCMessage(parsing: body), answer.kind == .errorResponse, answer.id == call.id,
+            // 2026-07-28 servers send JSON-RPC errors with 4xx statuses (-32601 → 404, -32602 → 400), and
+            // a server that could not read the request answers 400 with an error whose id is null.
+            if let answer = try? JSONRPCMessage(parsing: body), answer.kind == .errorResponse,
                 let outcome = Self.outcome(of: answer, for: call.id, head: head)
             {
                 return outcome
             }
-            throw UpstreamError.protocolViolation("HTTP \(head.status): \(Self.excerpt(body))")
+            guard (400..<600).contains(head.status) else {
+                throw UpstreamError.protocolViolation("HTTP \(head.status): \(Self.excerpt(body))")
+            }
+            throw UpstreamError.httpStatus(head.status, detail: Self.excerpt(body))
         }
     }
 
@@ -397,7 +409,7 @@ public final class HTTPUpstreamClient: UpstreamClient {
                 }
                 for event in events {
                     sawEvent = true
-                    if let outcome = handle(event, call: call, era: era, head: head) { return outcome }
+                    if let outcome = try handle(event, call: call, era: era, head: head) { return outcome }
                 }
                 lastEventID = parser.lastEventID ?? lastEventID
             }
@@ -431,18 +443,28 @@ public final class HTTPUpstreamClient: UpstreamClient {
     }
 
     /// Acts on one event of a response stream; returns the outcome when it is the answer.
-    private func handle(_ event: SSEEvent, call: Call?, era: Era, head: HTTPResponseHead) -> Outcome? {
+    private func handle(_ event: SSEEvent, call: Call?, era: Era, head: HTTPResponseHead) throws(UpstreamError) -> Outcome? {
         guard event.type == "message", event.data.contains(where: { $0 > 0x20 }) else { return nil }
         let message: JSONRPCMessage
         do {
             message = try JSONRPCMessage(parsing: event.data)
         } catch {
-            logger.warning("ignoring an unparsable event from the server", metadata: ["error": "\(error)"])
+            // An answer whose only fault is its text still names its request: fail that call now.
+            if let call, let lenient = try? JSONRPCMessage(parsing: event.data, allowingInvalidUnicode: true),
+                lenient.kind == .response || lenient.kind == .errorResponse, lenient.id == call.id
+            {
+                fault("answered request \(call.id.text) with text that is not valid UTF-8 JSON", data: event.data)
+                throw .protocolViolation("the answer is not valid UTF-8 JSON (RFC 8259 §8.1): \(error.message)")
+            }
+            fault("sent an event that is not JSON-RPC: \(error.message)", data: event.data)
             return nil
         }
         switch message.kind {
         case .response, .errorResponse:
-            guard let call, message.id == call.id else { return nil }
+            guard let call else {
+                if message.id == nil { fault("sent an error without an id on its notification stream", data: event.data) }
+                return nil
+            }
             return Self.outcome(of: message, for: call.id, head: head)
         case .notification:
             let method = message.method ?? ""
@@ -462,6 +484,14 @@ public final class HTTPUpstreamClient: UpstreamClient {
             answer(message, era: era)
             return nil
         }
+    }
+
+    /// Logs and counts an event that had to be dropped.
+    private func fault(_ why: String, data: [UInt8]) {
+        logger.warning(
+            "protocol fault of the http server",
+            metadata: ["reason": "\(why)", "event": "\(Self.excerpt(data))"])
+        faults?.record(server: server.name)
     }
 
     /// Answers a request the server sent on a stream: `ping` with an empty result, anything else
@@ -484,8 +514,10 @@ public final class HTTPUpstreamClient: UpstreamClient {
         )
     }
 
+    /// The outcome when `message` answers request `id`. An error with a null id counts: it came back
+    /// on that request's own response (body or stream), where nothing else can have caused it.
     private static func outcome(of message: JSONRPCMessage, for id: RawJSON, head: HTTPResponseHead) -> Outcome? {
-        guard message.id == id else { return nil }
+        guard message.id == id || (message.kind == .errorResponse && message.id == nil) else { return nil }
         if let result = message.result { return .result(message.raw(result), head) }
         if let error = message.error {
             let details = message.errorDetails ?? (0, "")
@@ -795,7 +827,7 @@ public final class HTTPUpstreamClient: UpstreamClient {
                 guard case .body(let chunk) = part else { continue }
                 let events = try parser.feed(chunk)
                 for event in events {
-                    if let outcome = handle(event, call: call, era: era, head: head) {
+                    if let outcome = try handle(event, call: call, era: era, head: head) {
                         // A listen stream's result means the server closed it on purpose.
                         if case .error(let code, _, _) = outcome, code == JSONRPCErrorCode.methodNotFound { return .unsupported }
                         return .ended(sawEvent: true, retry: nil)

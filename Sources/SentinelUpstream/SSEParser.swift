@@ -79,6 +79,8 @@ struct SSEParser: Sendable {
             }
             if byte == 0x0A || byte == 0x0D {
                 line.append(contentsOf: bytes[start..<index])
+                // The same cap whether the line came in one chunk or in many (found by fuzzing).
+                if line.count > maximumEventBytes { throw Overflow(limit: maximumEventBytes) }
                 try processLine(into: &events)
                 line.removeAll(keepingCapacity: true)
                 skipLineFeed = byte == 0x0D

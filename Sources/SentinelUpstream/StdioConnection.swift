@@ -23,6 +23,8 @@ final class StdioConnection: Sendable {
     struct Events: Sendable {
         var notification: @Sendable (UpstreamNotification) -> Void
         var stderrLine: @Sendable (String) -> Void
+        /// A message the process wrote had to be dropped (see `UpstreamProtocolFaults`); says why.
+        var protocolFault: @Sendable (String) -> Void = { _ in }
         /// Called once, when the process can no longer serve requests.
         var lost: @Sendable (StdioConnection, UpstreamError) -> Void
     }
@@ -285,22 +287,17 @@ final class StdioConnection: Sendable {
         do {
             message = try JSONRPCMessage(parsing: line)
         } catch {
-            logger.warning(
-                "ignoring a line on stdout that is not JSON-RPC",
-                metadata: ["error": "\(error)", "line": "\(String(decoding: line.prefix(200), as: UTF8.self))"])
+            refuse(line, error)
             return
         }
         switch message.kind {
         case .response, .errorResponse:
-            guard let text = message.id?.text, let id = Int(text) else { return }
-            let pending = state.withLock { state -> Pending? in
-                guard let pending = state.pending.removeValue(forKey: id) else { return nil }
-                if let token = pending.progressToken { state.progressRoutes[token] = nil }
-                return pending
+            guard let idText = message.id?.text else {
+                receiveErrorWithoutID(message)
+                return
             }
             // Unknown ids are answers to requests that timed out or were cancelled.
-            guard let pending else { return }
-            pending.timer?.cancel()
+            guard let id = Int(idText), let pending = takePending(id) else { return }
             if let result = message.result {
                 pending.continuation.resume(returning: message.raw(result))
             } else if let error = message.error {
@@ -336,6 +333,69 @@ final class StdioConnection: Sendable {
                         message: "Sentinel does not offer \(message.method ?? "this method") to upstream servers"))
             }
         }
+    }
+
+    /// Removes request `id` from the map (with its progress route and timer); nil if it is not waiting.
+    private func takePending(_ id: Int) -> Pending? {
+        let pending = state.withLock { state -> Pending? in
+            guard let pending = state.pending.removeValue(forKey: id) else { return nil }
+            if let token = pending.progressToken { state.progressRoutes[token] = nil }
+            return pending
+        }
+        pending?.timer?.cancel()
+        return pending
+    }
+
+    /// An error response with `"id": null`: the server could not read some message (typically -32700).
+    /// With exactly one request in flight it can only be that one's answer, so that call fails now with
+    /// the server's error instead of waiting for its timeout; otherwise nobody can be told, and it is a
+    /// protocol fault of the server.
+    private func receiveErrorWithoutID(_ message: JSONRPCMessage) {
+        guard let error = message.error else { return }
+        let details = message.errorDetails ?? (0, "")
+        let taken = state.withLock { state -> (id: Int, pending: Pending)? in
+            guard state.pending.count == 1, let (id, pending) = state.pending.first else { return nil }
+            state.pending[id] = nil
+            if let token = pending.progressToken { state.progressRoutes[token] = nil }
+            return (id, pending)
+        }
+        if let taken {
+            taken.pending.timer?.cancel()
+            logger.notice(
+                "the server answered with an error without an id; taken as the answer to the one request in flight",
+                metadata: ["request": "\(taken.id)", "code": "\(details.code)", "message": "\(details.message)"])
+            taken.pending.continuation.resume(
+                throwing: UpstreamError.rpc(code: details.code, message: details.message, raw: message.raw(error)))
+            return
+        }
+        let inFlight = state.withLock { $0.pending.count }
+        fault(
+            "answered with error \(details.code) (\(details.message)) without an id, with \(inFlight) requests in flight",
+            line: message.bytes)
+    }
+
+    /// A line that is not an acceptable JSON-RPC message. When it is an answer whose only fault is its
+    /// text (not UTF-8, or a lone surrogate escape), it still names its request: that call fails now,
+    /// since its answer can be neither used nor passed on.
+    private func refuse(_ line: [UInt8], _ error: JSONRPCMessage.Invalid) {
+        if let lenient = try? JSONRPCMessage(parsing: line, allowingInvalidUnicode: true),
+            lenient.kind == .response || lenient.kind == .errorResponse,
+            let id = lenient.id.flatMap({ Int($0.text) }), let pending = takePending(id)
+        {
+            fault("answered request \(id) with text that is not valid UTF-8 JSON: \(error.message)", line: line)
+            pending.continuation.resume(
+                throwing: UpstreamError.protocolViolation("the answer is not valid UTF-8 JSON (RFC 8259 §8.1): \(error.message)"))
+            return
+        }
+        fault("wrote a line on stdout that is not JSON-RPC: \(error.message)", line: line)
+    }
+
+    /// Logs and reports a message that had to be dropped.
+    private func fault(_ why: String, line: [UInt8]) {
+        logger.warning(
+            "protocol fault of the stdio server",
+            metadata: ["reason": "\(why)", "line": "\(String(decoding: line.prefix(200), as: UTF8.self))"])
+        events.protocolFault(why)
     }
 
     private func receiveStderr(_ line: [UInt8]) {

@@ -82,7 +82,12 @@ struct StdioLineDecoder: ByteToMessageDecoder {
         while try decode(context: context, buffer: &buffer) == .continue {}
         if buffer.readableBytes > 0 {
             scanned = 0
-            context.fireChannelRead(wrapInboundOut(buffer.readSlice(length: buffer.readableBytes)!))
+            var line = buffer.readSlice(length: buffer.readableBytes)!
+            // Like every other line, without its "\r" (found by fuzzing).
+            if line.readableBytesView.last == 0x0D {
+                line = line.getSlice(at: line.readerIndex, length: line.readableBytes - 1)!
+            }
+            context.fireChannelRead(wrapInboundOut(line))
         }
         return .needMoreData
     }

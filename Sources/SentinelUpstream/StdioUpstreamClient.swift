@@ -25,6 +25,7 @@ public final class StdioUpstreamClient: UpstreamClient {
     private let logger: Logger
     private let stderrLine: @Sendable (String) -> Void
     private let stopTimeout: Duration
+    private let faults: UpstreamProtocolFaults?
     private let eventLoop: any EventLoop
     private let notificationSink: AsyncStream<UpstreamNotification>.Continuation
     private let state = Mutex(State())
@@ -53,13 +54,15 @@ public final class StdioUpstreamClient: UpstreamClient {
     ///   - stderrLine: receives each line the server writes to stderr; by default it is logged
     ///     at notice level with `server` metadata, so it lands in the journal tagged with the server.
     ///   - stopTimeout: how long `shutdown()` waits after SIGTERM before SIGKILL.
+    ///   - faults: where the server's protocol faults are counted (dropped output, unattributable errors).
     public init(
         server: Server,
         clientName: String = "sentinel",
         clientVersion: String,
         logger: Logger,
         stderrLine: (@Sendable (String) -> Void)? = nil,
-        stopTimeout: Duration = .seconds(5)
+        stopTimeout: Duration = .seconds(5),
+        faults: UpstreamProtocolFaults? = nil
     ) {
         self.server = server
         self.clientName = clientName
@@ -69,6 +72,7 @@ public final class StdioUpstreamClient: UpstreamClient {
         self.logger = logger
         self.stderrLine = stderrLine ?? { [logger] line in logger.notice("\(line)") }
         self.stopTimeout = stopTimeout
+        self.faults = faults
         self.eventLoop = MultiThreadedEventLoopGroup.singleton.next()
         (notifications, notificationSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1024))
     }
@@ -148,6 +152,7 @@ public final class StdioUpstreamClient: UpstreamClient {
                 events: StdioConnection.Events(
                     notification: { [notificationSink] in notificationSink.yield($0) },
                     stderrLine: stderrLine,
+                    protocolFault: { [faults, name = server.name] _ in faults?.record(server: name) },
                     lost: { [weak self] connection, error in self?.connectionLost(connection, error) }))
         } catch {
             state.withLock { state in

@@ -18,6 +18,9 @@ public enum UpstreamError: Error, Sendable, CustomStringConvertible {
     case protocolViolation(String)
     /// The server refused the credential it was sent (HTTP 401).
     case unauthorized(String)
+    /// An HTTP server answered a request with a 4xx or 5xx status and no JSON-RPC error: it refused
+    /// or failed that request, which is not a fault in the protocol; `detail` is the start of its body.
+    case httpStatus(Int, detail: String)
 
     public var description: String {
         switch self {
@@ -29,6 +32,10 @@ public enum UpstreamError: Error, Sendable, CustomStringConvertible {
         case .rpc(let code, let message, _): "the server answered with error \(code): \(message)"
         case .protocolViolation(let why): "the server broke the MCP protocol: \(why)"
         case .unauthorized(let why): "the server refused the credential: \(why)"
+        case .httpStatus(let status, let detail) where status < 500:
+            "the server refused the request with HTTP \(status)" + (detail.isEmpty ? "" : ": \(detail)")
+        case .httpStatus(let status, let detail):
+            "the server failed with HTTP \(status)" + (detail.isEmpty ? "" : ": \(detail)")
         }
     }
 }

@@ -95,12 +95,15 @@ final class Daemon: Sendable {
 
         // The data plane: upstream connections, the endpoint catalog cache, notification streams.
         let upstreamLogger = Logger(label: "sentineld.upstream")
+        let faults = UpstreamProtocolFaults()
         let pool = UpstreamPool(idleTimeout: .seconds(max(1, configuration.upstreamIdleStopSeconds)), logger: upstreamLogger) { server in
             switch server.transport {
             case .stdio:
-                StdioUpstreamClient(server: server, clientVersion: SentinelVersion.current, logger: upstreamLogger)
+                StdioUpstreamClient(server: server, clientVersion: SentinelVersion.current, logger: upstreamLogger, faults: faults)
             case .http:
-                HTTPUpstreamClient(server: server, headers: server.headers, clientVersion: SentinelVersion.current, logger: upstreamLogger)
+                HTTPUpstreamClient(
+                    server: server, headers: server.headers, clientVersion: SentinelVersion.current, logger: upstreamLogger,
+                    faults: faults)
             }
         }
         let authSettings: @Sendable () -> AuthSettings = { [self] in
@@ -140,11 +143,13 @@ final class Daemon: Sendable {
             logger: Logger(label: "sentineld.control")
         ) { [self] in
             let configuration = self.configuration
-            return DaemonRuntimeStatus(
+            var status = DaemonRuntimeStatus(
                 version: SentinelVersion.current, pid: getpid(), started: started, publicURL: configuration.effectivePublicURL,
                 httpListen: httpDescription, controlSocket: controlDescription, stateDirectory: stateDirectory,
                 openConnections: activity.openConnections, httpIsLoopback: httpIsLoopback.value,
                 logTarget: target.resolved().rawValue, auditTarget: self.audit.writesToJournal ? "journal" : "stderr")
+            status.upstreamProtocolFaults = faults.all
+            return status
         }
         let varlink = VarlinkServer(
             listener: varlinkListener, interfaces: [manager],

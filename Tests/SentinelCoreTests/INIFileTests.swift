@@ -57,6 +57,14 @@ struct INIFileTests {
         #expect(file.assignments.last?.line == 4)
     }
 
+    @Test func commentLinesInsideAContinuationAreSkipped() throws {
+        // systemd.syntax(7): the continued line goes on after the comment block.
+        let text = "[Log]\nLevel=deb\\\n# a comment\n; another\nug\n\\\n;=\nTarget=stderr\n"
+        let file = try INIFile(parsing: text, file: "f")
+        #expect(file.assignments.map(\.key) == ["Level", "Target"])
+        #expect(file.assignments.first?.value == "deb ug")
+    }
+
     @Test func continuationAtEndOfFileIsAnError() {
         #expect(throws: ConfigurationError.self) {
             try INIFile(parsing: "[Log]\nLevel=info\\", file: "f")

@@ -63,6 +63,14 @@ struct HTTPEventStreamParserTests {
         #expect(parsed.map(text) == ["x"])
     }
 
+    @Test func aLineLongerThanTheCapIsRefusedWhetherItCameWholeOrInPieces() {
+        let line = Array("event: 0123456789abcdef\ndata: x\n\n".utf8)
+        var whole = SSEParser(maximumEventBytes: 16)
+        #expect(throws: SSEParser.Overflow.self) { _ = try whole.feed(line) }
+        var piecewise = SSEParser(maximumEventBytes: 16)
+        #expect(throws: SSEParser.Overflow.self) { for byte in line { _ = try piecewise.feed([byte]) } }
+    }
+
     @Test func anEventLargerThanTheCapIsRefused() {
         var parser = SSEParser(maximumEventBytes: 16)
         #expect(throws: SSEParser.Overflow.self) {

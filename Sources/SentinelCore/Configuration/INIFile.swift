@@ -1,7 +1,8 @@
 /// A parsed systemd-style INI file: `[Section]` headers and `Key=Value` lines.
 ///
 /// Comments start with `#` or `;` at the beginning of a line. Values are
-/// trimmed; a trailing backslash joins the next line, as in systemd unit files.
+/// trimmed; a trailing backslash joins the next line, as in systemd unit files
+/// (comment lines in between are skipped).
 public struct INIFile: Sendable, Equatable {
     /// One assignment, with the place it came from for error messages.
     public struct Assignment: Sendable, Equatable {
@@ -26,10 +27,14 @@ public struct INIFile: Sendable, Equatable {
             lineNumber += 1
             var line = String(String.UnicodeScalarView(rawLine))
             if line.hasSuffix("\r") { line.removeLast() }
+            let trimmed = line.trimmingWhitespace()
             if pending.isEmpty {
                 pendingLine = lineNumber
-                let trimmed = line.trimmingWhitespace()
                 if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
+            } else if trimmed.hasPrefix("#") || trimmed.hasPrefix(";") {
+                // As in systemd: comment lines after a line ending in a backslash are skipped, and the
+                // continued line goes on after them (found by fuzzing: they became part of the line).
+                continue
             }
             if line.hasSuffix("\\") {
                 pending += line.dropLast() + " "

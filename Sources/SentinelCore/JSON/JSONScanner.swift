@@ -3,6 +3,11 @@
 /// It validates the structure it walks (strings, numbers, literals, nesting)
 /// so that malformed input is refused with a position, but it builds no
 /// values: each member comes back as its key and the byte range of its value.
+///
+/// Every string in the document is checked, nested ones included, as RFC 8259 §8.1 requires of
+/// JSON exchanged between systems: UTF-8 only (no stray or overlong bytes, no encoded surrogates,
+/// nothing above U+10FFFF), valid escapes only, and no escaped lone surrogate. A peer's text that
+/// passes can be forwarded to any other peer as it is.
 public struct JSONScanner {
     /// Why the text is not JSON, with the byte offset where that became clear.
     public struct SyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -17,19 +22,31 @@ public struct JSONScanner {
     private let bytes: [UInt8]
     private var index: Int
     private var depth = 0
-    private static let maximumDepth = 512
+    /// Skips the Unicode checks (not the structural ones); see `members(of:in:allowingInvalidUnicode:)`.
+    private let allowsInvalidUnicode: Bool
+    /// Deeper documents are refused (Foundation's JSONSerialization has the same limit).
+    public static let maximumDepth = 512
 
-    private init(_ bytes: [UInt8], start: Int) {
+    private init(_ bytes: [UInt8], start: Int, allowsInvalidUnicode: Bool = false) {
         self.bytes = bytes
         self.index = start
+        self.allowsInvalidUnicode = allowsInvalidUnicode
     }
 
     /// The members of the object `bytes[range]`, in order (a repeated key keeps its last value).
-    public static func members(of bytes: [UInt8], in range: Range<Int>? = nil) throws(SyntaxError) -> [String: Range<Int>] {
+    ///
+    /// With `allowingInvalidUnicode`, strings may hold bytes that are not UTF-8 and lone surrogate
+    /// escapes: only for finding out what a peer meant after its text was refused (e.g. which request
+    /// an unusable answer belongs to), never for accepting the text.
+    public static func members(
+        of bytes: [UInt8], in range: Range<Int>? = nil, allowingInvalidUnicode: Bool = false
+    ) throws(SyntaxError) -> [String: Range<Int>] {
         let range = range ?? 0..<bytes.count
-        var scanner = JSONScanner(bytes, start: range.lowerBound)
+        var scanner = JSONScanner(bytes, start: range.lowerBound, allowsInvalidUnicode: allowingInvalidUnicode)
         scanner.skipWhitespace()
         guard scanner.peek() == UInt8(ascii: "{") else { throw scanner.error("expected an object") }
+        // The object itself is the first level, as in `validate`: both refuse the same documents.
+        scanner.depth = 1
         let members = try scanner.scanObject(collecting: true)
         scanner.skipWhitespace()
         guard scanner.index == range.upperBound else { throw scanner.error("unexpected data after the value") }
@@ -42,6 +59,7 @@ public struct JSONScanner {
         var scanner = JSONScanner(bytes, start: range.lowerBound)
         scanner.skipWhitespace()
         guard scanner.peek() == UInt8(ascii: "[") else { throw scanner.error("expected an array") }
+        scanner.depth = 1
         let result = try scanner.scanArray(collecting: true)
         scanner.skipWhitespace()
         guard scanner.index == range.upperBound else { throw scanner.error("unexpected data after the value") }
@@ -155,6 +173,17 @@ public struct JSONScanner {
         index += 1
         var hasEscape = false
         while index < bytes.count {
+            // Plain ASCII runs are the common case: skip them in a tight loop without bounds checks.
+            index = bytes.withUnsafeBufferPointer { buffer in
+                var position = index
+                while position < buffer.count {
+                    let byte = buffer[position]
+                    guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { break }
+                    position += 1
+                }
+                return position
+            }
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
@@ -167,13 +196,95 @@ public struct JSONScanner {
             }
             if byte == UInt8(ascii: "\\") {
                 hasEscape = true
-                index += 2
+                try skipEscape()
                 continue
             }
             if byte < 0x20 { throw error("control character in string") }
-            index += 1
+            // The loop above stops only at the bytes handled here, so this one is at least 0x80.
+            try skipMultiByteSequence()
         }
         throw error("unterminated string")
+    }
+
+    /// Skips one escape (`index` at its backslash): one of `"\/bfnrt`, or `\u` with four hex digits,
+    /// where a high surrogate must be followed by an escaped low one and a low one must not stand alone.
+    private mutating func skipEscape() throws(SyntaxError) {
+        guard index + 1 < bytes.count else { throw error("unterminated string") }
+        switch bytes[index + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            index += 2
+        case UInt8(ascii: "u"):
+            let unit = try hexEscape(at: index)
+            index += 6
+            guard allowsInvalidUnicode || !(0xD800...0xDFFF).contains(unit) else {
+                if unit >= 0xDC00 { throw error("lone low surrogate escape in string") }
+                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u"),
+                    (0xDC00...0xDFFF).contains(try hexEscape(at: index))
+                else { throw error("high surrogate escape without a low surrogate escape after it") }
+                index += 6
+                return
+            }
+        default:
+            throw error("invalid escape in string")
+        }
+    }
+
+    /// The code unit of the `\uXXXX` escape at `position`.
+    private func hexEscape(at position: Int) throws(SyntaxError) -> UInt16 {
+        guard position + 6 <= bytes.count else { throw SyntaxError(offset: position, reason: "truncated \\u escape in string") }
+        var unit: UInt16 = 0
+        for offset in 2..<6 {
+            let byte = bytes[position + offset]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw SyntaxError(offset: position + offset, reason: "invalid \\u escape in string")
+            }
+            unit = unit << 4 | UInt16(digit)
+        }
+        return unit
+    }
+
+    /// Skips one multi-byte UTF-8 sequence (`index` at its lead byte), refusing what RFC 3629 and
+    /// Unicode's table of well-formed sequences refuse: stray continuation bytes, overlong forms
+    /// (C0, C1, E0 80..9F, F0 80..8F), surrogates (ED A0..BF) and code points above U+10FFFF (F4 90.., F5..FF).
+    private mutating func skipMultiByteSequence() throws(SyntaxError) {
+        let lead = bytes[index]
+        let length: Int
+        var secondRange: ClosedRange<UInt8> = 0x80...0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; secondRange = 0xA0...0xBF
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; secondRange = 0x80...0x9F
+        case 0xF0: length = 4; secondRange = 0x90...0xBF
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; secondRange = 0x80...0x8F
+        default:
+            if allowsInvalidUnicode {
+                index += 1
+                return
+            }
+            throw error("invalid UTF-8 byte in string")
+        }
+        var valid = index + length <= bytes.count && secondRange.contains(bytes[index + 1])
+        if valid {
+            for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 {
+                valid = false
+                break
+            }
+        }
+        guard valid else {
+            if allowsInvalidUnicode {
+                index += 1
+                return
+            }
+            throw error("invalid UTF-8 sequence in string")
+        }
+        index += length
     }
 
     private mutating func skipNumber() throws(SyntaxError) {

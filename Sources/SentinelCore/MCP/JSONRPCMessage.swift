@@ -21,7 +21,8 @@ public struct JSONRPCMessage: Sendable {
 
     public let bytes: [UInt8]
     public let kind: Kind
-    /// The id as JSON text (a string or a number), absent for notifications.
+    /// The id as JSON text (a string or a number); absent for notifications, and for an error
+    /// response whose id is null or missing (a peer that could not read the request's id, e.g. -32700).
     public let id: RawJSON?
     public let method: String?
     public let params: Range<Int>?
@@ -31,10 +32,14 @@ public struct JSONRPCMessage: Sendable {
     public let error: Range<Int>?
 
     /// Parses one message (not a batch).
-    public init(parsing bytes: [UInt8]) throws(Invalid) {
+    ///
+    /// Text that is not UTF-8, or holds an escaped lone surrogate, is refused with -32700 (RFC 8259
+    /// §8.1) unless `allowingInvalidUnicode`, which is only for reading what a refused peer meant
+    /// (which request it answered), never for passing its text on.
+    public init(parsing bytes: [UInt8], allowingInvalidUnicode: Bool = false) throws(Invalid) {
         let members: [String: Range<Int>]
         do {
-            members = try JSONScanner.members(of: bytes)
+            members = try JSONScanner.members(of: bytes, allowingInvalidUnicode: allowingInvalidUnicode)
         } catch {
             if (try? JSONScanner.validate(bytes)) != nil {
                 throw Invalid(code: JSONRPCErrorCode.invalidRequest, message: "a JSON-RPC message must be an object", id: nil)
@@ -48,18 +53,19 @@ public struct JSONRPCMessage: Sendable {
             let first = value.bytes.first
             let isString = first == UInt8(ascii: "\"")
             let isNumber = first.map { $0 == UInt8(ascii: "-") || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) } ?? false
-            guard isString || isNumber else {
+            // JSON-RPC 2.0 §5: an error response has a null id when the request's id could not be read.
+            let isNullOfError = value == .null && members["error"] != nil && members["method"] == nil && members["result"] == nil
+            guard isString || isNumber || isNullOfError else {
                 throw Invalid(code: JSONRPCErrorCode.invalidRequest, message: "id must be a string or a number", id: nil)
             }
-            id = value
+            if !isNullOfError { id = value }
         }
         self.id = id
         guard let version = members["jsonrpc"], bytes[version].elementsEqual(#""2.0""#.utf8) else {
             throw Invalid(code: JSONRPCErrorCode.invalidRequest, message: "jsonrpc must be \"2.0\"", id: id)
         }
         if let methodRange = members["method"] {
-            guard let method = try? JSONValue.parse(String(decoding: bytes[methodRange], as: UTF8.self)).stringValue,
-                !method.isEmpty
+            guard let method = RawJSON.string(from: bytes[methodRange]), !method.isEmpty
             else { throw Invalid(code: JSONRPCErrorCode.invalidRequest, message: "method must be a non-empty string", id: id) }
             self.method = method
             if let paramsRange = members["params"] {

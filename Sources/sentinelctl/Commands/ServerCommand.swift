@@ -111,6 +111,7 @@ struct ServerCommand: ParsableCommand {
             ("Endpoints", Output.text(server["endpoints"])),
             ("Refreshed", Output.text(server["refreshed"])),
             ("Last error", Output.text(server["last_error"])),
+            ("Protocol faults", Output.text(server["protocol_faults"])),
             ("Created", Output.text(server["created"])),
             ("Updated", Output.text(server["updated"])),
         ])

@@ -1,0 +1,1 @@
+../../../../Sources/SentinelAuth/FormFields.swift

@@ -1,0 +1,1 @@
+../../../../Sources/SentinelUpstream/SSEParser.swift

@@ -1,0 +1,1 @@
+../../../../Sources/SentinelVarlink/VarlinkCall.swift

@@ -1,0 +1,1 @@
+../../../../Sources/SentinelVarlink/IDL/IDLParser.swift

@@ -1,0 +1,1 @@
+../../../../Sources/SentinelVarlink/IDL/JSONValue+IDL.swift
