@@ -211,13 +211,84 @@ state directory and log target changes take effect at the next start.
 .TP
 .BR SIGTERM ", " SIGINT
 Stop accepting, let calls in flight finish for up to \\fB[Daemon] StopTimeoutSec=\\fR,
-close event streams, stop upstream children, and exit 0.
+close event streams, stop upstream children, and exit 0. Each stdio server runs in its own
+process group: the whole group gets \\fBSIGTERM\\fR and, 5 s later, \\fBSIGKILL\\fR for
+whatever is left of it, even once the server itself has exited (the same happens on
+\\fBsentinelctl server remove\\fR). Descendants that leave the group (\\fBsetsid\\fR(2),
+\\fBsetpgid\\fR(2)) are not reached; under systemd the unit's cgroup still ends them when
+sentineld stops.
+.SH "PROTOCOL ERAS"
+One endpoint URL serves both MCP eras. The era of a POSTed request comes from its body: a
+request whose \\fBparams._meta\\fR carries \\fBio.modelcontextprotocol/protocolVersion\\fR is a
+2026\\-07\\-28 request, served statelessly; any other belongs to the handshake era
+(2024\\-11\\-05 to 2025\\-11\\-25), served by the session its \\fBMcp\\-Session\\-Id\\fR names when it
+names a valid one, else by its \\fBMCP\\-Protocol\\-Version\\fR header (absent: 2025\\-03\\-26). Headers
+are checked against the body, never trusted over it; policy always applies to the tool named
+in the body.
+.TP
+Handshake\\-era body, any or no version header, with or without a session it issued
+Served in the handshake era. A \\fB2026\\-07\\-28\\fR header after a \\fB2025\\-11\\-25\\fR
+\\fBinitialize\\fR (a known client quirk) is served by the session.
+.TP
+2026\\-07\\-28 body with matching \\fBMCP\\-Protocol\\-Version\\fR, \\fBMcp\\-Method\\fR and, for \\fBtools/call\\fR, \\fBresources/read\\fR and \\fBprompts/get\\fR, \\fBMcp\\-Name\\fR
+Served. \\fBMcp\\-Name\\fR may be \\fB=?base64?\\fR...\\fB?=\\fR encoded.
+.TP
+The same with a handshake\\-era version header, or none
+Served by the body (claude.ai sends \\fB2025\\-11\\-25\\fR); the audit entry records the header in
+\\fBSENTINEL_VERSION_HEADER\\fR.
+.TP
+\\fBMcp\\-Method\\fR or \\fBMcp\\-Name\\fR missing or different from the body
+400, JSON\\-RPC \\-32020 (HeaderMismatch).
+.TP
+\\fB_meta\\fR without \\fBio.modelcontextprotocol/clientCapabilities\\fR (\\fBclientInfo\\fR is optional)
+400, \\-32602.
+.TP
+\\fBMCP\\-Protocol\\-Version: 2026\\-07\\-28\\fR on a body without \\fB_meta\\fR and without a session
+400, \\-32602.
+.TP
+An unsupported version in the header or the body
+400, \\-32022 with \\fBdata.supported\\fR (every version served) and \\fBdata.requested\\fR.
+.PP
+Tool arguments that a tool's input schema marks with \\fBx\\-mcp\\-header\\fR arrive from
+2026\\-07\\-28 clients as \\fBMcp\\-Param\\-\\fR\\fIName\\fR headers; they must agree with the body
+(400, \\-32020 otherwise). Towards an HTTP upstream sentineld is the client: it sends those headers
+for callers of either era, and forwards \\fBMcp\\-Param\\-*\\fR headers it does not know.
+A POST body whose \\fBContent\\-Type\\fR is not \\fBapplication/json\\fR (parameters such as
+\\fBcharset\\fR allowed) gets 415. Every refusal of a \\fBtools/call\\fR before it runs is a
+\\fBtool\\-denied\\fR audit entry with the reason; see
+.BR sentinel\\-audit (7).
+.PP
+Handshake\\-era sessions: \\fBinitialize\\fR issues an \\fBMcp\\-Session\\-Id\\fR that verifies itself
+(an HMAC over its protocol version, issue time, endpoint and grant, with a key kept in the
+database sealed by the secret key), so sessions stay valid across restarts and idle exits. The
+database remembers sessions ended by DELETE, and when a session was last used, until they would
+have expired. A session unused for \\fB[HTTP] SessionIdleSec=\\fR ends. A request naming a forged,
+ended or expired id (or one issued on another endpoint or to another grant) gets 404 with a
+JSON\\-RPC error, and the client initializes again; requests without an id are always served.
+.PP
+Results name the endpoint, never the upstream: a 2026\\-07\\-28 result carries
+\\fBresultType\\fR and \\fB_meta["io.modelcontextprotocol/serverInfo"]\\fR =
+\\fBsentinel/\\fR\\fIendpoint\\fR (an upstream's value is replaced in place; every other byte of its
+result passes through), and a handshake\\-era result carries no upstream's serverInfo.
+\\fBserver/discover\\fR advertises \\fBtools.listChanged\\fR; it and \\fBtools/list\\fR carry
+\\fBttlMs\\fR 0, so a client that reconnects with only \\fBserver/discover\\fR sees the current
+tools on its next \\fBtools/list\\fR; \\fBsubscriptions/listen\\fR announces changes.
+.PP
+Sentinel's own JSON\\-RPC errors lie outside the range JSON\\-RPC reserves (2026\\-07\\-28 reserves
+\\-32020 to \\-32099 for the MCP specification): \\-31001 when an upstream does not answer within
+its call timeout, \\-31003 when it fails or is unreachable, \\-32800 when the call was cancelled.
 .SH "SYSTEMD INTEGRATION"
 Listening sockets are taken by name (\\fBhttp\\fR, \\fBvarlink\\fR) from
 \\fBsd_listen_fds_with_names\\fR(3); without them sentineld binds \\fB[HTTP] Listen=\\fR and
 \\fB[Control] Socket=\\fR itself. It sends \\fBREADY=1\\fR once serving, a one\\-line
 \\fBSTATUS=\\fR (shown by \\fBsystemctl status sentineld\\fR), \\fBWATCHDOG=1\\fR when
 \\fBWatchdogSec=\\fR is set, \\fBRELOADING=1\\fR and \\fBSTOPPING=1\\fR.
+.PP
+The unit sets \\fBLimitNOFILE=65536\\fR; at start sentineld raises its soft open\\-file limit to
+the hard one and keeps \\fB[Daemon] ReservedDescriptors=\\fR of them free of HTTP connections,
+so that the control socket keeps answering while HTTP is at its limit (see
+.BR sentineld.conf (5),
+CONNECTIONS). It refuses to start when the limit leaves no descriptors for HTTP.
 .SH CREDENTIALS
 Secrets at rest (upstream tokens and headers) are sealed with AES\\-256\\-GCM. The key is the
 systemd credential \\fBsentinel.key\\fR (\\fB$CREDENTIALS_DIRECTORY/sentinel.key\\fR: 32 bytes, or
@@ -249,7 +320,8 @@ The configuration file, every key commented at its default; see
 Drop\\-ins, read in lexical order after the main file.
 .TP
 .I /var/lib/sentinel/
-State: the SQLite database and \\fBsecret.key\\fR.
+State: the SQLite database (\\fBsentinel.sqlite\\fR with its \\fB\\-wal\\fR and \\fB\\-shm\\fR files,
+mode 0600) and \\fBsecret.key\\fR.
 .TP
 .I /run/sentinel/io.sentinel.Manager
 The varlink control socket; see
@@ -310,7 +382,68 @@ upgrades keep local edits. Prefer drop\\-ins for local changes.
             doc = []
         elif line.startswith("# "):
             doc.append(line[2:])
-    text += """.SH EXAMPLE
+    text += """.SH CONNECTIONS
+A client has \\fBHeaderTimeoutSec=\\fR from a request's first byte (on a new connection, from
+the connection) to the end of its headers and \\fBBodyTimeoutSec=\\fR for its body; a
+kept\\-alive connection waits at most \\fBKeepAliveTimeoutSec=\\fR for its next request.
+Slower or idle connections are closed; calls in progress and event streams never count as
+idle. A connection beyond \\fBMaxConnectionsPerAddress=\\fR (IPv6 clients count per /64) or
+\\fBMaxConnections=\\fR is answered \\fB503 Service Unavailable\\fR with \\fBRetry\\-After: 1\\fR
+and closed; while more than 32 are being refused at once, further ones are closed without an
+answer. \\fBMaxConnections=\\fR is lowered to the open\\-file limit minus
+\\fB[Daemon] ReservedDescriptors=\\fR: those descriptors stay free for the control socket
+(itself capped by \\fB[Control] MaxConnections=\\fR, with 4 more for root), the database, the
+journal and upstream servers.
+.PP
+An endpoint runs at most \\fBMaxConcurrentCallsPerEndpoint=\\fR tool calls at once, and one
+caller at most \\fBMaxConcurrentCallsPerCaller=\\fR of them: the caller is the grant on OAuth
+endpoints, the client address on endpoints without authentication. A call beyond either gets
+HTTP 429 with \\fBRetry\\-After: 1\\fR and is audited as \\fBtool\\-denied\\fR with
+OUTCOME=throttled (see
+.BR sentinel\\-audit (7)).
+.SH "REVERSE PROXIES"
+Behind a reverse proxy every connection comes from the proxy. List it in
+\\fBTrustedProxies=\\fR: for requests whose TCP peer is listed, and only for those, the
+client's address is the right\\-most address of \\fBClientAddressHeader=\\fR
+(\\fBX\\-Forwarded\\-For\\fR, or \\fBForwarded\\fR as in RFC 7239) that is not itself a
+trusted proxy; addresses further left were written by the client and are ignored. That address
+is the audit's REMOTE_ADDRESS and what the per\\-caller share, the sign\\-in throttle and the
+client registration throttle count. Trusted proxies are not held to
+\\fBMaxConnectionsPerAddress=\\fR. With nginx on the same host:
+.PP
+.nf
+.RS 4
+upstream sentinel {
+    server 127.0.0.1:8080;
+    keepalive 32;
+    keepalive_timeout 50s;   # below KeepAliveTimeoutSec=60
+}
+server {
+    listen 443 ssl;
+    server_name mcp.example.org;
+    location / {
+        proxy_pass http://sentinel;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X\\-Forwarded\\-For $proxy_add_x_forwarded_for;
+        proxy_buffering off;     # event streams
+        proxy_read_timeout 1h;   # long tool calls
+    }
+}
+.RE
+.fi
+.PP
+and in sentineld.conf:
+.PP
+.nf
+.RS 4
+[HTTP]
+PublicURL=https://mcp.example.org
+TrustedProxies=127.0.0.1 ::1
+.RE
+.fi
+.SH EXAMPLE
 .nf
 .RS 4
 # /etc/sentinel/sentineld.conf.d/50\\-public.conf

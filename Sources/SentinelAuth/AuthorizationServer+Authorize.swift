@@ -32,7 +32,7 @@ extension AuthorizationServer {
     func authorize(_ request: Request, context: GatewayRequestContext) async -> Response {
         let query = request.uri.query ?? ""
         let resolution = await resolve(
-            FormFields.parse(query), repeated: FormFields.repeated(query), address: context.channel.remoteAddress?.ipAddress)
+            FormFields.parse(query), repeated: FormFields.repeated(query), address: context.clientAddress)
         guard case .valid(let valid) = resolution else {
             if case .answer(let response) = resolution { return response }
             return Self.html(ConsentPages.problem(title: "Request refused", message: "The request could not be read."), status: .badRequest)
@@ -57,13 +57,13 @@ extension AuthorizationServer {
         let fields = FormFields.parse(body)
         let resolution = await resolve(
             fields.filter { AuthorizationRequest.fieldNames.contains($0.key) }, repeated: [],
-            address: context.channel.remoteAddress?.ipAddress)
+            address: context.clientAddress)
         guard case .valid(let valid) = resolution else {
             if case .answer(let response) = resolution { return response }
             return Self.html(ConsentPages.problem(title: "Request refused", message: "The request could not be read."), status: .badRequest)
         }
         let cookies = Self.cookies(request)
-        let address = context.channel.remoteAddress?.ipAddress
+        let address = context.clientAddress
         switch fields["action"] {
         case "signin":
             return await signIn(valid, fields: fields, cookies: cookies, address: address)

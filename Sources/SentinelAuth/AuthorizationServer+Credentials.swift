@@ -172,7 +172,7 @@ extension AuthorizationServer {
         }
         let fields = FormFields.parse(body)
         let cookies = Self.cookies(request)
-        let address = context.channel.remoteAddress?.ipAddress
+        let address = context.clientAddress
         if fields["action"] == "signin" {
             guard let expected = cookies[Self.csrfCookie], let presented = fields["csrf_token"],
                   constantTimeEquals(Array(expected.utf8), Array(presented.utf8))

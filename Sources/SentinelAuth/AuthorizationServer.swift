@@ -53,10 +53,11 @@ public final class AuthorizationServer: Sendable {
         router.get("/.well-known/oauth-protected-resource/mcp/:endpoint") { _, context in
             await self.protectedResourceMetadata(endpoint: context.parameters.get("endpoint") ?? "")
         }
+        // RFC 8414 only. No OpenID Connect discovery (/.well-known/openid-configuration): Sentinel issues no
+        // ID tokens, and clients that find OIDC discovery (ChatGPT) then require one and fail.
         router.get("/.well-known/oauth-authorization-server") { _, _ in self.authorizationServerMetadata() }
-        router.get("/.well-known/openid-configuration") { _, _ in self.authorizationServerMetadata() }
         router.post("/oauth/register") { request, context in
-            await self.registerClient(request, address: context.channel.remoteAddress?.ipAddress)
+            await self.registerClient(request, address: context.clientAddress)
         }
         router.get("/oauth/register/:client") { request, context in
             await self.readRegistration(request, clientID: context.parameters.get("client") ?? "")

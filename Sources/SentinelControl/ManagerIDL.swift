@@ -207,7 +207,12 @@ enum ManagerIDL {
           endpoints: int,
           users: int,
           active_sessions: int,
-          open_connections: int
+          open_connections: int,
+          # Where log messages go: journal or stderr.
+          log_target: string,
+          # Where audit events go (what sentinelctl logs reads): journal, or stderr when no journal was
+          # reachable at start.
+          audit_target: string
         )
 
         # One change made through this interface.

@@ -17,14 +17,21 @@ public struct DaemonRuntimeStatus: Sendable {
     public var openConnections: Int
     /// Whether the HTTP listener accepts only loopback connections (endpoints without auth need it).
     public var httpIsLoopback: Bool
+    /// Where log messages go: `journal` or `stderr`.
+    public var logTarget: String
+    /// Where audit events go: `journal` or `stderr`.
+    public var auditTarget: String
     /// Protocol faults per upstream server since the daemon started (messages it had to drop).
     public var upstreamProtocolFaults: [String: Int] = [:]
 
     public init(
         version: String, pid: Int32, started: Date, publicURL: String, httpListen: String, controlSocket: String,
-        stateDirectory: String, openConnections: Int, httpIsLoopback: Bool
+        stateDirectory: String, openConnections: Int, httpIsLoopback: Bool, logTarget: String = "stderr",
+        auditTarget: String = "stderr"
     ) {
         self.httpIsLoopback = httpIsLoopback
+        self.logTarget = logTarget
+        self.auditTarget = auditTarget
         self.version = version
         self.pid = pid
         self.started = started
@@ -199,6 +206,8 @@ public struct ManagerInterface: VarlinkInterface {
                 "users": .int(Int64(counts.users)),
                 "active_sessions": .int(Int64(counts.activeGrants)),
                 "open_connections": .int(Int64(status.openConnections)),
+                "log_target": .string(status.logTarget),
+                "audit_target": .string(status.auditTarget),
             ]
         ]
     }

@@ -63,6 +63,10 @@ extension Store {
                     sql: "UPDATE upstream_authorizations SET sealed_verifier = ? WHERE state_hash = ?",
                     arguments: [try reseal(row["sealed_verifier"], Array("upstream-state:\(hash)".utf8)), hash])
             }
+            if let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM mcp_session_key WHERE id = 1") {
+                try db.execute(
+                    sql: "UPDATE mcp_session_key SET sealed = ? WHERE id = 1", arguments: [try reseal(sealed, Self.sessionKeyData)])
+            }
             try db.execute(
                 sql: "INSERT OR REPLACE INTO secret_canary (id, sealed) VALUES (1, ?)",
                 arguments: [Data(try newKey.seal(Self.canaryText, associatedData: Self.canaryData))])

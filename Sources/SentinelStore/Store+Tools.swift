@@ -12,12 +12,12 @@ extension Store {
                 try db.execute(
                     sql: """
                         INSERT INTO tools (server_id, name, title, description, input_schema, output_schema, annotations,
-                            position, discovered_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            definition, position, discovered_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         serverID, tool.name, tool.title, tool.description, tool.inputSchema, tool.outputSchema,
-                        tool.annotations, position, tool.discoveredAt,
+                        tool.annotations, tool.definition, position, tool.discoveredAt,
                     ])
             }
             try db.execute(
@@ -52,6 +52,12 @@ extension Store {
     /// Enables or disables tools on an endpoint. `tools` holds `SERVER/TOOL` names; `allOf` names
     /// servers whose whole catalog is affected. Unknown tools are refused before anything changes.
     /// Returns the selections whose state changed.
+    ///
+    /// Enabling pins the tool's exposed name: it keeps that name while it stays enabled, whatever
+    /// appears in its server's catalog later. Disabling releases it, so a tool enabled again takes
+    /// the name it would get at that moment (the same one unless another tool has taken it meanwhile).
+    /// An enabled tool that has left its server's catalog keeps its name reserved; it can still be
+    /// disabled by `SERVER/TOOL` or by that name.
     public func setTools(
         endpoint: String, tools: [String], allOf servers: [String], enabled: Bool
     ) async throws -> [ToolSelection] {
@@ -59,8 +65,10 @@ extension Store {
             let endpointID = try db.id(of: "endpoint", table: "endpoints", name: endpoint)
             let selections = try Self.toolSelections(endpoint: endpoint, db: db)
             var targets: [ToolSelection] = []
+            let absent = enabled ? [] : try Self.absentEnabledTools(endpointID: endpointID, db: db)
             for name in tools {
-                guard let selection = selections.first(where: { "\($0.server)/\($0.tool)" == name || $0.exposedName == name })
+                let matches: (ToolSelection) -> Bool = { "\($0.server)/\($0.tool)" == name || $0.exposedName == name }
+                guard let selection = selections.first(where: matches) ?? absent.first(where: matches)
                 else { throw StoreError.noSuchTool(endpoint: endpoint, tool: name) }
                 targets.append(selection)
             }
@@ -68,7 +76,7 @@ extension Store {
             for server in servers {
                 _ = try db.id(of: "server", table: "servers", name: server)
                 guard attached.contains(server) else { throw StoreError.notAttached(endpoint: endpoint, server: server) }
-                targets += selections.filter { $0.server == server }
+                targets += (selections + absent).filter { $0.server == server }
             }
             var changed: [ToolSelection] = []
             var seen = Set<String>()
@@ -77,8 +85,11 @@ extension Store {
                 let serverID = try db.id(of: "server", table: "servers", name: target.server)
                 if enabled {
                     try db.execute(
-                        sql: "INSERT OR IGNORE INTO endpoint_tools (endpoint_id, server_id, tool_name, enabled_at) VALUES (?, ?, ?, ?)",
-                        arguments: [endpointID, serverID, target.tool, now])
+                        sql: """
+                            INSERT OR IGNORE INTO endpoint_tools (endpoint_id, server_id, tool_name, enabled_at, exposed_name)
+                            VALUES (?, ?, ?, ?, ?)
+                            """,
+                        arguments: [endpointID, serverID, target.tool, now, target.exposedName])
                 } else {
                     try db.execute(
                         sql: "DELETE FROM endpoint_tools WHERE endpoint_id = ? AND server_id = ? AND tool_name = ?",
@@ -99,24 +110,49 @@ extension Store {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT s.name AS server, t.name AS tool,
-                    EXISTS (SELECT 1 FROM endpoint_tools et WHERE et.endpoint_id = es.endpoint_id
-                            AND et.server_id = s.id AND et.tool_name = t.name) AS enabled
+                SELECT s.name AS server, t.name AS tool, et.tool_name IS NOT NULL AS enabled, et.exposed_name AS pinned
                 FROM endpoint_servers es
                 JOIN servers s ON s.id = es.server_id
                 JOIN tools t ON t.server_id = s.id
+                LEFT JOIN endpoint_tools et ON et.endpoint_id = es.endpoint_id AND et.server_id = s.id AND et.tool_name = t.name
                 WHERE es.endpoint_id = ?
                 ORDER BY s.name, t.position, t.name
                 """, arguments: [endpointID])
+        // Enabled tools missing from their catalog keep their names reserved, so they come back under them.
+        let absent = try absentEnabledTools(endpointID: endpointID, db: db)
+        var pinned: [String: String] = [:]
+        for row in rows {
+            if let name = row["pinned"] as String? { pinned[ExposedName.key(server: row["server"], tool: row["tool"])] = name }
+        }
+        for selection in absent { pinned[ExposedName.key(server: selection.server, tool: selection.tool)] = selection.exposedName }
         let pairs = rows.map { (server: $0["server"] as String, tool: $0["tool"] as String) }
-        let names = ExposedName.assign(pairs)
+        let names = ExposedName.assign(pairs + absent.map { (server: $0.server, tool: $0.tool) }, pinned: pinned)
         return rows.map { row in
             let server: String = row["server"]
             let tool: String = row["tool"]
             return ToolSelection(
                 endpoint: endpoint, server: server, tool: tool,
-                exposedName: names[server + "/" + tool] ?? ExposedName.preferred(server: server, tool: tool),
+                exposedName: names[ExposedName.key(server: server, tool: tool)]
+                    ?? ExposedName.preferred(server: server, tool: tool),
                 enabled: row["enabled"])
+        }
+    }
+
+    /// Enabled tools with a pinned name that their server's catalog no longer lists.
+    private static func absentEnabledTools(endpointID: Int64, db: Database) throws -> [ToolSelection] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT e.name AS endpoint, s.name AS server, et.tool_name AS tool, et.exposed_name AS pinned
+                FROM endpoint_tools et
+                JOIN endpoints e ON e.id = et.endpoint_id
+                JOIN servers s ON s.id = et.server_id
+                WHERE et.endpoint_id = ? AND et.exposed_name IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM tools t WHERE t.server_id = et.server_id AND t.name = et.tool_name)
+                ORDER BY s.name, et.tool_name
+                """, arguments: [endpointID]
+        ).map { row in
+            ToolSelection(endpoint: row["endpoint"], server: row["server"], tool: row["tool"], exposedName: row["pinned"], enabled: true)
         }
     }
 
@@ -129,6 +165,7 @@ extension Store {
             inputSchema: row["input_schema"],
             outputSchema: row["output_schema"],
             annotations: row["annotations"],
+            definition: row["definition"],
             discoveredAt: row["discovered_at"]
         )
     }

@@ -38,6 +38,7 @@ public final class Store: Sendable {
                 throw StoreError.newerSchema(path: path, unknownMigrations: unknown.sorted())
             }
         }
+        Self.restrictFileModes(path: path)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
@@ -48,6 +49,27 @@ public final class Store: Sendable {
             try migrator.migrate(pool, upTo: target)
         } else {
             try migrator.migrate(pool)
+        }
+    }
+
+    /// The database and its `-wal` and `-shm` files hold token hashes, grants and sealed secrets:
+    /// only their owner may read them.
+    ///
+    /// A missing database is created empty with mode 0600 before SQLite opens it, since SQLite
+    /// creates the `-wal` and `-shm` files with the database file's mode. Files an older sentineld
+    /// created readable by others lose those permissions.
+    static func restrictFileModes(path: String) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        if descriptor >= 0 {
+            close(descriptor)
+            return
+        }
+        // Any other failure (no such directory, no permission) is SQLite's to report when it opens the file.
+        guard errno == EEXIST else { return }
+        for file in [path, path + "-wal", path + "-shm"] {
+            var info = stat()
+            guard lstat(file, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_mode & 0o077 != 0 else { continue }
+            _ = chmod(file, info.st_mode & 0o700)
         }
     }
 

@@ -1,4 +1,5 @@
 import GRDB
+import SentinelCore
 
 /// The schema, as an ordered list of migrations. Never edit a released migration: add one.
 enum StoreMigrations {
@@ -185,6 +186,45 @@ enum StoreMigrations {
                 -- A known value sealed with the current key, so a key that cannot open it is noticed at start.
                 CREATE TABLE secret_canary (id INTEGER PRIMARY KEY CHECK (id = 1), sealed BLOB NOT NULL);
                 """)
+        }
+        migrator.registerMigration("v6-mcp-sessions") { db in
+            try Store.migrateMCPSessions(db)
+        }
+        migrator.registerMigration("v6-pinned-exposed-names") { db in
+            // The name an enabled tool was exposed under, kept while it stays enabled (NULL: not pinned).
+            // Filled with the names computed today, so nothing a client already uses changes.
+            try db.execute(sql: """
+                ALTER TABLE endpoint_tools ADD COLUMN exposed_name TEXT;
+                CREATE UNIQUE INDEX endpoint_tools_by_exposed_name ON endpoint_tools(endpoint_id, exposed_name);
+                """)
+            for endpointID in try Int64.fetchAll(db, sql: "SELECT id FROM endpoints") {
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT s.id AS server_id, s.name AS server, t.name AS tool
+                        FROM endpoint_servers es JOIN servers s ON s.id = es.server_id JOIN tools t ON t.server_id = s.id
+                        WHERE es.endpoint_id = ?
+                        """, arguments: [endpointID])
+                let names = ExposedName.assign(rows.map { (server: $0["server"] as String, tool: $0["tool"] as String) })
+                for row in rows {
+                    let key = ExposedName.key(server: row["server"], tool: row["tool"])
+                    try db.execute(
+                        sql: "UPDATE endpoint_tools SET exposed_name = ? WHERE endpoint_id = ? AND server_id = ? AND tool_name = ?",
+                        arguments: [names[key], endpointID, row["server_id"] as Int64, row["tool"] as String])
+                }
+            }
+        }
+        migrator.registerMigration("v6-whole-tool-definitions") { db in
+            // The upstream's whole tool object as listed; tools cataloged before get one built from their columns.
+            try db.execute(sql: "ALTER TABLE tools ADD COLUMN definition TEXT")
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM tools") {
+                let tool = Tool(
+                    server: "", name: row["name"], title: row["title"], description: row["description"],
+                    inputSchema: row["input_schema"], outputSchema: row["output_schema"], annotations: row["annotations"],
+                    discoveredAt: row["discovered_at"])
+                try db.execute(
+                    sql: "UPDATE tools SET definition = ? WHERE id = ?", arguments: [tool.definition, row["id"] as Int64])
+            }
         }
         return migrator
     }

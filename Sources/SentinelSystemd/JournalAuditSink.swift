@@ -11,6 +11,9 @@ public struct JournalAuditSink: AuditSink {
     private let identifier: String
     private let journalAvailable: Bool
 
+    /// Whether events go to the journal (decided at creation); otherwise they go to standard error.
+    public var writesToJournal: Bool { journalAvailable }
+
     public init(identifier: String = "sentineld") {
         self.identifier = identifier
         self.journalAvailable = JournalWriter.isAvailable()

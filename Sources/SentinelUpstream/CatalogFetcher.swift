@@ -8,8 +8,10 @@ public enum CatalogFetcher {
 
     /// Lists every tool of `server`, following `nextCursor` page by page.
     ///
-    /// Schemas and annotations are kept as the upstream's exact JSON text. Entries without a
-    /// string name are skipped, and so is a name listed again. `timeout` applies to each page.
+    /// Each tool keeps the upstream's whole object as its exact JSON text (`Tool.definition`), and
+    /// its schemas and annotations likewise. Entries without a string name are skipped, and so are a
+    /// name listed again and an object that repeats a member name (clients could read another name
+    /// than the one Sentinel routes by). `timeout` applies to each page.
     /// Throws `.protocolViolation` for a result that is not an object or has no `tools` array,
     /// a cursor handed out twice, or more than `maximumToolCount` tools; errors of the client
     /// itself pass through.
@@ -59,14 +61,19 @@ public enum CatalogFetcher {
         }
     }
 
-    private static func tool(in bytes: [UInt8], at range: Range<Int>, server: String, now: Date) -> Tool? {
-        guard let members = try? JSONScanner.members(of: bytes, in: range),
-            let name = members["name"].flatMap({ string(in: bytes, at: $0) }), !name.isEmpty
+    private static func tool(in page: [UInt8], at range: Range<Int>, server: String, now: Date) -> Tool? {
+        // The entry on its own: it becomes the stored definition, and scanning it whole keeps the
+        // whitespace that may follow it in the page out of the way.
+        let bytes = Array(page[JSONScanner.trimmed(page, range)])
+        guard let members = try? JSONScanner.members(of: bytes),
+            let name = members["name"].flatMap({ string(in: bytes, at: $0) }), !name.isEmpty,
+            !ToolDefinition.repeatsMember(bytes, in: bytes.indices, members: members)
         else { return nil }
         var tool = Tool(
             server: server, name: name,
             title: members["title"].flatMap { string(in: bytes, at: $0) },
             description: members["description"].flatMap { string(in: bytes, at: $0) },
+            definition: String(decoding: bytes, as: UTF8.self),
             discoveredAt: now)
         if let schema = members["inputSchema"].flatMap({ rawText(in: bytes, at: $0) }) {
             tool.inputSchema = schema

@@ -24,7 +24,7 @@ enum HTTPRequestParams {
             for (key, range) in existing.sorted(by: { $0.value.lowerBound < $1.value.lowerBound })
             where !removing.contains(key) && !replaced.contains(key) {
                 if object.count > 1 { object.append(UInt8(ascii: ",")) }
-                if let start = keyStart(in: bytes, before: range.lowerBound, notBefore: metaRange.lowerBound) {
+                if let start = MCPResultMeta.memberStart(in: bytes, valueStart: range.lowerBound, notBefore: metaRange.lowerBound) {
                     object += bytes[start..<range.upperBound]
                 } else {
                     object += RawJSON.object([(key, RawJSON(bytes[range]))]).bytes.dropFirst().dropLast()
@@ -54,51 +54,13 @@ enum HTTPRequestParams {
 
     /// The param that names the target of `method`, for the `Mcp-Name` header (2026-07-28).
     static func routingName(method: String, params: RawJSON?) -> String? {
-        let key: String
-        switch method {
-        case "tools/call", "prompts/get": key = "name"
-        case "resources/read": key = "uri"
-        default: return nil
-        }
-        guard let params, let top = try? JSONScanner.members(of: params.bytes), let range = top[key] else { return nil }
+        guard let key = MCPProtocol.nameParameter(of: method), let params, let top = try? JSONScanner.members(of: params.bytes), let range = top[key] else { return nil }
         return RawJSON.string(from: params.bytes[range])
     }
 
     /// A header value that survives HTTP unchanged: visible ASCII as is, anything else as `=?base64?…?=`.
     static func headerValue(_ text: String) -> String {
-        let utf8 = Array(text.utf8)
-        let visible = utf8.allSatisfy { $0 >= 0x20 && $0 <= 0x7E }
-        let edgeSpace = utf8.first == 0x20 || utf8.last == 0x20
-        let looksEncoded = text.hasPrefix("=?base64?") && text.hasSuffix("?=")
-        if visible && !edgeSpace && !looksEncoded { return text }
-        return "=?base64?" + Data(utf8).base64EncodedString() + "?="
-    }
-
-    /// Where the key of the member whose value starts at `valueStart` begins (its opening quote).
-    private static func keyStart(in bytes: [UInt8], before valueStart: Int, notBefore lower: Int) -> Int? {
-        var index = valueStart - 1
-        while index > lower, isWhitespace(bytes[index]) { index -= 1 }
-        guard index > lower, bytes[index] == UInt8(ascii: ":") else { return nil }
-        index -= 1
-        while index > lower, isWhitespace(bytes[index]) { index -= 1 }
-        guard index > lower, bytes[index] == UInt8(ascii: "\"") else { return nil }
-        index -= 1
-        while index > lower {
-            if bytes[index] == UInt8(ascii: "\""), !isEscaped(bytes, index, notBefore: lower) { return index }
-            index -= 1
-        }
-        return nil
-    }
-
-    /// Whether the byte at `index` follows an odd number of backslashes.
-    private static func isEscaped(_ bytes: [UInt8], _ index: Int, notBefore lower: Int) -> Bool {
-        var backslashes = 0
-        var cursor = index - 1
-        while cursor >= lower, bytes[cursor] == UInt8(ascii: "\\") {
-            backslashes += 1
-            cursor -= 1
-        }
-        return backslashes % 2 == 1
+        MCPHeaderValue.encode(text)
     }
 
     private static func splice(_ bytes: [UInt8], replacing range: Range<Int>, with replacement: [UInt8]) -> RawJSON {

@@ -53,11 +53,10 @@ public final class HTTPUpstreamClient: UpstreamClient {
         var isEmpty: Bool { !tools && !prompts && !resources }
     }
 
-    static let modernVersion = "2026-07-28"
-    static let handshakeVersion = "2025-11-25"
+    static let modernVersion = MCPProtocol.modernVersion
+    static let handshakeVersion = MCPProtocol.latestHandshakeVersion
     private static let metaKeys: Set<String> = [
-        "io.modelcontextprotocol/protocolVersion", "io.modelcontextprotocol/clientInfo",
-        "io.modelcontextprotocol/clientCapabilities",
+        MCPProtocol.versionKey, MCPProtocol.clientInfoKey, MCPProtocol.clientCapabilitiesKey,
     ]
 
     /// - Parameters:
@@ -179,6 +178,17 @@ public final class HTTPUpstreamClient: UpstreamClient {
         timeout: Duration,
         progress: (@Sendable (RawJSON) -> Void)?
     ) async throws -> RawJSON {
+        try await request(method, params: params, headers: [], timeout: timeout, progress: progress)
+    }
+
+    /// `extraHeaders` (a client's `Mcp-Param-*`, say) go with every POST of the request, after Sentinel's own.
+    public func request(
+        _ method: String,
+        params: RawJSON?,
+        headers extraHeaders: [(name: String, value: String)],
+        timeout: Duration,
+        progress: (@Sendable (RawJSON) -> Void)?
+    ) async throws -> RawJSON {
         let deadline = ContinuousClock.now + timeout
         try await start()
         var reinitialized = false
@@ -186,7 +196,7 @@ public final class HTTPUpstreamClient: UpstreamClient {
             let era = try currentEra() ?? .handshake(version: Self.handshakeVersion, sessionID: nil)
             let (id, token) = nextIdentifiers(withToken: progress != nil)
             let message = JSONRPC.request(id: id, method: method, params: shape(params, for: era, progressToken: token))
-            let headers = headers(for: era, method: method, params: params)
+            let headers = headers(for: era, method: method, params: params) + extraHeaders
             let idle = timeout + .seconds(5)
             let outcome: Outcome
             do {
@@ -277,9 +287,9 @@ public final class HTTPUpstreamClient: UpstreamClient {
 
     private var modernMeta: [(name: String, value: RawJSON)] {
         [
-            (name: "io.modelcontextprotocol/protocolVersion", value: RawJSON(string: Self.modernVersion)),
-            (name: "io.modelcontextprotocol/clientInfo", value: clientInfo),
-            (name: "io.modelcontextprotocol/clientCapabilities", value: .emptyObject),
+            (name: MCPProtocol.versionKey, value: RawJSON(string: Self.modernVersion)),
+            (name: MCPProtocol.clientInfoKey, value: clientInfo),
+            (name: MCPProtocol.clientCapabilitiesKey, value: .emptyObject),
         ]
     }
 

@@ -64,6 +64,10 @@ final class StdioConnection: Sendable {
         var stopping = false
         var killTimer: Scheduled<Void>?
         var exitWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Set once the process group has no member left, or SIGKILL has been sent to it; after
+        /// that its id is never signalled again (it may name another group by then).
+        var groupEnded = false
+        var groupWaiters: [CheckedContinuation<Void, Never>] = []
         var recentStderr: [String] = []
         var stderrClosed = false
         var nextStderrWaiter = 0
@@ -80,6 +84,9 @@ final class StdioConnection: Sendable {
 
     /// The child's process id (also its process group id).
     var pid: Int32 { process.processIdentifier }
+
+    /// How often a stopping process group is checked for members once its leader is gone.
+    static let groupPollInterval: TimeAmount = .milliseconds(50)
 
     /// Why the connection can no longer serve requests, or nil while it can.
     var loss: UpstreamError? { state.withLock { $0.loss } }
@@ -455,13 +462,14 @@ final class StdioConnection: Sendable {
     }
 
     private func processDidExit(_ description: String) {
-        let (outputClosed, waiters, killTimer) = state.withLock { state in
+        let (outputClosed, waiters) = state.withLock { state in
             state.exit = description
             defer { state.exitWaiters = [] }
-            return (state.outputClosed, state.exitWaiters, state.killTimer)
+            return (state.outputClosed, state.exitWaiters)
         }
-        killTimer?.cancel()
         waiters.forEach { $0.resume() }
+        // The leader is gone, not necessarily its group: a stop under way keeps its SIGKILL for what is left.
+        watchGroup()
         if outputClosed {
             lose(.connectionLost(description))
         } else {
@@ -500,47 +508,99 @@ final class StdioConnection: Sendable {
         events.lost(self, error)
     }
 
-    /// Sends SIGTERM to the process group, and SIGKILL after the stop timeout; Foundation reaps.
+    /// Sends SIGTERM to the process group, and SIGKILL to whatever is left of it after the stop
+    /// timeout, even when the leader has exited meanwhile; Foundation reaps the leader.
+    ///
+    /// A server's children stay in its group unless they leave it (`setsid`, `setpgid`): those are
+    /// not reached here, and need the server's own cgroup.
     func stop() {
         let start = state.withLock { state in
-            guard state.exit == nil, !state.stopping else { return false }
+            guard !state.groupEnded, !state.stopping else { return false }
             state.stopping = true
             return true
         }
         guard start else { return }
-        signal(SIGTERM)
+        signalGroup(SIGTERM)
         let killTimer = eventLoop.scheduleTask(in: timeAmount(stopTimeout)) {
             self.logger.warning(
-                "stdio server ignored SIGTERM; sending SIGKILL",
+                "stdio server's process group outlived SIGTERM; sending SIGKILL",
                 metadata: ["pid": "\(self.pid)", "after": "\(Self.describe(self.stopTimeout))"])
-            self.signal(SIGKILL)
+            self.signalGroup(SIGKILL)
+            self.endGroup()
         }
-        let exited = state.withLock { state in
-            state.killTimer = killTimer
-            return state.exit != nil
-        }
-        if exited { killTimer.cancel() }
+        state.withLock { $0.killTimer = killTimer }
+        watchGroup()
     }
 
     /// Signals the whole process group, so wrappers like `npx` or `sh -c` take their children along.
-    private func signal(_ signal: Int32) {
+    ///
+    /// The group's id is the leader's pid. While any member is alive, or a zombie, the kernel does not
+    /// hand that id out again, so the group may be signalled after the leader was reaped. Once the
+    /// group is seen empty (`watchGroup`) it is never signalled again.
+    private func signalGroup(_ signal: Int32) {
         state.withLock { state in
-            // Never signal a reaped pid: it may already belong to another process.
-            guard state.exit == nil else { return }
+            guard !state.groupEnded else { return }
             let pid = process.processIdentifier
             guard pid > 0 else { return }
-            if kill(-pid, signal) != 0 { _ = kill(pid, signal) }
+            if kill(-pid, signal) != 0, state.exit == nil {
+                // Not a group leader after all (it cannot have left its group before exec): the process alone.
+                _ = kill(pid, signal)
+            }
         }
     }
 
-    /// Ends the process: in-flight requests fail, stdin closes, SIGTERM then SIGKILL; returns once it is reaped.
+    /// Once the leader has exited, checks the group for members until none is left or SIGKILL is sent.
+    private func watchGroup() {
+        let (ended, stopping) = state.withLock { state -> (Bool, Bool) in
+            guard state.exit != nil, !state.groupEnded else { return (state.groupEnded, false) }
+            let pid = process.processIdentifier
+            if pid <= 0 || (kill(-pid, 0) != 0 && errno == ESRCH) { return (true, false) }
+            return (false, state.stopping)
+        }
+        if ended {
+            endGroup()
+        } else if stopping {
+            eventLoop.scheduleTask(in: Self.groupPollInterval) { self.watchGroup() }
+        }
+    }
+
+    /// Marks the group as done with: no more signals to its id, and `terminate()` may return.
+    private func endGroup() {
+        let (killTimer, waiters) = state.withLock { state -> (Scheduled<Void>?, [CheckedContinuation<Void, Never>]) in
+            guard !state.groupEnded else { return (nil, []) }
+            state.groupEnded = true
+            defer {
+                state.groupWaiters = []
+                state.killTimer = nil
+            }
+            return (state.killTimer, state.groupWaiters)
+        }
+        killTimer?.cancel()
+        waiters.forEach { $0.resume() }
+    }
+
+    /// Ends the process and its group: in-flight requests fail, stdin closes, SIGTERM then SIGKILL;
+    /// returns once the process is reaped and its group is empty or killed.
     func terminate() async {
         lose(.connectionLost("the server was stopped"))
         stop()
         await waitForExit()
+        await waitForGroupToEnd()
         let stderrChannel = state.withLock { $0.stderrChannel }
         // Give the last stderr lines a moment to be read; close it for good after the grace.
         if stderrChannel?.isActive == true { closePipesAfterGrace() }
+    }
+
+    /// Returns once no member of the process group is left, or SIGKILL has been sent to those that are.
+    func waitForGroupToEnd() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ended = state.withLock { state in
+                if state.groupEnded { return true }
+                state.groupWaiters.append(continuation)
+                return false
+            }
+            if ended { continuation.resume() }
+        }
     }
 
     func waitForExit() async {

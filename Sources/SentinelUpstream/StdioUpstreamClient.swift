@@ -13,7 +13,7 @@ import Synchronization
 /// serve the server again.
 public final class StdioUpstreamClient: UpstreamClient {
     /// The protocol revision requested in `initialize`.
-    public static let protocolVersion = "2025-11-25"
+    public static let protocolVersion = MCPProtocol.latestHandshakeVersion
 
     /// The configuration this client spawns; a changed server needs a new client.
     public let server: Server

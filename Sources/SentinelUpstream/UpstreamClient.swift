@@ -21,11 +21,28 @@ public protocol UpstreamClient: Sendable {
     func request(_ method: String, params: RawJSON?, timeout: Duration, progress: (@Sendable (RawJSON) -> Void)?)
         async throws -> RawJSON
 
+    /// `request` with HTTP header fields to send along (a client's `Mcp-Param-*` headers, which a gateway
+    /// must forward); transports without HTTP headers ignore them.
+    func request(
+        _ method: String, params: RawJSON?, headers: [(name: String, value: String)], timeout: Duration,
+        progress: (@Sendable (RawJSON) -> Void)?
+    ) async throws -> RawJSON
+
     /// Notifications the upstream sends on its own (not progress), e.g. `notifications/tools/list_changed`.
     var notifications: AsyncStream<UpstreamNotification> { get }
 
     /// Ends the session and releases its resources (stops a child process: SIGTERM, then SIGKILL after a bound).
     func shutdown() async
+}
+
+extension UpstreamClient {
+    /// Without HTTP headers (stdio): the headers are dropped.
+    public func request(
+        _ method: String, params: RawJSON?, headers: [(name: String, value: String)], timeout: Duration,
+        progress: (@Sendable (RawJSON) -> Void)?
+    ) async throws -> RawJSON {
+        try await request(method, params: params, timeout: timeout, progress: progress)
+    }
 }
 
 /// A notification an upstream sent outside any request.

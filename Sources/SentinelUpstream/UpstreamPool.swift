@@ -416,9 +416,16 @@ extension UpstreamPool {
         func request(_ method: String, params: RawJSON?, timeout: Duration, progress: (@Sendable (RawJSON) -> Void)?)
             async throws -> RawJSON
         {
+            try await request(method, params: params, headers: [], timeout: timeout, progress: progress)
+        }
+
+        func request(
+            _ method: String, params: RawJSON?, headers: [(name: String, value: String)], timeout: Duration,
+            progress: (@Sendable (RawJSON) -> Void)?
+        ) async throws -> RawJSON {
             usage.callStarted()
             do {
-                let result = try await inner.request(method, params: params, timeout: timeout, progress: progress)
+                let result = try await inner.request(method, params: params, headers: headers, timeout: timeout, progress: progress)
                 usage.callEnded(nil)
                 return result
             } catch {

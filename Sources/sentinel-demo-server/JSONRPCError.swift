@@ -7,34 +7,34 @@ struct JSONRPCError: Error, Sendable, Equatable {
     var data: JSONValue?
 
     static func parseError(_ detail: String) -> JSONRPCError {
-        JSONRPCError(code: -32700, message: "Parse error: \(detail)")
+        JSONRPCError(code: JSONRPCErrorCode.parseError, message: "Parse error: \(detail)")
     }
 
     static func invalidRequest(_ detail: String) -> JSONRPCError {
-        JSONRPCError(code: -32600, message: "Invalid request: \(detail)")
+        JSONRPCError(code: JSONRPCErrorCode.invalidRequest, message: "Invalid request: \(detail)")
     }
 
     static func methodNotFound(_ method: String) -> JSONRPCError {
-        JSONRPCError(code: -32601, message: "Method not found: \(method)", data: ["method": .string(method)])
+        JSONRPCError(code: JSONRPCErrorCode.methodNotFound, message: "Method not found: \(method)", data: ["method": .string(method)])
     }
 
     static func invalidParams(_ detail: String) -> JSONRPCError {
-        JSONRPCError(code: -32602, message: "Invalid params: \(detail)")
+        JSONRPCError(code: JSONRPCErrorCode.invalidParams, message: "Invalid params: \(detail)")
     }
 
     /// MCP 2025-11-25 answers a call to a tool that does not exist with -32602.
     static func unknownTool(_ name: String) -> JSONRPCError {
-        JSONRPCError(code: -32602, message: "Unknown tool: \(name)", data: ["name": .string(name)])
+        JSONRPCError(code: JSONRPCErrorCode.invalidParams, message: "Unknown tool: \(name)", data: ["name": .string(name)])
     }
 
     static func internalError(_ detail: String) -> JSONRPCError {
-        JSONRPCError(code: -32603, message: "Internal error: \(detail)")
+        JSONRPCError(code: JSONRPCErrorCode.internalError, message: "Internal error: \(detail)")
     }
 
     /// 2026-07-28 `-32022`: the per-request envelope names a version this server does not serve.
     static func unsupportedProtocolVersion(requested: String, supported: [String]) -> JSONRPCError {
         JSONRPCError(
-            code: -32022,
+            code: JSONRPCErrorCode.unsupportedVersion,
             message: "Unsupported protocol version \(requested); this server serves "
                 + "\(supported.joined(separator: ", ")) per request, and 2024-11-05 to 2025-11-25 through initialize",
             data: ["supported": JSONValue(supported), "requested": .string(requested)])

@@ -57,6 +57,26 @@ final class Daemon: Sendable {
         }
         let logger = Logger(label: "sentineld")
 
+        let descriptors = DescriptorLimit.raiseToHardLimit()
+        let descriptorLimit = descriptors.soft
+        if let before = descriptors.raisedFrom {
+            logger.debug("raised the open-file limit from \(before) to \(descriptorLimit)")
+        }
+        let httpCap = configuration.effectiveMaxConnections(descriptorLimit: descriptorLimit)
+        guard httpCap > 0 else {
+            throw DaemonStartupError(
+                description: "the open-file limit \(descriptorLimit) leaves no descriptors for HTTP connections after "
+                    + "[Daemon] ReservedDescriptors=\(configuration.reservedDescriptors); raise LimitNOFILE= or lower ReservedDescriptors=")
+        }
+        if configuration.controlMaxConnections + VarlinkServer.rootHeadroom > configuration.reservedDescriptors / 2 {
+            logger.warning(
+                "[Control] MaxConnections=\(configuration.controlMaxConnections) takes most of [Daemon] ReservedDescriptors=\(configuration.reservedDescriptors); the database and upstream servers may run short")
+        }
+        if httpCap < configuration.maxConnections {
+            logger.notice(
+                "at most \(httpCap) HTTP connections: the open-file limit is \(descriptorLimit) and [Daemon] ReservedDescriptors=\(configuration.reservedDescriptors)")
+        }
+
         let environment = ProcessInfo.processInfo.environment
         let stateDirectory = configuration.effectiveStateDirectory(environment: environment)
         let store = try await openStore(stateDirectory: stateDirectory)
@@ -70,13 +90,6 @@ final class Daemon: Sendable {
 
         let httpListener: HTTPServer.Listener =
             httpSocket.map { .fileDescriptor($0.fileDescriptor) } ?? .address(configuration.listen)
-        let varlinkListener: VarlinkServer.Listener
-        if let varlinkSocket {
-            varlinkListener = .fileDescriptor(varlinkSocket.fileDescriptor)
-        } else {
-            try prepareSocketDirectory(for: configuration.controlSocket)
-            varlinkListener = .path(configuration.controlSocket, mode: 0o660)
-        }
         let httpDescription = httpSocket == nil ? configuration.listen.description : "socket-activated"
         let controlDescription = varlinkSocket == nil ? configuration.controlSocket : "socket-activated"
 
@@ -114,6 +127,14 @@ final class Daemon: Sendable {
         if groupID == nil {
             logger.notice("control group '\(configuration.controlGroup)' does not exist; only root and the daemon's user may use the control socket")
         }
+        let varlinkListener: VarlinkServer.Listener
+        if let varlinkSocket {
+            varlinkListener = .fileDescriptor(varlinkSocket.fileDescriptor)
+        } else {
+            try prepareSocketDirectory(for: configuration.controlSocket)
+            // The group's members may connect: the socket is theirs as well as the daemon's user's.
+            varlinkListener = .path(configuration.controlSocket, mode: 0o660, group: groupID)
+        }
         let manager = try ManagerInterface(
             store: store, audit: audit, policy: ControlAccessPolicy(daemonUID: getuid(), groupID: groupID),
             changes: changes, catalogs: catalogService,
@@ -125,7 +146,8 @@ final class Daemon: Sendable {
             var status = DaemonRuntimeStatus(
                 version: SentinelVersion.current, pid: getpid(), started: started, publicURL: configuration.effectivePublicURL,
                 httpListen: httpDescription, controlSocket: controlDescription, stateDirectory: stateDirectory,
-                openConnections: activity.openConnections, httpIsLoopback: httpIsLoopback.value)
+                openConnections: activity.openConnections, httpIsLoopback: httpIsLoopback.value,
+                logTarget: target.resolved().rawValue, auditTarget: self.audit.writesToJournal ? "journal" : "stderr")
             status.upstreamProtocolFaults = faults.all
             return status
         }
@@ -134,7 +156,8 @@ final class Daemon: Sendable {
             info: VarlinkServiceInfo(
                 vendor: "Sentinel", product: "sentineld", version: SentinelVersion.current,
                 url: "https://github.com/sentinel-mcp/sentinel"),
-            logger: Logger(label: "sentineld.varlink"), observer: activity)
+            logger: Logger(label: "sentineld.varlink"), observer: activity,
+            maximumConnections: { [self] in self.configuration.controlMaxConnections })
         // The authorization plane: bearer checks on every request, revocation that closes streams at once.
         let verifier = BearerVerifier(store: store)
         let grantStreams = GrantStreams()
@@ -152,7 +175,8 @@ final class Daemon: Sendable {
                 publicURL: configuration.effectivePublicURL, maxRequestBytes: configuration.maxRequestBytes,
                 maxConcurrentCallsPerEndpoint: configuration.maxConcurrentCallsPerEndpoint,
                 allowedOrigins: configuration.allowedOrigins, listenerIsLoopback: httpIsLoopback.value,
-                version: SentinelVersion.current)
+                version: SentinelVersion.current, maxConcurrentCallsPerCaller: configuration.maxConcurrentCallsPerCaller,
+                sessionIdleSeconds: configuration.sessionIdleSeconds)
         }
         let router = GatewayRouter.make(version: SentinelVersion.current)
         mcp.register(on: router)
@@ -160,7 +184,9 @@ final class Daemon: Sendable {
         let http = HTTPServer(
             listener: httpListener, router: router,
             logger: Logger(label: "sentineld.http"), observer: activity,
-            stopTimeout: .seconds(configuration.stopTimeoutSeconds), onShutdown: { hub.closeAll() })
+            stopTimeout: .seconds(configuration.stopTimeoutSeconds),
+            limits: { [self] in HTTPConnectionLimits(self.configuration, descriptorLimit: descriptorLimit) },
+            onShutdown: { hub.closeAll() })
         let supervisor = DaemonSupervisor(
             daemon: self, store: store, http: http, varlink: varlink, catalogs: catalogService, demo: demo,
             httpIsLoopback: httpIsLoopback, logger: logger)

@@ -118,19 +118,22 @@ def test_database_from_an_older_migration_is_migrated(workdir):
         db.executescript("DROP TABLE tokens; DROP TABLE grants; DROP TABLE oauth_clients; DROP TABLE signins; "
                          "DROP TABLE endpoint_access; DROP TABLE user_groups; DROP TABLE credentials; "
                          "DROP TABLE upstream_authorizations; DROP TABLE secret_canary; "
+                         "DROP TABLE mcp_session_key; DROP TABLE mcp_sessions; "
                          "ALTER TABLE servers DROP COLUMN sealed_headers; ALTER TABLE servers DROP COLUMN credential_kind; "
                          "ALTER TABLE servers DROP COLUMN credential_env; ALTER TABLE servers DROP COLUMN oauth_client_id; "
                          "ALTER TABLE servers DROP COLUMN sealed_oauth_client_secret; "
-                         "ALTER TABLE servers DROP COLUMN sealed_oauth_registration;")
+                         "ALTER TABLE servers DROP COLUMN sealed_oauth_registration; "
+                         "DROP INDEX endpoint_tools_by_exposed_name; ALTER TABLE endpoint_tools DROP COLUMN exposed_name; "
+                         "ALTER TABLE tools DROP COLUMN definition;")
         db.execute("DELETE FROM grdb_migrations WHERE identifier IN "
                    "('v2-clients-grants-tokens', 'v3-server-secret-headers', 'v4-authorization', "
-                   "'v5-upstream-credentials')")
+                   "'v5-upstream-credentials', 'v6-mcp-sessions', 'v6-pinned-exposed-names', 'v6-whole-tool-definitions')")
     db.close()
     d2 = Daemon(workdir).start()
     try:
         assert d2.ctl("status")["schema_migrations"] == [
             "v1-servers-endpoints-users", "v2-clients-grants-tokens", "v3-server-secret-headers", "v4-authorization",
-        "v5-upstream-credentials"]
+            "v5-upstream-credentials", "v6-mcp-sessions", "v6-pinned-exposed-names", "v6-whole-tool-definitions"]
         assert [s["name"] for s in d2.ctl("server", "list")] == ["old"]
         assert d2.ctl("session", "list") == []
     finally:

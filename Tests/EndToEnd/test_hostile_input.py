@@ -20,8 +20,8 @@ from conftest import BUILD, Daemon, short_tempdir, wait_for
 DEMO_SERVER = str(BUILD / "sentinel-demo-server")
 FIXTURE = str(Path(__file__).parent / "fixtures" / "hostile_upstream.py")
 PARSE_ERROR = -32700
-UPSTREAM_UNAVAILABLE = -32003
-TIMEOUT = -32001
+UPSTREAM_UNAVAILABLE = -31003
+TIMEOUT = -31001
 HEADERS = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream",
            "MCP-Protocol-Version": "2025-11-25"}
 

@@ -44,7 +44,7 @@ def test_each_call_is_one_journal_entry_with_its_outcome(workdir):
     assert calls["ok"] == {"is_error": False, "text": "audited"}
     assert calls["denied"] == {"error": -32602}
     assert calls["error"] == {"is_error": True, "text": "disk on fire"}
-    assert calls["timeout"] == {"error": -32001}
+    assert calls["timeout"] == {"error": -31001}
     assert calls["after_cancel"] == {"is_error": False, "text": "after cancel"}
     assert calls["modern_ok"] == {"is_error": False, "text": "modern"}
 

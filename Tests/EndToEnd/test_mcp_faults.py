@@ -22,8 +22,8 @@ from conftest import Daemon, short_tempdir, wait_for
 BUILD = os.environ.get("SENTINEL_BUILD_DIR", "/work/main/.build/debug")
 DEMO_SERVER = BUILD + "/sentinel-demo-server"
 
-UPSTREAM_GONE = -32003
-UPSTREAM_TIMEOUT = -32001
+UPSTREAM_GONE = -31003  # Sentinel's own codes sit outside the JSON-RPC reserved range (2026-07-28 "Error Codes")
+UPSTREAM_TIMEOUT = -31001
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
 MAX_BODY = 4 * 1024 * 1024

@@ -213,7 +213,7 @@ def test_protected_resource_and_authorization_server_metadata(gateway):
     assert prm["resource"] == f"{gateway.url}/mcp/eng"
     assert prm["authorization_servers"] == [gateway.url]
     assert httpx2.get(f"{gateway.url}/.well-known/oauth-protected-resource/mcp/nope").status_code == 404
-    for path in ("/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"):
+    for path in ("/.well-known/oauth-authorization-server",):
         metadata = httpx2.get(gateway.url + path).json()
         assert metadata["issuer"] == gateway.url
         assert metadata["code_challenge_methods_supported"] == ["S256"]
@@ -223,6 +223,20 @@ def test_protected_resource_and_authorization_server_metadata(gateway):
         assert metadata["token_endpoint"] == gateway.url + "/oauth/token"
         assert metadata["registration_endpoint"] == gateway.url + "/oauth/register"
         assert metadata["revocation_endpoint"] == gateway.url + "/oauth/revoke"
+
+
+def test_no_openid_connect_discovery_is_published(gateway):
+    """Issue 11, item 9: Sentinel issues no ID tokens, so it must not advertise OpenID Connect (ChatGPT then
+    requires an ID token and fails); RFC 8414 metadata stays, without OIDC members."""
+    for path in ("/.well-known/openid-configuration", "/.well-known/openid-configuration/mcp/eng"):
+        assert httpx2.get(gateway.url + path).status_code == 404, path
+    response = httpx2.get(f"{gateway.url}/.well-known/oauth-authorization-server")
+    assert response.status_code == 200
+    metadata = response.json()
+    assert metadata["issuer"] == gateway.url and metadata["code_challenge_methods_supported"] == ["S256"]
+    for oidc_only in ("jwks_uri", "id_token_signing_alg_values_supported", "userinfo_endpoint", "subject_types_supported"):
+        assert oidc_only not in metadata
+    assert "openid" not in metadata.get("scopes_supported", [])
 
 
 # MARK: - Client registration

@@ -99,4 +99,55 @@ struct ExposedNameTests {
         let names = ExposedName.assign([(server: "fs", tool: "a.b"), (server: "fs", tool: "a b"), (server: "fs", tool: impostor)])
         #expect(Set(names.values).count == 3, "\(names)")
     }
+
+    // MARK: - Pinned names (an enabled tool keeps its name)
+
+    /// Issue 11, defect 5: `get.data` was enabled as `fm__get_data`; a newcomer `get_data` must not rename it.
+    @Test func aNewcomerCollidingWithAPinnedNameTakesItsHashedName() {
+        let before = ExposedName.assign([(server: "fm", tool: "get.data")])
+        #expect(before["fm/get.data"] == "fm__get_data")
+        let after = ExposedName.assign(
+            [(server: "fm", tool: "get.data"), (server: "fm", tool: "get_data")], pinned: ["fm/get.data": "fm__get_data"])
+        #expect(after["fm/get.data"] == "fm__get_data")
+        #expect(after["fm/get_data"] == ExposedName.hashed(server: "fm", tool: "get_data"))
+        // Without the pin both collide and both take their hashes, as before.
+        let unpinned = ExposedName.assign([(server: "fm", tool: "get.data"), (server: "fm", tool: "get_data")])
+        #expect(unpinned["fm/get.data"] == ExposedName.hashed(server: "fm", tool: "get.data"))
+    }
+
+    @Test func aPinnedHashedNameStaysWhenItsCollisionGoesAway() {
+        let hashed = ExposedName.hashed(server: "fs", tool: "a.b")
+        let names = ExposedName.assign([(server: "fs", tool: "a.b")], pinned: ["fs/a.b": hashed])
+        #expect(names == ["fs/a.b": hashed])
+    }
+
+    @Test func aToolWhoseHashedNameIsPinnedByAnotherIsNumbered() {
+        let hashed = ExposedName.hashed(server: "fs", tool: "a.b")
+        // "fs/x" was enabled under exactly the name "fs/a.b" would hash to (as if through a true hash collision).
+        let names = ExposedName.assign(
+            [(server: "fs", tool: "a.b"), (server: "fs", tool: "a b"), (server: "fs", tool: "x")], pinned: ["fs/x": hashed])
+        #expect(names["fs/x"] == hashed)
+        #expect(names["fs/a.b"] == String(hashed.prefix(ExposedName.maximumLength - 2)) + "_1")
+        #expect(Set(names.values).count == 3, "\(names)")
+    }
+
+    @Test func twoPinsOnOneNameKeepItForTheFirstPairOnly() {
+        let names = ExposedName.assign(
+            [(server: "b", tool: "t"), (server: "a", tool: "t")], pinned: ["a/t": "same", "b/t": "same"])
+        #expect(names["a/t"] == "same")
+        #expect(names["b/t"] == "b__t")
+    }
+
+    @Test func pinnedAssignmentDoesNotDependOnInputOrderAndStaysUnique() {
+        var pairs: [(server: String, tool: String)] = []
+        for tool in ["x", "x.y", "x y", "x_y", "ünïcödé", String(repeating: "t", count: 70), ""] {
+            pairs.append((server: "s", tool: tool))
+        }
+        let pinned = ["s/x.y": "s__x_y", "s/ünïcödé": "s__x"]
+        let forward = ExposedName.assign(pairs, pinned: pinned)
+        #expect(ExposedName.assign(pairs.reversed(), pinned: pinned) == forward)
+        #expect(forward["s/x.y"] == "s__x_y" && forward["s/ünïcödé"] == "s__x")
+        #expect(Set(forward.values).count == pairs.count, "\(forward)")
+        for name in forward.values { #expect(Self.isValid(name), "\(name)") }
+    }
 }

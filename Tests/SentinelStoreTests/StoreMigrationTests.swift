@@ -95,4 +95,39 @@ struct StoreMigrationTests {
         #expect(error.description.contains("v3, v4"))
         #expect(error.description.contains("newer sentineld"))
     }
+
+    /// Names clients use before the upgrade stay: enabled tools are pinned under the names computed then,
+    /// and tools cataloged before whole definitions were kept are listed as they were.
+    @Test func upgradePinsTheNamesOfEnabledToolsAndKeepsDefinitions() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        do {
+            let old = try Store(path: directory.databasePath, migrateUpTo: "v5-upstream-credentials")
+            _ = try await old.addServer(Fixture.stdio("fm"))
+            try await old.pool.write { db in
+                let serverID = try db.id(of: "server", table: "servers", name: "fm")
+                for (position, name) in ["get.data", "list"].enumerated() {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO tools (server_id, name, description, input_schema, position, discovered_at)
+                            VALUES (?, ?, 'old', '{"type":"object"}', ?, ?)
+                            """, arguments: [serverID, name, position, Fixture.now])
+                }
+            }
+            _ = try await old.createEndpoint(Fixture.endpoint("eng", servers: ["fm"]))
+            try await old.pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO endpoint_tools (endpoint_id, server_id, tool_name, enabled_at)
+                    SELECT e.id, s.id, 'get.data', '2026-01-01' FROM endpoints e, servers s
+                    """)
+            }
+        }
+        let store = try Store(path: directory.databasePath)
+        let pinned = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT exposed_name FROM endpoint_tools") }
+        #expect(pinned == ["fm__get_data"])
+        let tools = try await store.tools(server: "fm")
+        #expect(tools.first?.definition == #"{"name":"get.data","description":"old","inputSchema":{"type":"object"}}"#)
+        try await store.replaceCatalog(server: "fm", tools: Fixture.tools("fm", ["get.data", "get_data"]))
+        #expect(try await store.toolSelections(endpoint: "eng").first { $0.tool == "get.data" }?.exposedName == "fm__get_data")
+    }
 }

@@ -148,4 +148,71 @@ struct StoreToolTests {
             #expect(try await Self.enabled(store) == ["files/a b"])
         }
     }
+
+    // MARK: - Pinned exposed names (issue 11, defect 5)
+
+    static func names(_ store: Store, _ endpoint: String = "eng") async throws -> [String: String] {
+        Dictionary(uniqueKeysWithValues: try await store.toolSelections(endpoint: endpoint).map { ("\($0.server)/\($0.tool)", $0.exposedName) })
+    }
+
+    @Test func anEnabledToolKeepsItsNameWhenACollidingToolAppears() async throws {
+        try await withStore { store in
+            _ = try await store.addServer(Fixture.stdio("fm"))
+            try await store.replaceCatalog(server: "fm", tools: Fixture.tools("fm", ["get.data"]))
+            _ = try await store.createEndpoint(Fixture.endpoint("eng", servers: ["fm"]))
+            _ = try await store.createEndpoint(Fixture.endpoint("ops", servers: ["fm"]))
+            _ = try await store.setTools(endpoint: "eng", tools: ["fm__get_data"], allOf: [], enabled: true)
+
+            try await store.replaceCatalog(server: "fm", tools: Fixture.tools("fm", ["get.data", "get_data"]))
+            let names = try await Self.names(store)
+            #expect(names["fm/get.data"] == "fm__get_data")
+            #expect(names["fm/get_data"]?.hasPrefix("fm__get_data_") == true)
+            let (_, exposed) = try await store.exposedTools(endpoint: "eng")
+            #expect(exposed.filter(\.enabled).map(\.exposedName) == ["fm__get_data"])
+
+            // The newcomer is enabled under its hashed name, and both keep their names.
+            let hashed = try #require(names["fm/get_data"])
+            _ = try await store.setTools(endpoint: "eng", tools: [hashed], allOf: [], enabled: true)
+            #expect(try await Self.names(store) == names)
+
+            // Where nothing was enabled, both collide and both carry hashes, as before.
+            let unpinned = try await Self.names(store, "ops")
+            #expect(unpinned["fm/get.data"] != "fm__get_data" && unpinned["fm/get_data"] == hashed)
+        }
+    }
+
+    @Test func aDisabledToolReleasesItsNameAndIsRenamedWhenEnabledAgain() async throws {
+        try await withStore { store in
+            _ = try await store.addServer(Fixture.stdio("fm"))
+            try await store.replaceCatalog(server: "fm", tools: Fixture.tools("fm", ["get.data"]))
+            _ = try await store.createEndpoint(Fixture.endpoint("eng", servers: ["fm"]))
+            _ = try await store.setTools(endpoint: "eng", tools: ["fm/get.data"], allOf: [], enabled: true)
+            try await store.replaceCatalog(server: "fm", tools: Fixture.tools("fm", ["get.data", "get_data"]))
+            let disabled = try await store.setTools(endpoint: "eng", tools: ["fm__get_data"], allOf: [], enabled: false)
+            #expect(disabled.map(\.tool) == ["get.data"])
+            let again = try await store.setTools(endpoint: "eng", tools: ["fm/get.data"], allOf: [], enabled: true)
+            #expect(again.map(\.exposedName) == [ExposedName.assign([(server: "fm", tool: "get.data"), (server: "fm", tool: "get_data")])["fm/get.data"]])
+            #expect(again.first?.exposedName != "fm__get_data")
+        }
+    }
+
+    @Test func anEnabledToolMissingFromItsCatalogKeepsItsNameReservedAndCanBeDisabled() async throws {
+        try await withStore { store in
+            _ = try await store.addServer(Fixture.stdio("fm"))
+            try await store.replaceCatalog(server: "fm", tools: Fixture.tools("fm", ["get.data"]))
+            _ = try await store.createEndpoint(Fixture.endpoint("eng", servers: ["fm"]))
+            _ = try await store.setTools(endpoint: "eng", tools: ["fm/get.data"], allOf: [], enabled: true)
+            // get.data is gone for a while, and get_data appears.
+            try await store.replaceCatalog(server: "fm", tools: Fixture.tools("fm", ["get_data"]))
+            #expect(try await Self.names(store)["fm/get_data"]?.hasPrefix("fm__get_data_") == true)
+            try await store.replaceCatalog(server: "fm", tools: Fixture.tools("fm", ["get_data", "get.data"]))
+            #expect(try await Self.names(store)["fm/get.data"] == "fm__get_data")
+            #expect(try await Self.enabled(store) == ["fm/get.data"])
+
+            try await store.replaceCatalog(server: "fm", tools: Fixture.tools("fm", ["get_data"]))
+            let disabled = try await store.setTools(endpoint: "eng", tools: ["fm__get_data"], allOf: [], enabled: false)
+            #expect(disabled.map(\.tool) == ["get.data"])
+            #expect(try await Self.names(store)["fm/get_data"] == "fm__get_data")
+        }
+    }
 }

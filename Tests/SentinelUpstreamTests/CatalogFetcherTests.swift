@@ -88,6 +88,17 @@ struct CatalogFetcherTests {
         #expect(tools[0].title == nil)
     }
 
+    /// Issue 11, defect 6: the whole tool object is kept, byte for byte, for the listing.
+    @Test func keepsEachToolsWholeObjectAndSkipsOneThatRepeatsAMember() async throws {
+        let whole = #"{ "name":"app","_meta":{"ui":{"resourceUri":"ui://a"}},"icons":[],"execution":{"taskSupport":"optional"},"later":1e400 }"#
+        let tools = try await list { _ in
+            RawJSON(Array(("{\"tools\":[ " + whole + #" ,{"name":"evil","name":"app2"},{"name":"ok"}\#n ]}"#).utf8))
+        }
+        #expect(tools.map(\.name) == ["app", "ok"])
+        #expect(tools[0].definition == whole)
+        #expect(tools[1].definition == #"{"name":"ok"}"#)
+    }
+
     @Test func rejectsAResultThatIsNotAnObject() async throws {
         let error = await #expect(throws: UpstreamError.self) {
             _ = try await list { _ in RawJSON(Array("[]".utf8)) }

@@ -48,7 +48,7 @@ public enum AuditEventKind: String, Sendable, CaseIterable {
     public var summary: String {
         switch self {
         case .toolCall: "a tool call through an endpoint, with its outcome and sizes"
-        case .toolDenied: "a call to a tool that is disabled, unknown or not permitted"
+        case .toolDenied: "a call to a tool that is disabled, unknown or not permitted, or refused before it ran"
         case .configChanged: "a change made through the control socket (servers, endpoints, tools, users, sessions)"
         case .controlDenied: "a control-socket call refused for lack of permission"
         case .grantCreated: "an AI client authorized by a user on an endpoint"

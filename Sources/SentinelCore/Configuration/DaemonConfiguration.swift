@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything `sentineld` reads from `sentineld.conf`, drop-ins and flags.
 ///
 /// Defaults live here, in one table (`keys`) that also produces the reference
@@ -23,7 +25,17 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var stopTimeoutSeconds = 10
     public var maxRequestBytes = 4 * 1024 * 1024
     public var maxConcurrentCallsPerEndpoint = 64
+    public var maxConcurrentCallsPerCaller = 16
     public var allowedOrigins: [String] = []
+    public var maxConnections = 4096
+    public var maxConnectionsPerAddress = 128
+    public var headerTimeoutSeconds = 10
+    public var bodyTimeoutSeconds = 60
+    public var keepAliveTimeoutSeconds = 60
+    public var trustedProxies = TrustedProxies()
+    public var controlMaxConnections = 64
+    public var reservedDescriptors = 256
+    public var sessionIdleSeconds = 86_400
     public var upstreamIdleStopSeconds = 600
     public var accessDurations = [86_400, 7 * 86_400, 30 * 86_400, 90 * 86_400]
     public var maxAccessDuration = 90 * 86_400
@@ -52,6 +64,21 @@ public struct DaemonConfiguration: Sendable, Equatable {
             return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         }
         return "http://\(listen)"
+    }
+
+    /// How many HTTP connections may be open at once: `[HTTP] MaxConnections=`, but never more than the
+    /// descriptors left under the process's limit after `[Daemon] ReservedDescriptors=` (the control socket, the
+    /// store, the journal and upstream servers live on those); 0 when the limit leaves nothing.
+    public func effectiveMaxConnections(descriptorLimit: Int) -> Int {
+        max(0, min(maxConnections, descriptorLimit - reservedDescriptors))
+    }
+
+    /// `text` as an http or https URL with a host and no user information, else nil.
+    static func httpURL(_ text: String) -> URLComponents? {
+        guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = url.host, !host.isEmpty, url.user == nil, url.password == nil
+        else { return nil }
+        return url
     }
 
     /// Applies every assignment of `file` in order, reporting the first bad one with file and line.
@@ -130,6 +157,9 @@ extension DaemonConfiguration {
                 guard let address = ListenAddress(parsing: value) else {
                     throw ConfigurationValueError("expected HOST:PORT or [IPv6]:PORT")
                 }
+                guard address.port != 0 else {
+                    throw ConfigurationValueError("port 0 is not a fixed port; clients and PublicURL need one")
+                }
                 config.listen = address
             }),
         ConfigurationKey(
@@ -144,8 +174,9 @@ extension DaemonConfiguration {
                     config.publicURL = nil
                     return
                 }
-                guard value.hasPrefix("https://") || value.hasPrefix("http://"), !value.contains("?"), !value.contains("#")
-                else { throw ConfigurationValueError("expected an http:// or https:// URL without query or fragment") }
+                guard let url = DaemonConfiguration.httpURL(value), url.query == nil, url.fragment == nil else {
+                    throw ConfigurationValueError("expected an http:// or https:// URL with a host (no user, query or fragment)")
+                }
                 config.publicURL = value
             }),
         ConfigurationKey(
@@ -167,6 +198,19 @@ extension DaemonConfiguration {
                 config.maxConcurrentCallsPerEndpoint = count
             }),
         ConfigurationKey(
+            section: "HTTP", key: "MaxConcurrentCallsPerCaller", defaultValue: "16",
+            documentation: """
+                Tool calls one caller runs at once on one endpoint, so that one caller cannot take all of
+                MaxConcurrentCallsPerEndpoint. The caller is the grant (the authorized session) on OAuth
+                endpoints and the client address on endpoints without authentication; further calls get 429.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                guard let count = Int(value), (1...100_000).contains(count) else {
+                    throw ConfigurationValueError("expected a number from 1 to 100000")
+                }
+                config.maxConcurrentCallsPerCaller = count
+            }),
+        ConfigurationKey(
             section: "HTTP", key: "AllowedOrigins", defaultValue: "",
             documentation: """
                 Space-separated origins (scheme://host[:port]) whose browsers may call endpoints, besides
@@ -174,10 +218,107 @@ extension DaemonConfiguration {
                 """,
             apply: { config, value throws(ConfigurationValueError) in
                 let origins = value.split(separator: " ").map(String.init)
-                for origin in origins where !(origin.hasPrefix("https://") || origin.hasPrefix("http://")) {
-                    throw ConfigurationValueError("'\(origin)' is not an origin (scheme://host[:port])")
+                for origin in origins {
+                    guard let url = DaemonConfiguration.httpURL(origin), url.path.isEmpty, url.query == nil, url.fragment == nil else {
+                        throw ConfigurationValueError("'\(origin)' is not an origin (scheme://host[:port], no path or query)")
+                    }
                 }
                 config.allowedOrigins = origins
+            }),
+        ConfigurationKey(
+            section: "HTTP", key: "MaxConnections", defaultValue: "4096",
+            documentation: """
+                Open HTTP connections at most, never more than the open-file limit minus
+                [Daemon] ReservedDescriptors. A connection beyond it is answered 503 with
+                Retry-After: 1 and closed.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                guard let count = Int(value), (1...1_000_000).contains(count) else {
+                    throw ConfigurationValueError("expected a number from 1 to 1000000")
+                }
+                config.maxConnections = count
+            }),
+        ConfigurationKey(
+            section: "HTTP", key: "MaxConnectionsPerAddress", defaultValue: "128",
+            documentation: """
+                Open HTTP connections from one client address at most (IPv6 clients count per /64);
+                beyond it, 503 as for MaxConnections. Connections from TrustedProxies are not counted
+                per address.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                guard let count = Int(value), (1...1_000_000).contains(count) else {
+                    throw ConfigurationValueError("expected a number from 1 to 1000000")
+                }
+                config.maxConnectionsPerAddress = count
+            }),
+        ConfigurationKey(
+            section: "HTTP", key: "HeaderTimeoutSec", defaultValue: "10",
+            documentation: """
+                Time a client has to send a request's headers, counted from its first byte (on a new
+                connection, from the connection); a connection that takes longer is closed.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                config.headerTimeoutSeconds = try parseTimeSpan(value, in: 1...3600)
+            }),
+        ConfigurationKey(
+            section: "HTTP", key: "BodyTimeoutSec", defaultValue: "60",
+            documentation: """
+                Time a client has to send a request's body, counted from the end of its headers;
+                a connection that takes longer is closed.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                config.bodyTimeoutSeconds = try parseTimeSpan(value, in: 1...86_400)
+            }),
+        ConfigurationKey(
+            section: "HTTP", key: "KeepAliveTimeoutSec", defaultValue: "60",
+            documentation: """
+                Close a kept-alive connection after this long without a request. Calls in progress and
+                event streams are not idle.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                config.keepAliveTimeoutSeconds = try parseTimeSpan(value, in: 1...86_400)
+            }),
+        ConfigurationKey(
+            section: "HTTP", key: "TrustedProxies", defaultValue: "",
+            documentation: """
+                Space-separated addresses or CIDR blocks (127.0.0.1 10.0.0.0/8 2001:db8::/32) of reverse
+                proxies in front of sentineld. From these peers only, the client address of a request is
+                taken from ClientAddressHeader: its right-most address that is not itself a trusted proxy.
+                It is what the audit's REMOTE_ADDRESS, the per-address limits and the sign-in throttle see.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                var ranges: [IPAddressRange] = []
+                for item in value.split(separator: " ") {
+                    guard let range = IPAddressRange(parsing: item) else {
+                        throw ConfigurationValueError("'\(item)' is not an address or CIDR block")
+                    }
+                    ranges.append(range)
+                }
+                config.trustedProxies.ranges = ranges
+            }),
+        ConfigurationKey(
+            section: "HTTP", key: "ClientAddressHeader", defaultValue: "X-Forwarded-For",
+            documentation: """
+                The header the TrustedProxies append the client's address to: X-Forwarded-For, or
+                Forwarded (RFC 7239, its for= parameter). The other one is ignored.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                guard let header = TrustedProxies.Header.allCases.first(where: { $0.rawValue.lowercased() == value.lowercased() })
+                else { throw ConfigurationValueError("expected X-Forwarded-For or Forwarded") }
+                config.trustedProxies.header = header
+            }),
+        ConfigurationKey(
+            section: "HTTP", key: "SessionIdleSec", defaultValue: "1d",
+            documentation: """
+                A handshake-era MCP session (Mcp-Session-Id) unused for this long ends: requests naming it,
+                like those naming a deleted or forged id, get 404 and the client initializes again. Ids
+                verify themselves, so sessions outlive restarts and idle exits. Requests without an id are
+                always served.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                let seconds = try parseTimeSpan(value)
+                guard (1...(365 * 86_400)).contains(seconds) else { throw ConfigurationValueError("from 1s to 365d") }
+                config.sessionIdleSeconds = seconds
             }),
         ConfigurationKey(
             section: "Upstream", key: "IdleStopSec", defaultValue: "600",
@@ -253,12 +394,25 @@ extension DaemonConfiguration {
                 config.controlGroup = value
             }),
         ConfigurationKey(
+            section: "Control", key: "MaxConnections", defaultValue: "64",
+            documentation: """
+                Open control-socket connections at most; further ones are closed at once. Root may open
+                4 more, so an administrator gets in while others hold the limit.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                guard let count = Int(value), (1...10_000).contains(count) else {
+                    throw ConfigurationValueError("expected a number from 1 to 10000")
+                }
+                config.controlMaxConnections = count
+            }),
+        ConfigurationKey(
             section: "State", key: "Directory", defaultValue: "",
             documentation: """
                 Where the database and the secret key live. Empty: $STATE_DIRECTORY as
                 set by systemd's StateDirectory=, else /var/lib/sentinel.
                 """,
             apply: { config, value throws(ConfigurationValueError) in
+                guard value.isEmpty || value.hasPrefix("/") else { throw ConfigurationValueError("expected an absolute path") }
                 config.stateDirectory = value.isEmpty ? nil : value
             }),
         ConfigurationKey(
@@ -300,6 +454,19 @@ extension DaemonConfiguration {
                 guard seconds <= 600 else { throw ConfigurationValueError("at most 600 seconds") }
                 config.stopTimeoutSeconds = seconds
             }),
+        ConfigurationKey(
+            section: "Daemon", key: "ReservedDescriptors", defaultValue: "256",
+            documentation: """
+                File descriptors kept free of HTTP connections, for the control socket, the database,
+                the journal and upstream servers, so that sentinelctl keeps working while HTTP is at its
+                limit. sentineld raises its soft open-file limit to the hard one at start.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                guard let count = Int(value), (16...1_000_000).contains(count) else {
+                    throw ConfigurationValueError("expected a number from 16 to 1000000")
+                }
+                config.reservedDescriptors = count
+            }),
     ]
 }
 
@@ -310,6 +477,15 @@ public func parseBoolean(_ text: String) throws(ConfigurationValueError) -> Bool
     case "no", "false", "off", "0": return false
     default: throw ConfigurationValueError("expected yes or no")
     }
+}
+
+/// Parses a time span (see `parseTimeSpan(_:)`) that must lie in `range` seconds.
+public func parseTimeSpan(_ text: String, in range: ClosedRange<Int>) throws(ConfigurationValueError) -> Int {
+    let seconds = try parseTimeSpan(text)
+    guard range.contains(seconds) else {
+        throw ConfigurationValueError("expected a time span from \(range.lowerBound) to \(range.upperBound) seconds")
+    }
+    return seconds
 }
 
 /// Parses a systemd-like time span into whole seconds: `90`, `90s`, `15min`, `2h`, `1d`.

@@ -159,21 +159,29 @@ public enum JSONRPC {
     }
 }
 
-/// JSON-RPC and MCP error codes Sentinel uses.
+/// JSON-RPC and MCP error codes Sentinel uses; the one place each code is named.
+///
+/// 2026-07-28 (basic/index "Error Codes") partitions the JSON-RPC server-error range: -32000 to
+/// -32019 is legacy (no new allocations), -32020 to -32099 is reserved for codes the MCP
+/// specification defines, and codes for other purposes SHOULD lie outside the JSON-RPC reserved
+/// range (-32768 to -32000). Sentinel's own codes therefore live at -31001 and -31003.
 public enum JSONRPCErrorCode {
     public static let parseError = -32700
     public static let invalidRequest = -32600
     public static let methodNotFound = -32601
     public static let invalidParams = -32602
     public static let internalError = -32603
-    /// MCP: request timed out (as SDKs report it).
-    public static let requestTimeout = -32001
-    /// 2026-07-28: a header disagrees with the body.
+    /// MCP 2026-07-28: a header disagrees with the body, or a required header is missing.
     public static let headerMismatch = -32020
-    /// 2026-07-28: a required client capability is missing.
+    /// MCP 2026-07-28: a required client capability is missing.
     public static let missingCapability = -32021
-    /// 2026-07-28: unsupported protocol version.
+    /// MCP 2026-07-28: unsupported protocol version (`data.supported`, `data.requested`).
     public static let unsupportedVersion = -32022
-    /// Sentinel: the upstream server failed or is unreachable.
-    public static let upstreamUnavailable = -32003
+    /// Sentinel: the upstream server did not answer within its call timeout.
+    public static let requestTimeout = -31001
+    /// Sentinel: the upstream server failed, broke the protocol or is unreachable.
+    public static let upstreamUnavailable = -31003
+    /// The call was cancelled (by the client, or its connection closed): LSP's RequestCancelled,
+    /// outside the JSON-RPC reserved range.
+    public static let requestCancelled = -32800
 }

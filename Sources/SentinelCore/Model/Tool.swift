@@ -2,8 +2,11 @@ public import Foundation
 
 /// A tool as an upstream server describes it, cached in the catalog.
 ///
-/// Schemas and annotations are kept as the upstream's JSON text so that they
-/// pass through to clients unchanged.
+/// `definition` is the upstream's whole tool object, exactly as listed: it is what
+/// clients get (see `ToolDefinition`), so `_meta`, `icons`, `execution` and members
+/// of later revisions pass through. The other fields are read from it for the
+/// control plane and the gateway's own checks; schemas and annotations are kept as
+/// the upstream's JSON text.
 public struct Tool: Sendable, Equatable {
     public var server: String
     public var name: String
@@ -12,6 +15,8 @@ public struct Tool: Sendable, Equatable {
     public var inputSchema: String
     public var outputSchema: String?
     public var annotations: String?
+    /// The upstream's tool object as JSON text, byte for byte.
+    public var definition: String
     public var discoveredAt: Date
 
     public init(
@@ -22,6 +27,7 @@ public struct Tool: Sendable, Equatable {
         inputSchema: String = #"{"type":"object"}"#,
         outputSchema: String? = nil,
         annotations: String? = nil,
+        definition: String? = nil,
         discoveredAt: Date
     ) {
         self.server = server
@@ -32,6 +38,8 @@ public struct Tool: Sendable, Equatable {
         self.outputSchema = outputSchema
         self.annotations = annotations
         self.discoveredAt = discoveredAt
+        self.definition = ""
+        self.definition = definition ?? ToolDefinition.synthesized(from: self).text
     }
 }
 

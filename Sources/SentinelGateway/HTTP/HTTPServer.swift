@@ -22,16 +22,19 @@ public final class HTTPServer: Service, Sendable {
     }
 
     private let listener: Listener
-    private let responder: RouterResponder<GatewayRequestContext>
+    let responder: RouterResponder<GatewayRequestContext>
     private let group: any EventLoopGroup
-    private let logger: Logger
+    let logger: Logger
     private let observer: (any ActivityObserver)?
     private let stopTimeout: Duration
+    let limits: @Sendable () -> HTTPConnectionLimits
+    let admission = ConnectionAdmission()
     private let boundAddress = Mutex<SocketAddress?>(nil)
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
     private let onShutdown: @Sendable () -> Void
     private let listening = Mutex<[CheckedContinuation<Void, Never>]?>([])
 
+    /// - Parameter limits: read as each connection is accepted (connection caps, deadlines, trusted proxies).
     public init(
         listener: Listener,
         router: Router<GatewayRequestContext>,
@@ -39,6 +42,7 @@ public final class HTTPServer: Service, Sendable {
         logger: Logger,
         observer: (any ActivityObserver)? = nil,
         stopTimeout: Duration = .seconds(10),
+        limits: @escaping @Sendable () -> HTTPConnectionLimits = { HTTPConnectionLimits() },
         onShutdown: @escaping @Sendable () -> Void = {}
     ) {
         self.onShutdown = onShutdown
@@ -48,6 +52,7 @@ public final class HTTPServer: Service, Sendable {
         self.logger = logger
         self.observer = observer
         self.stopTimeout = stopTimeout
+        self.limits = limits
     }
 
     /// The bound address once listening (useful with port 0).
@@ -75,23 +80,10 @@ public final class HTTPServer: Service, Sendable {
 
     public func run() async throws {
         let logger = self.logger
-        let responder = self.responder
-        let channel = HTTP1Channel(
-            responder: { request, responseWriter, channel in
-                let context = GatewayRequestContext(source: .init(channel: channel, logger: logger))
-                let response: Response
-                do {
-                    response = try await responder.respond(to: request, context: context)
-                } catch {
-                    logger.error("request failed: \(error)", metadata: ["path": "\(request.uri.path)"])
-                    response = Response(status: .internalServerError)
-                }
-                try await responseWriter.write(response: response.head, body: response.body)
-            },
-            configuration: .init(idleTimeout: .seconds(300)))
         let quiesce = ServerQuiescingHelper(group: group)
         let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            // As sentineld.socket's Backlog=: a burst beyond the queue drops SYNs, and clients retry a second later.
+            .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { serverChannel in
                 serverChannel.eventLoop.makeCompletedFuture {
@@ -101,10 +93,8 @@ public final class HTTPServer: Service, Sendable {
             // A client that half-closes is gone: closing the channel lets open streams and calls notice.
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: false)
             .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
-        let initializer: @Sendable (any Channel) -> EventLoopFuture<HTTP1Channel.Value> = { child in
-            channel.setup(channel: child, logger: logger)
-        }
-        let serverChannel: NIOAsyncChannel<HTTP1Channel.Value, Never>
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<AcceptedConnection> = { self.accept($0) }
+        let serverChannel: NIOAsyncChannel<AcceptedConnection, Never>
         do {
             switch listener {
             case .address(let address):
@@ -127,12 +117,13 @@ public final class HTTPServer: Service, Sendable {
             await withDiscardingTaskGroup { tasks in
                 do {
                     try await serverChannel.executeThenClose { inbound in
-                        for try await connection in inbound {
+                        for try await accepted in inbound {
+                            guard case .serve(let http1, let connection) = accepted else { continue }
                             let key = ObjectIdentifier(connection.channel)
                             self.connections.withLock { $0[key] = connection.channel }
                             tasks.addTask(executorPreference: EventLoopTaskExecutor(connection.channel.eventLoop)) {
                                 observer?.connectionOpened()
-                                await channel.handle(value: connection, logger: logger)
+                                await http1.handle(value: connection, logger: logger)
                                 self.connections.withLock { _ = $0.removeValue(forKey: key) }
                                 observer?.connectionClosed()
                             }

@@ -15,6 +15,9 @@ public struct EndpointSnapshot: Sendable {
     /// The `tools/list` entry of each enabled tool, in `enabled` order, serialised once per snapshot
     /// so that listing costs a copy, not a serialisation per tool and request.
     let toolDefinitions: [RawJSON]
+    /// The `Mcp-Param-*` headers each enabled tool's input schema declares (`x-mcp-header`), by exposed
+    /// name; tools that declare none are absent. Read once per snapshot, not per call.
+    let paramHeaders: [String: [MCPParamHeader]]
 
     init(endpoint: Endpoint, enabled: [ExposedTool], byName: [String: ExposedTool], servers: [String: Server]) {
         self.endpoint = endpoint
@@ -22,6 +25,13 @@ public struct EndpointSnapshot: Sendable {
         self.byName = byName
         self.servers = servers
         self.toolDefinitions = enabled.map(MCPEndpointHandler.toolDefinition)
+        var paramHeaders: [String: [MCPParamHeader]] = [:]
+        for exposed in enabled where exposed.tool.inputSchema.contains(MCPParamHeader.annotation) {
+            guard let schema = try? JSONValue.parse(exposed.tool.inputSchema) else { continue }
+            let declared = MCPParamHeader.declared(by: schema)
+            if !declared.isEmpty { paramHeaders[exposed.exposedName] = declared }
+        }
+        self.paramHeaders = paramHeaders
     }
 }
 
@@ -36,7 +46,7 @@ public final class EndpointCatalog: Sendable {
         var generation = 0
     }
 
-    private let store: Store
+    let store: Store
     private let state = Mutex(State())
 
     public init(store: Store) {

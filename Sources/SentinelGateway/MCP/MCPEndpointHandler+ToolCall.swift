@@ -9,6 +9,8 @@ import SentinelUpstream
 /// How a tool call ended, as the audit records it.
 enum ToolCallOutcome: String {
     case ok, error, denied, timeout, cancelled
+    /// Refused with 429: the endpoint, or the caller's share of it, was running its maximum of concurrent calls.
+    case throttled
 }
 
 extension MCPEndpointHandler {
@@ -17,10 +19,12 @@ extension MCPEndpointHandler {
         let endpoint = exchange.snapshot.endpoint
         let params = message.paramsMembers
         guard let name = message.paramsName else {
+            auditRefusedCall(message, exchange: exchange, reason: "params.name is required")
             return Self.json(JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidParams, message: "params.name is required"))
         }
         let argumentsRange = params["arguments"]
         if let argumentsRange, message.bytes[argumentsRange].first != UInt8(ascii: "{") {
+            auditRefusedCall(message, exchange: exchange, reason: "params.arguments must be an object")
             return Self.json(JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidParams, message: "params.arguments must be an object"))
         }
         let requestBytes = argumentsRange?.count ?? 0
@@ -35,11 +39,39 @@ extension MCPEndpointHandler {
                 arguments: nil, result: nil)
             return Self.json(JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidParams, message: "Unknown tool: \(name)"))
         }
-        let limit = settings().maxConcurrentCallsPerEndpoint
-        guard limiter.acquire(endpoint.name, limit: limit) else {
-            var response = Self.jsonError(
-                status: .tooManyRequests, id: id, code: JSONRPCErrorCode.internalError,
-                message: "endpoint \(endpoint.name) is running its maximum of \(limit) concurrent calls; retry shortly")
+        // Arguments mirrored into Mcp-Param-* headers must agree with the body (2026-07-28; handshake-era
+        // clients send none). Upstream, Sentinel is the client: it mirrors the declared arguments itself,
+        // for callers of either era, and forwards the Mcp-Param-* headers it does not know.
+        let clientParamHeaders = Self.paramHeaders(of: exchange.request)
+        let declared = exchange.snapshot.paramHeaders[name] ?? []
+        if exchange.era == .modern, !declared.isEmpty,
+            let refusal = MCPParamHeader.check(declared, bytes: message.bytes, arguments: argumentsRange, headers: clientParamHeaders)
+        {
+            return refuse(message, exchange: exchange, status: .badRequest, code: refusal.code, reason: refusal.message)
+        }
+        let declaredNames = Set(declared.map { $0.headerName.lowercased() })
+        let paramHeaders = MCPParamHeader.mirrored(declared, bytes: message.bytes, arguments: argumentsRange)
+            + clientParamHeaders.filter { !declaredNames.contains($0.name.lowercased()) }
+        let limits = settings()
+        let caller = Self.caller(of: exchange)
+        if let refusal = limiter.acquire(
+            endpoint: endpoint.name, caller: caller, endpointLimit: limits.maxConcurrentCallsPerEndpoint,
+            callerLimit: limits.maxConcurrentCallsPerCaller)
+        {
+            let message: String
+            let reason: String
+            switch refusal {
+            case .callerShareFull(let limit):
+                message = "this caller is running its maximum of \(limit) concurrent calls on endpoint \(endpoint.name); retry when one finishes"
+                reason = "caller-limit"
+            case .endpointFull(let limit):
+                message = "endpoint \(endpoint.name) is running its maximum of \(limit) concurrent calls; retry shortly"
+                reason = "endpoint-limit"
+            }
+            auditCall(
+                exchange: exchange, exposedName: name, tool: exposed.tool, outcome: .throttled, started: started,
+                requestBytes: requestBytes, responseBytes: 0, detail: message, reason: reason, arguments: nil, result: nil)
+            var response = Self.jsonError(status: .tooManyRequests, id: id, code: JSONRPCErrorCode.internalError, message: message)
             response.headers[.retryAfter] = "1"
             return response
         }
@@ -47,7 +79,7 @@ extension MCPEndpointHandler {
         // Forward the client's _meta except what belongs to this hop (its progress token, the era keys).
         let meta = message.metaMembers()
         let clientToken = meta["progressToken"].map { message.raw($0) }
-        let forwardedMeta = meta.filter { $0.key != "progressToken" && !$0.key.hasPrefix("io.modelcontextprotocol/") }
+        let forwardedMeta = meta.filter { $0.key != "progressToken" && !$0.key.hasPrefix(MCPProtocol.metaPrefix) }
             .sorted { $0.key < $1.key }
             .map { ($0.key, message.raw($0.value)) }
         var upstreamParams: [(String, RawJSON)] = [
@@ -56,7 +88,7 @@ extension MCPEndpointHandler {
         ]
         if !forwardedMeta.isEmpty { upstreamParams.append(("_meta", RawJSON.object(forwardedMeta))) }
         let call = UpstreamToolCall(
-            server: server, params: RawJSON.object(upstreamParams), clientToken: clientToken,
+            server: server, params: RawJSON.object(upstreamParams), headers: paramHeaders, clientToken: clientToken,
             key: InFlightCalls.key(
                 endpoint: endpoint.name, grant: exchange.grant?.grantID, session: exchange.sessionID, requestID: id.text))
         let capture = endpoint.capturePayloads ? argumentsRange.map { message.raw($0) } : nil
@@ -65,7 +97,7 @@ extension MCPEndpointHandler {
         let streaming = allowStreaming && clientToken != nil && accept.contains("text/event-stream")
         if streaming {
             return eventStream(context: exchange.context, grant: exchange.grant) { send in
-                defer { self.limiter.release(endpoint.name) }
+                defer { self.limiter.release(endpoint: endpoint.name, caller: caller) }
                 let reply = await self.run(call, id: id, exchange: exchange, exposed: exposed, started: started,
                                            requestBytes: requestBytes, capture: capture) { progress in
                     try? await send(progress)
@@ -73,7 +105,7 @@ extension MCPEndpointHandler {
                 try await send(reply)
             }
         }
-        defer { limiter.release(endpoint.name) }
+        defer { limiter.release(endpoint: endpoint.name, caller: caller) }
         // The client closing its connection cancels the call; it still returns (as cancelled) and is audited.
         let reply = await run(call, id: id, exchange: exchange, exposed: exposed, started: started,
                               requestBytes: requestBytes, capture: capture, progress: nil, closing: exchange.context.channel)
@@ -124,7 +156,8 @@ extension MCPEndpointHandler {
                     do {
                         let client = try await self.upstreams.client(for: server, user: user)
                         return try await client.request(
-                            "tools/call", params: call.params, timeout: .seconds(server.callTimeoutSeconds), progress: sink)
+                            "tools/call", params: call.params, headers: call.headers, timeout: .seconds(server.callTimeoutSeconds),
+                            progress: sink)
                     } catch UpstreamError.unauthorized(let why) {
                         // The upstream no longer takes the token (revoked or expired early): refresh it once and retry.
                         guard try await self.upstreams.credentialRejected(server: server, user: user) else {
@@ -132,7 +165,8 @@ extension MCPEndpointHandler {
                         }
                         let client = try await self.upstreams.client(for: server, user: user)
                         return try await client.request(
-                            "tools/call", params: call.params, timeout: .seconds(server.callTimeoutSeconds), progress: sink)
+                            "tools/call", params: call.params, headers: call.headers, timeout: .seconds(server.callTimeoutSeconds),
+                            progress: sink)
                     }
                 }
                 let token = self.inFlight.register(call.key) {
@@ -157,10 +191,11 @@ extension MCPEndpointHandler {
                 }
                 throw CancellationError()
             }
-            let result = exchange.era == .modern ? Self.markComplete(raw) : raw
+            // One scan of the top level serves both the isError check and the _meta edit.
+            let members = try? JSONScanner.members(of: raw.bytes)
             resultBytes = raw
-            reply = JSONRPC.result(id: id, result: result)
-            let isError = (try? JSONScanner.members(of: raw.bytes))?["isError"].map { raw.bytes[$0].elementsEqual("true".utf8) } ?? false
+            reply = JSONRPC.result(id: id, result: finish(raw, members: members, exchange: exchange))
+            let isError = members?["isError"].map { raw.bytes[$0].elementsEqual("true".utf8) } ?? false
             outcome = isError ? .error : .ok
             if isError { detail = "the tool reported an error" }
         } catch let error as UpstreamError {
@@ -186,11 +221,11 @@ extension MCPEndpointHandler {
             let result = JSONValue.object([
                 "content": [["type": "text", "text": .string(error.message)]], "isError": true,
             ])
-            reply = JSONRPC.result(id: id, result: RawJSON(result))
+            reply = JSONRPC.result(id: id, result: finish(RawJSON(result), members: nil, exchange: exchange))
             outcome = .error
             detail = error.message
         } catch is CancellationError {
-            reply = JSONRPC.error(id: id, code: -32800, message: "request cancelled")
+            reply = JSONRPC.error(id: id, code: JSONRPCErrorCode.requestCancelled, message: "request cancelled")
             outcome = .cancelled
             detail = "cancelled by the client"
         } catch {
@@ -205,6 +240,13 @@ extension MCPEndpointHandler {
         return reply
     }
 
+    /// Who a call counts against for the per-caller share: the grant, or on endpoints without authentication the
+    /// client address.
+    static func caller(of exchange: MCPExchange) -> String {
+        if let grant = exchange.grant { return "grant:" + grant.grantID }
+        return "address:" + (exchange.context.clientAddress ?? "unknown")
+    }
+
     /// Rewrites an upstream progress notification's params to carry the client's own token.
     static func replacingProgressToken(_ params: RawJSON, with token: RawJSON) -> RawJSON {
         guard let members = try? JSONScanner.members(of: params.bytes) else { return params }
@@ -217,7 +259,7 @@ extension MCPEndpointHandler {
 
     func auditCall(
         exchange: MCPExchange, exposedName: String, tool: Tool?, outcome: ToolCallOutcome, started: ContinuousClock.Instant,
-        requestBytes: Int, responseBytes: Int, detail: String?, arguments: RawJSON?, result: RawJSON?
+        requestBytes: Int, responseBytes: Int, detail: String?, reason: String? = nil, arguments: RawJSON?, result: RawJSON?
     ) {
         let elapsed = ContinuousClock.now - started
         let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
@@ -238,26 +280,55 @@ extension MCPEndpointHandler {
             fields["TOOL"] = tool.name
         }
         if let detail { fields["DETAIL"] = detail }
+        if let reason { fields["REASON"] = reason }
+        if exchange.versionHeaderDiffers {
+            // A known client quirk, served: say what the header said (claude.ai sends 2025-11-25 with 2026-07-28 bodies).
+            fields["VERSION_HEADER"] = exchange.headerVersion ?? "none"
+        }
         if let sessionID = exchange.sessionID { fields["SESSION"] = sessionID }
         if let grant = exchange.grant {
             fields["USER"] = grant.user
             fields["GRANT"] = grant.grantID
             fields["CLIENT_ID"] = grant.clientID
         }
-        if let address = exchange.context.channel.remoteAddress?.ipAddress { fields["REMOTE_ADDRESS"] = address }
+        if let address = exchange.context.clientAddress { fields["REMOTE_ADDRESS"] = address }
         let cap = 4096
         if let arguments { fields["ARGUMENTS"] = String(arguments.text.prefix(cap)) }
         if let result { fields["RESULT"] = String(result.text.prefix(cap)) }
-        let kind: AuditEventKind = outcome == .denied ? .toolDenied : .toolCall
+        let kind: AuditEventKind = outcome == .denied || outcome == .throttled ? .toolDenied : .toolCall
         let target = tool.map { "\($0.server)/\($0.name)" } ?? exposedName
         audit.record(AuditEvent(kind: kind, message: "\(target) on \(endpoint): \(outcome.rawValue)", fields: fields))
     }
+
+    /// Audits a `tools/call` refused before it ran (header mismatch, ended session, malformed params, wrong
+    /// Content-Type) as denied, with the reason; other messages are not audited.
+    func auditRefusedCall(_ message: JSONRPCMessage, exchange: MCPExchange, reason: String) {
+        guard message.kind == .request, message.method == "tools/call" else { return }
+        let name = message.paramsName ?? ""
+        let arguments = message.paramsMembers["arguments"]
+        auditCall(
+            exchange: exchange, exposedName: name, tool: exchange.snapshot.byName[name]?.tool, outcome: .denied,
+            started: .now, requestBytes: arguments?.count ?? 0, responseBytes: 0, detail: reason, arguments: nil, result: nil)
+    }
+
+    /// Every `Mcp-Param-*` header field of a request, in order.
+    static func paramHeaders(of request: Request) -> [(name: String, value: String)] {
+        var found: [(name: String, value: String)] = []
+        for field in request.headers where field.name.canonicalName.hasPrefix(paramHeaderPrefix) {
+            found.append((field.name.rawName, field.value))
+        }
+        return found
+    }
+
+    static let paramHeaderPrefix = MCPProtocol.Header.parameterPrefix.lowercased()
 }
 
 /// What a tool call sends upstream.
 struct UpstreamToolCall: Sendable {
     let server: Server
     let params: RawJSON
+    /// `Mcp-Param-*` headers for an HTTP upstream: the declared arguments mirrored, the client's unknown ones forwarded.
+    let headers: [(name: String, value: String)]
     let clientToken: RawJSON?
     let key: String
 }

@@ -27,6 +27,8 @@ public struct GatewaySettings: Sendable {
     public var publicURL: String
     public var maxRequestBytes: Int
     public var maxConcurrentCallsPerEndpoint: Int
+    /// Calls one caller (grant, or client address without authentication) may run at once on one endpoint.
+    public var maxConcurrentCallsPerCaller: Int
     public var allowedOrigins: [String]
     /// Whether the HTTP listener only accepts loopback connections (required for auth=none endpoints).
     public var listenerIsLoopback: Bool
@@ -34,18 +36,24 @@ public struct GatewaySettings: Sendable {
     /// Tools per `tools/list` page. Large: every page is a round trip for the client, and the list is
     /// copied from serialised bytes (500 tools in one page answer within 2× of a ping, Benchmarks/).
     public var toolsPageSize: Int
+    /// A handshake-era session unused for this long ends (`[HTTP] SessionIdleSec`).
+    public var sessionIdleSeconds: Int
 
     public init(
         publicURL: String, maxRequestBytes: Int, maxConcurrentCallsPerEndpoint: Int, allowedOrigins: [String],
-        listenerIsLoopback: Bool, version: String, toolsPageSize: Int = 1000
+        listenerIsLoopback: Bool, version: String, toolsPageSize: Int = 1000,
+        maxConcurrentCallsPerCaller: Int = DaemonConfiguration().maxConcurrentCallsPerCaller,
+        sessionIdleSeconds: Int = DaemonConfiguration().sessionIdleSeconds
     ) {
         self.publicURL = publicURL
         self.maxRequestBytes = maxRequestBytes
         self.maxConcurrentCallsPerEndpoint = maxConcurrentCallsPerEndpoint
+        self.maxConcurrentCallsPerCaller = maxConcurrentCallsPerCaller
         self.allowedOrigins = allowedOrigins
         self.listenerIsLoopback = listenerIsLoopback
         self.version = version
         self.toolsPageSize = toolsPageSize
+        self.sessionIdleSeconds = sessionIdleSeconds
     }
 }
 
@@ -61,7 +69,7 @@ public final class MCPEndpointHandler: Sendable {
     let connectionClosed = ConnectionCloseSignals()
     let settings: @Sendable () -> GatewaySettings
     let logger: Logger
-    let sessions = MCPSessionTable()
+    let sessions: MCPSessions
     let inFlight = InFlightCalls()
     let limiter = ConcurrencyLimiter()
 
@@ -78,6 +86,7 @@ public final class MCPEndpointHandler: Sendable {
         self.grantStreams = grantStreams
         self.logger = logger
         self.settings = settings
+        self.sessions = MCPSessions(store: catalog.store, logger: logger)
     }
 
     /// Adds the endpoint routes to `router`.
@@ -124,7 +133,7 @@ public final class MCPEndpointHandler: Sendable {
         case .oauth:
             let check = await verifier?.verify(
                 bearer: Self.bearerToken(request.headers[.authorization]), endpoint: name,
-                address: { [channel = context.channel] in channel.remoteAddress?.ipAddress }) ?? .refused(nil)
+                address: { [context] in context.clientAddress }) ?? .refused(nil)
             switch check {
             case .granted(let grant): return .admitted(snapshot, grant)
             case .refused(let error): return .refused(unauthorized(endpoint: name, error: error, settings: settings))
@@ -185,15 +194,19 @@ public final class MCPEndpointHandler: Sendable {
             return Self.jsonError(status: .contentTooLarge, id: nil, code: JSONRPCErrorCode.invalidRequest,
                                   message: "request body exceeds \(settings.maxRequestBytes) bytes")
         }
-        let headerVersion = request.headers[.mcpProtocolVersion]
-        if let headerVersion, !MCPProtocol.allVersions.contains(headerVersion) {
-            return Self.jsonError(status: .badRequest, id: nil, code: JSONRPCErrorCode.invalidRequest,
-                                  message: "unsupported MCP-Protocol-Version \(headerVersion)",
-                                  data: ["supported": JSONValue(MCPProtocol.allVersions)])
-        }
         let exchange = MCPExchange(
             request: request, context: context, snapshot: snapshot, grant: accessGrant,
-            sessionID: request.headers[.mcpSessionID], headerVersion: headerVersion)
+            sessionID: request.headers[.mcpSessionID], headerVersion: request.headers[.mcpProtocolVersion],
+            settings: settings)
+        let contentType = request.headers[.contentType]
+        guard Self.isJSON(contentType) else {
+            // Read anyway, so that a tool call sent as a form (a cross-site attempt, say) is audited as refused.
+            let message = try? JSONRPCMessage(parsing: body)
+            let why = "Content-Type \(contentType ?? "(none)") is not application/json"
+            if let message { auditRefusedCall(message, exchange: exchange, reason: why) }
+            return Self.jsonError(status: .unsupportedMediaType, id: message?.id, code: JSONRPCErrorCode.invalidRequest,
+                                  message: "a POST body must be JSON: send Content-Type: application/json")
+        }
 
         if body.first(where: { !Self.isWhitespace($0) }) == UInt8(ascii: "[") {
             return await batch(body, exchange: exchange)
@@ -207,9 +220,20 @@ public final class MCPEndpointHandler: Sendable {
         return await handle(message, exchange: exchange)
     }
 
+    /// Whether a Content-Type names JSON (`application/json`, parameters such as `charset` allowed).
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let type = contentType.utf8.split(separator: UInt8(ascii: ";"), maxSplits: 1, omittingEmptySubsequences: false).first ?? []
+        let trimmed = type.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
+        return trimmed.elementsEqual("application/json".utf8, by: { $0 | 0x20 == $1 | 0x20 })
+    }
+
     /// 2025-03-26 allowed batches; later versions removed them.
     func batch(_ body: [UInt8], exchange: MCPExchange) async -> Response {
         let version = exchange.headerVersion ?? MCPProtocol.assumedVersion
+        if let refusal = MCPRequestRules.versionHeaderRefusal(exchange.headerVersion) {
+            return Self.jsonError(status: .badRequest, id: nil, code: refusal.code, message: refusal.message, data: refusal.data)
+        }
         guard MCPProtocol.allowsBatches(version) else {
             return Self.jsonError(status: .badRequest, id: nil, code: JSONRPCErrorCode.invalidRequest,
                                   message: "JSON-RPC batches are not supported in protocol version \(version)")
@@ -257,39 +281,67 @@ public final class MCPEndpointHandler: Sendable {
         switch message.kind {
         case .response, .errorResponse:
             return Response(status: .accepted)
-        case .notification:
-            handleNotification(message, exchange: exchange)
-            return Response(status: .accepted)
-        case .request:
+        case .notification, .request:
             break
         }
-        let id = message.id ?? .null
-        let method = message.method ?? ""
-        let meta = message.metaMembers()
-        let modern = meta[MCPProtocol.versionKey] != nil
         var exchange = exchange
-        if modern {
-            if let failure = checkModern(message, meta: meta, exchange: exchange) { return failure }
-            exchange.era = .modern
-            // Every modern request carries clientInfo: scan it, decode only its two strings.
+        let meta = message.metaMembers()
+        let envelope = MCPRequestRules.Envelope(message, meta: meta)
+        // What the request says it speaks and who sends it, for the answer and the audit (a refusal's too).
+        if case .string(let version) = envelope.version {
+            exchange.protocolVersion = version
+            // clientInfo is optional since 2026-07-28: scan it when present, decode only its two strings.
             if let range = meta[MCPProtocol.clientInfoKey], let info = try? JSONScanner.members(of: message.bytes, in: range) {
                 exchange.clientName = info["name"].flatMap { message.decode($0)?.stringValue } ?? "unknown"
                 exchange.clientVersion = info["version"].flatMap { message.decode($0)?.stringValue } ?? ""
             }
-        } else if let sessionID = exchange.sessionID,
-            let session = sessions.lookup(sessionID, endpoint: exchange.snapshot.endpoint.name, grant: exchange.grant?.grantID)
-        {
-            exchange.protocolVersion = session.protocolVersion
-            exchange.clientName = session.clientName
-            exchange.clientVersion = session.clientVersion
         } else {
             exchange.protocolVersion = exchange.headerVersion ?? MCPProtocol.assumedVersion
         }
+        // A handshake-era message names its session; one that has ended gets 404 so the client initializes again.
+        // 2026-07-28 requests are stateless: an Mcp-Session-Id on them is ignored.
+        var session: MCPSession?
+        if envelope.version == .absent, message.method != "initialize", let sessionID = exchange.sessionID {
+            let endpoint = exchange.snapshot.endpoint.name
+            switch await sessions.resolve(sessionID, endpoint: endpoint, grant: exchange.grant?.grantID, idleSeconds: exchange.settings.sessionIdleSeconds) {
+            case .valid(let found):
+                session = found
+            case .refused(let why):
+                return refuse(message, exchange: exchange, status: .notFound, code: JSONRPCErrorCode.invalidRequest,
+                              reason: why + "; send initialize to start a new session")
+            case .unavailable(let why):
+                return refuse(message, exchange: exchange, status: .internalServerError, code: JSONRPCErrorCode.internalError, reason: why)
+            }
+        }
+        guard message.kind == .request else {
+            handleNotification(message, exchange: exchange)
+            return Response(status: .accepted)
+        }
+        let id = message.id ?? .null
+        let method = message.method ?? ""
+        let headers = MCPRequestRules.Headers(
+            protocolVersion: exchange.headerVersion, method: exchange.request.headers[.mcpMethod],
+            name: exchange.request.headers[.mcpName])
+        switch MCPRequestRules.route(envelope, headers: headers, sessionVersion: session?.protocolVersion) {
+        case .refused(let refusal):
+            return refuse(message, exchange: exchange, status: .badRequest, code: refusal.code, reason: refusal.message, data: refusal.data)
+        case .modern(let versionHeaderDiffers):
+            exchange.era = .modern
+            exchange.versionHeaderDiffers = versionHeaderDiffers
+        case .handshake(let versionHeaderDiffers):
+            exchange.versionHeaderDiffers = versionHeaderDiffers
+            if let session {
+                exchange.protocolVersion = session.protocolVersion
+                exchange.clientName = session.clientName
+                exchange.clientVersion = session.clientVersion
+            }
+        }
+        let modern = exchange.era == .modern
 
         switch method {
         case "initialize":
             guard !modern else { return methodNotFound(id: id, method: method, exchange: exchange) }
-            return initialize(message, id: id, exchange: exchange)
+            return await initialize(message, id: id, exchange: exchange)
         case "ping":
             return result(id: id, .emptyObject, exchange: exchange)
         case "server/discover":
@@ -307,6 +359,15 @@ public final class MCPEndpointHandler: Sendable {
         }
     }
 
+    /// Refuses a message before it is served: a JSON-RPC error with `status`; a refused `tools/call` is audited.
+    func refuse(
+        _ message: JSONRPCMessage, exchange: MCPExchange, status: HTTPResponse.Status, code: Int, reason: String,
+        data: JSONValue? = nil
+    ) -> Response {
+        auditRefusedCall(message, exchange: exchange, reason: reason)
+        return Self.jsonError(status: status, id: message.id, code: code, message: reason, data: data)
+    }
+
     func handleNotification(_ message: JSONRPCMessage, exchange: MCPExchange) {
         guard message.method == "notifications/cancelled",
             let requestID = message.paramsMembers["requestId"].map({ message.raw($0).text })
@@ -319,67 +380,32 @@ public final class MCPEndpointHandler: Sendable {
         }
     }
 
-    /// 2026-07-28: the version, and headers that must agree with the body.
-    func checkModern(_ message: JSONRPCMessage, meta: [String: Range<Int>], exchange: MCPExchange) -> Response? {
-        let id = message.id
-        let requested = meta[MCPProtocol.versionKey].flatMap { message.decode($0)?.stringValue } ?? ""
-        guard requested == MCPProtocol.modernVersion else {
-            return Self.jsonError(status: .badRequest, id: id, code: JSONRPCErrorCode.unsupportedVersion,
-                                  message: "unsupported protocol version \(requested)",
-                                  data: ["supported": JSONValue(MCPProtocol.allVersions), "requested": .string(requested)])
-        }
-        if let header = exchange.headerVersion, header != requested {
-            return headerMismatch(id: id, "MCP-Protocol-Version header \(header) differs from _meta \(requested)")
-        }
-        if let header = exchange.request.headers[.mcpMethod], header != message.method {
-            return headerMismatch(id: id, "Mcp-Method header \(header) differs from method \(message.method ?? "")")
-        }
-        if let header = exchange.request.headers[.mcpName], ["tools/call", "resources/read", "prompts/get"].contains(message.method ?? "") {
-            let decodedHeader = Self.decodeHeaderValue(header)
-            if decodedHeader != message.paramsName {
-                return headerMismatch(id: id, "Mcp-Name header \(decodedHeader ?? header) differs from params.name")
-            }
-        }
-        return nil
-    }
-
-    func headerMismatch(id: RawJSON?, _ message: String) -> Response {
-        Self.jsonError(status: .badRequest, id: id, code: JSONRPCErrorCode.headerMismatch, message: message)
-    }
-
-    /// Header values may be `=?base64?…?=` encoded when they carry unsafe characters.
-    static func decodeHeaderValue(_ value: String) -> String? {
-        guard value.hasPrefix("=?base64?"), value.hasSuffix("?=") else { return value }
-        let encoded = String(value.dropFirst(9).dropLast(2))
-        guard let data = Data(base64Encoded: encoded) else { return nil }
-        return String(data: data, encoding: .utf8)
-    }
-
     func methodNotFound(id: RawJSON, method: String, exchange: MCPExchange) -> Response {
         let body = JSONRPC.error(id: id, code: JSONRPCErrorCode.methodNotFound, message: "method not found: \(method)")
         return Self.json(body, status: exchange.era == .modern ? .notFound : .ok)
     }
 
-    func initialize(_ message: JSONRPCMessage, id: RawJSON, exchange: MCPExchange) -> Response {
+    func initialize(_ message: JSONRPCMessage, id: RawJSON, exchange: MCPExchange) async -> Response {
         let params = message.paramsMembers
         let requested = params["protocolVersion"].flatMap { message.decode($0)?.stringValue } ?? ""
-        let version = MCPProtocol.handshakeVersions.contains(requested) ? requested : MCPProtocol.handshakeVersions[0]
+        let version = MCPProtocol.isHandshake(requested) ? requested : MCPProtocol.latestHandshakeVersion
         let info = params["clientInfo"].flatMap { message.decode($0) }
         let endpoint = exchange.snapshot.endpoint
-        let sessionID = sessions.create(
-            MCPSession(
-                endpoint: endpoint.name, grant: exchange.grant?.grantID, protocolVersion: version, clientName: info?["name"]?.stringValue ?? "unknown",
-                clientVersion: info?["version"]?.stringValue ?? "", lastUsed: .now))
         let result: JSONValue = [
             "protocolVersion": .string(version),
             "capabilities": ["tools": ["listChanged": true]],
             "serverInfo": serverInfo(endpoint),
-            "instructions": .string(
-                endpoint.description.isEmpty
-                    ? "Tools of the Sentinel endpoint \(endpoint.name)." : endpoint.description),
+            "instructions": .string(instructions(endpoint)),
         ]
         var response = Self.json(JSONRPC.result(id: id, result: RawJSON(result)))
-        response.headers[.mcpSessionID] = sessionID
+        do {
+            response.headers[.mcpSessionID] = try await sessions.create(
+                endpoint: endpoint.name, grant: exchange.grant?.grantID, protocolVersion: version,
+                clientName: info?["name"]?.stringValue ?? "unknown", clientVersion: info?["version"]?.stringValue ?? "")
+        } catch {
+            // Sessions are optional: the client is served without one.
+            logger.error("cannot issue an MCP session on endpoint \(endpoint.name): \(error)")
+        }
         return response
     }
 
@@ -388,14 +414,29 @@ public final class MCPEndpointHandler: Sendable {
          "version": .string(settings().version)]
     }
 
+    /// `serverInfo` as JSON text, built without an encoder: every 2026-07-28 result carries it.
+    static func serverInfoJSON(_ endpoint: Endpoint, version: String) -> RawJSON {
+        RawJSON.object([
+            ("name", RawJSON(string: "sentinel/\(endpoint.name)")), ("title", RawJSON(string: "Sentinel: \(endpoint.name)")),
+            ("version", RawJSON(string: version)),
+        ])
+    }
+
+    func instructions(_ endpoint: Endpoint) -> String {
+        endpoint.description.isEmpty ? "Tools of the Sentinel endpoint \(endpoint.name)." : endpoint.description
+    }
+
+    /// What `server/discover` advertises. A client may reconnect with only this request (claude.ai does):
+    /// `tools.listChanged` says a `subscriptions/listen` stream announces changes, and `ttlMs: 0` on this
+    /// and on `tools/list` says no cached list is fresh, so the next `tools/list` shows the current tools.
     func discoverResult(exchange: MCPExchange) -> RawJSON {
-        let info = serverInfo(exchange.snapshot.endpoint)
+        let endpoint = exchange.snapshot.endpoint
         return RawJSON(
             [
                 "supportedVersions": JSONValue(MCPProtocol.allVersions),
                 "capabilities": ["tools": ["listChanged": true]],
-                "serverInfo": info,
-                "_meta": [MCPProtocol.serverInfoKey: info],
+                "serverInfo": serverInfo(endpoint),
+                "instructions": .string(instructions(endpoint)),
                 "ttlMs": 0,
                 "cacheScope": "public",
             ] as JSONValue)
@@ -403,7 +444,7 @@ public final class MCPEndpointHandler: Sendable {
 
     func toolsList(_ message: JSONRPCMessage, id: RawJSON, exchange: MCPExchange) -> Response {
         let tools = exchange.snapshot.toolDefinitions
-        let pageSize = settings().toolsPageSize
+        let pageSize = exchange.settings.toolsPageSize
         var start = 0
         if let cursorRange = message.paramsMembers["cursor"] {
             guard let cursor = message.decode(cursorRange)?.stringValue, let offset = Self.offset(fromCursor: cursor),
@@ -430,15 +471,9 @@ public final class MCPEndpointHandler: Sendable {
         return result(id: id, RawJSON.object(members), exchange: exchange)
     }
 
+    /// The `tools/list` entry of one tool: the upstream's object, renamed (see `ToolDefinition`).
     static func toolDefinition(_ exposed: ExposedTool) -> RawJSON {
-        let tool = exposed.tool
-        var members: [(String, RawJSON)] = [("name", RawJSON(string: exposed.exposedName))]
-        if let title = tool.title { members.append(("title", RawJSON(string: title))) }
-        if let description = tool.description { members.append(("description", RawJSON(string: description))) }
-        members.append(("inputSchema", RawJSON(Array(tool.inputSchema.utf8))))
-        if let output = tool.outputSchema { members.append(("outputSchema", RawJSON(Array(output.utf8)))) }
-        if let annotations = tool.annotations { members.append(("annotations", RawJSON(Array(annotations.utf8)))) }
-        return RawJSON.object(members)
+        ToolDefinition.exposed(exposed.tool, as: exposed.exposedName)
     }
 
     static func cursor(offset: Int) -> String {
@@ -451,20 +486,21 @@ public final class MCPEndpointHandler: Sendable {
         return Int(text.dropFirst(2)).flatMap { $0 >= 0 ? $0 : nil }
     }
 
-    /// A result response; 2026-07-28 results carry `resultType`.
+    /// A result response of Sentinel's own. 2026-07-28 results carry `resultType` and name this endpoint in
+    /// `_meta[io.modelcontextprotocol/serverInfo]`.
     func result(id: RawJSON, _ result: RawJSON, exchange: MCPExchange) -> Response {
-        Self.json(JSONRPC.result(id: id, result: exchange.era == .modern ? Self.markComplete(result) : result))
+        Self.json(JSONRPC.result(id: id, result: finish(result, members: nil, exchange: exchange)))
     }
 
-    /// Adds `"resultType":"complete"` to a result object that lacks it.
-    static func markComplete(_ result: RawJSON) -> RawJSON {
-        guard let members = try? JSONScanner.members(of: result.bytes), members["resultType"] == nil,
-            let open = result.bytes.firstIndex(of: UInt8(ascii: "{"))
-        else { return result }
-        var bytes = result.bytes
-        let insertion = Array(#""resultType":"complete""#.utf8) + (members.isEmpty ? [] : [UInt8(ascii: ",")])
-        bytes.insert(contentsOf: insertion, at: open + 1)
-        return RawJSON(bytes)
+    /// A result as the client's era wants it: modern results name this endpoint as their server (replacing an
+    /// upstream's `serverInfo`), handshake-era ones carry no upstream's; nothing else changes.
+    func finish(_ result: RawJSON, members: [String: Range<Int>]?, exchange: MCPExchange) -> RawJSON {
+        switch exchange.era {
+        case .modern:
+            MCPResultMeta.modern(
+                result, members: members, serverInfo: Self.serverInfoJSON(exchange.snapshot.endpoint, version: exchange.settings.version))
+        case .handshake: MCPResultMeta.handshake(result, members: members)
+        }
     }
 
     // MARK: - GET and DELETE (handshake era)
@@ -474,6 +510,18 @@ public final class MCPEndpointHandler: Sendable {
         guard case .admitted(let snapshot, let grant) = admission else { return admission.refusal }
         if request.headers[.mcpProtocolVersion] == MCPProtocol.modernVersion {
             return Response(status: .methodNotAllowed, headers: [.allow: "POST"])
+        }
+        if let sessionID = request.headers[.mcpSessionID] {
+            switch await sessions.resolve(
+                sessionID, endpoint: snapshot.endpoint.name, grant: grant?.grantID, idleSeconds: settings().sessionIdleSeconds)
+            {
+            case .valid: break
+            case .refused(let why):
+                return Self.jsonError(status: .notFound, id: nil, code: JSONRPCErrorCode.invalidRequest,
+                                      message: why + "; send initialize to start a new session")
+            case .unavailable(let why):
+                return Self.jsonError(status: .internalServerError, id: nil, code: JSONRPCErrorCode.internalError, message: why)
+            }
         }
         guard (request.headers[.accept] ?? "").contains("text/event-stream") else {
             return Self.jsonError(status: .notAcceptable, id: nil, code: JSONRPCErrorCode.invalidRequest,
@@ -495,10 +543,16 @@ public final class MCPEndpointHandler: Sendable {
             return Self.jsonError(status: .badRequest, id: nil, code: JSONRPCErrorCode.invalidRequest,
                                   message: "DELETE needs an Mcp-Session-Id header")
         }
-        guard sessions.remove(sessionID, endpoint: snapshot.endpoint.name, grant: grant?.grantID) else {
-            return Self.jsonError(status: .notFound, id: nil, code: JSONRPCErrorCode.invalidRequest, message: "no such session")
+        switch await sessions.end(
+            sessionID, endpoint: snapshot.endpoint.name, grant: grant?.grantID, idleSeconds: settings().sessionIdleSeconds)
+        {
+        case .valid:
+            return Response(status: .noContent)
+        case .refused(let why):
+            return Self.jsonError(status: .notFound, id: nil, code: JSONRPCErrorCode.invalidRequest, message: why)
+        case .unavailable(let why):
+            return Self.jsonError(status: .internalServerError, id: nil, code: JSONRPCErrorCode.internalError, message: why)
         }
-        return Response(status: .noContent)
     }
 
     func subscriptionsListen(_ message: JSONRPCMessage, id: RawJSON, exchange: MCPExchange) -> Response {
@@ -631,14 +685,19 @@ struct MCPExchange: Sendable {
     let grant: AccessTokenGrant?
     let sessionID: String?
     let headerVersion: String?
+    /// The settings in force when the request arrived (read once per request).
+    let settings: GatewaySettings
     var era = Era.handshake
     var protocolVersion = MCPProtocol.assumedVersion
+    /// `MCP-Protocol-Version` was absent on a 2026-07-28 body, or named another version than the one
+    /// served (known client quirks, served and audited).
+    var versionHeaderDiffers = false
     var clientName = "unknown"
     var clientVersion = ""
 
     init(
         request: Request, context: GatewayRequestContext, snapshot: EndpointSnapshot, grant: AccessTokenGrant?, sessionID: String?,
-        headerVersion: String?
+        headerVersion: String?, settings: GatewaySettings
     ) {
         self.request = request
         self.context = context
@@ -646,6 +705,7 @@ struct MCPExchange: Sendable {
         self.grant = grant
         self.sessionID = sessionID
         self.headerVersion = headerVersion
+        self.settings = settings
     }
 }
 
@@ -661,8 +721,8 @@ final class ByteCollector: ResponseBodyWriter, @unchecked Sendable {
 }
 
 extension HTTPField.Name {
-    static let mcpProtocolVersion = Self("MCP-Protocol-Version")!
-    static let mcpSessionID = Self("Mcp-Session-Id")!
-    static let mcpMethod = Self("Mcp-Method")!
-    static let mcpName = Self("Mcp-Name")!
+    static let mcpProtocolVersion = Self(MCPProtocol.Header.protocolVersion)!
+    static let mcpSessionID = Self(MCPProtocol.Header.sessionID)!
+    static let mcpMethod = Self(MCPProtocol.Header.method)!
+    static let mcpName = Self(MCPProtocol.Header.name)!
 }

@@ -10,13 +10,13 @@ struct MCPSession: Sendable {
     var protocolVersion: String
     var clientName: String
     var clientVersion: String
-    var lastUsed: ContinuousClock.Instant
+    var lastUsed: Date
+    /// The last use the store knows of (the issue time, which the id carries, until one is recorded).
+    var recordedUse: Date
 }
 
-/// Handshake-era sessions by `Mcp-Session-Id`, in memory and bounded.
-///
-/// Sessions are a convenience, never required: Claude does not echo the id,
-/// so a request without one (or with a forgotten one) is still served.
+/// Verified handshake-era sessions by `Mcp-Session-Id`, in memory and bounded: a cache in front of
+/// `MCPSessions`, which can verify any id again after a restart or an eviction.
 final class MCPSessionTable: Sendable {
     private let sessions = Mutex<[String: MCPSession]>([:])
     private let capacity: Int
@@ -25,35 +25,35 @@ final class MCPSessionTable: Sendable {
         self.capacity = capacity
     }
 
-    func create(_ session: MCPSession) -> String {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255) }
-        let id = bytes.map { String(format: "%02x", $0) }.joined()
+    func insert(_ id: String, _ session: MCPSession) {
         sessions.withLock { table in
-            if table.count >= capacity, let oldest = table.min(by: { $0.value.lastUsed < $1.value.lastUsed })?.key {
+            if table[id] == nil, table.count >= capacity,
+                let oldest = table.min(by: { $0.value.lastUsed < $1.value.lastUsed })?.key
+            {
                 table.removeValue(forKey: oldest)
             }
             table[id] = session
         }
-        return id
     }
 
-    func lookup(_ id: String, endpoint: String, grant: String?) -> MCPSession? {
+    /// The cached session, marked used at `now`; returns it as it was before this use.
+    func use(_ id: String, now: Date) -> MCPSession? {
         sessions.withLock { table in
-            guard var session = table[id], session.endpoint == endpoint, session.grant == grant else { return nil }
-            session.lastUsed = .now
-            table[id] = session
+            guard let session = table[id] else { return nil }
+            table[id]?.lastUsed = max(session.lastUsed, now)
             return session
         }
     }
 
-    /// Ends a session; false when there was none.
-    func remove(_ id: String, endpoint: String, grant: String?) -> Bool {
+    /// Notes that the store now knows of a use at `date`.
+    func recorded(_ id: String, at date: Date) {
         sessions.withLock { table in
-            guard table[id]?.endpoint == endpoint, table[id]?.grant == grant else { return false }
-            table.removeValue(forKey: id)
-            return true
+            if let known = table[id]?.recordedUse, known < date { table[id]?.recordedUse = date }
         }
+    }
+
+    func remove(_ id: String) {
+        _ = sessions.withLock { $0.removeValue(forKey: id) }
     }
 }
 
@@ -98,23 +98,57 @@ final class InFlightCalls: Sendable {
     }
 }
 
-/// Caps concurrent tool calls per endpoint.
+/// Caps concurrent tool calls per endpoint, and each caller's share of them.
+///
+/// A caller (a grant, or a client address on endpoints without authentication) may hold at most `callerLimit` of an
+/// endpoint's `endpointLimit` slots, so one caller with stalled calls leaves the endpoint serving everyone else.
 final class ConcurrencyLimiter: Sendable {
-    private let counts = Mutex<[String: Int]>([:])
+    /// Why a call was not admitted.
+    enum Refusal: Equatable {
+        /// The endpoint runs `limit` calls.
+        case endpointFull(limit: Int)
+        /// This caller runs `limit` calls on the endpoint.
+        case callerShareFull(limit: Int)
+    }
 
-    func acquire(_ endpoint: String, limit: Int) -> Bool {
-        counts.withLock { counts in
-            let current = counts[endpoint, default: 0]
-            guard current < limit else { return false }
-            counts[endpoint] = current + 1
-            return true
+    private struct CallerKey: Hashable {
+        var endpoint: String
+        var caller: String
+    }
+
+    private struct State {
+        var endpoints: [String: Int] = [:]
+        var callers: [CallerKey: Int] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Takes a slot for `caller` on `endpoint`; nil when admitted (give it back with `release`), else why not.
+    func acquire(endpoint: String, caller: String, endpointLimit: Int, callerLimit: Int) -> Refusal? {
+        let key = CallerKey(endpoint: endpoint, caller: caller)
+        return state.withLock { state in
+            let callerCount = state.callers[key, default: 0]
+            guard callerCount < callerLimit else { return .callerShareFull(limit: callerLimit) }
+            let endpointCount = state.endpoints[endpoint, default: 0]
+            guard endpointCount < endpointLimit else { return .endpointFull(limit: endpointLimit) }
+            state.callers[key] = callerCount + 1
+            state.endpoints[endpoint] = endpointCount + 1
+            return nil
         }
     }
 
-    func release(_ endpoint: String) {
-        counts.withLock { counts in
-            counts[endpoint, default: 1] -= 1
-            if counts[endpoint] == 0 { counts.removeValue(forKey: endpoint) }
+    func release(endpoint: String, caller: String) {
+        let key = CallerKey(endpoint: endpoint, caller: caller)
+        state.withLock { state in
+            let callerCount = state.callers[key, default: 1] - 1
+            state.callers[key] = callerCount > 0 ? callerCount : nil
+            let endpointCount = state.endpoints[endpoint, default: 1] - 1
+            state.endpoints[endpoint] = endpointCount > 0 ? endpointCount : nil
         }
+    }
+
+    /// Calls running on `endpoint` (for tests).
+    func running(endpoint: String) -> Int {
+        state.withLock { $0.endpoints[endpoint, default: 0] }
     }
 }

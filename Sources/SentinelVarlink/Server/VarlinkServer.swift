@@ -12,14 +12,18 @@ import Synchronization
 /// A varlink server on a unix socket: NUL-framed JSON calls, answered in order.
 ///
 /// Calls are checked against each interface's IDL before a handler sees them.
-/// A malformed or oversized message closes that connection only. On graceful
+/// A malformed or oversized message closes that connection only. A client that
+/// half-closes after its calls gets their replies, then the close. Connections
+/// beyond `maximumConnections` (root: `rootHeadroom` more) are closed at once,
+/// so idle clients cannot take the daemon's descriptors. On graceful
 /// shutdown it stops accepting, lets each connection finish the call it is in,
 /// and ends open `more` streams.
 public final class VarlinkServer: Service, Sendable {
     /// Where the server listens.
     public enum Listener: Sendable {
-        /// Bind a new socket at this path (an existing socket file is replaced).
-        case path(String, mode: mode_t)
+        /// Bind a new socket at this path (an existing socket file is replaced), with this mode and, when given,
+        /// this group.
+        case path(String, mode: mode_t, group: gid_t? = nil)
         /// A socket already bound and listening, passed by systemd.
         case fileDescriptor(Int32)
     }
@@ -33,6 +37,16 @@ public final class VarlinkServer: Service, Sendable {
     private let maximumMessageBytes: Int
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
     private let boundSignal = OneShotSignal()
+    private let maximumConnections: @Sendable () -> Int
+    private let admitted = Mutex(AdmittedConnections())
+
+    /// Connections root may open beyond `maximumConnections`, so an administrator gets in while others hold the limit.
+    public static let rootHeadroom = 4
+
+    private struct AdmittedConnections {
+        var open = 0
+        var lastRefusalLog: ContinuousClock.Instant?
+    }
 
     public init(
         listener: Listener,
@@ -41,7 +55,8 @@ public final class VarlinkServer: Service, Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger,
         observer: (any ActivityObserver)? = nil,
-        maximumMessageBytes: Int = 1 << 20
+        maximumMessageBytes: Int = 1 << 20,
+        maximumConnections: @escaping @Sendable () -> Int = { DaemonConfiguration().controlMaxConnections }
     ) {
         self.listener = listener
         var table: [String: any VarlinkInterface] = [:]
@@ -52,6 +67,33 @@ public final class VarlinkServer: Service, Sendable {
         self.logger = logger
         self.observer = observer
         self.maximumMessageBytes = maximumMessageBytes
+        self.maximumConnections = maximumConnections
+    }
+
+    /// Counts a new connection from `uid` in, or refuses it (false) when the limit is reached.
+    private func admit(uid: UInt32) -> Bool {
+        let limit = maximumConnections()
+        let (admitted, logRefusal) = self.admitted.withLock { state -> (Bool, Bool) in
+            if state.open < limit || (uid == 0 && state.open < limit + Self.rootHeadroom) {
+                state.open += 1
+                return (true, false)
+            }
+            let now = ContinuousClock.now
+            if let last = state.lastRefusalLog, now - last < .seconds(10) { return (false, false) }
+            state.lastRefusalLog = now
+            return (false, true)
+        }
+        if logRefusal {
+            logger.notice("refusing control connections: [Control] MaxConnections=\(limit) are open", metadata: ["peer_uid": "\(uid)"])
+        }
+        return admitted
+    }
+
+    /// A name beside `path` to bind under before renaming; `path` itself when the longer name would not fit in
+    /// a unix socket address (107 bytes).
+    static func stagingPath(for path: String) -> String {
+        let staging = path + ".\(getpid()).new"
+        return staging.utf8.count < 108 ? staging : path
     }
 
     /// Returns once the socket is listening (or `run` failed before that).
@@ -63,20 +105,40 @@ public final class VarlinkServer: Service, Sendable {
         let maximum = maximumMessageBytes
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 64)
-        let initializer: @Sendable (any Channel) -> EventLoopFuture<(NIOAsyncChannel<ByteBuffer, ByteBuffer>, VarlinkPeer)> = { channel in
+            // A client may send its call and shut down its writing side: it still gets the reply (then the close).
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+        // nil: refused (over the connection limit) and closed.
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<(NIOAsyncChannel<ByteBuffer, ByteBuffer>, VarlinkPeer)?> = { channel in
             PeerCredentials.read(from: channel).flatMapThrowing { peer in
+                guard self.admit(uid: peer.uid) else {
+                    channel.close(promise: nil)
+                    return nil
+                }
+                channel.closeFuture.whenComplete { _ in self.admitted.withLock { $0.open -= 1 } }
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(NULFrameDecoder(maximumBytes: maximum)))
                 let asyncChannel = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 return (asyncChannel, peer)
             }
         }
-        let serverChannel: NIOAsyncChannel<(NIOAsyncChannel<ByteBuffer, ByteBuffer>, VarlinkPeer), Never>
+        let serverChannel: NIOAsyncChannel<(NIOAsyncChannel<ByteBuffer, ByteBuffer>, VarlinkPeer)?, Never>
         do {
             switch listener {
-            case .path(let path, let mode):
+            case .path(let path, let mode, let group):
+                // Bound under a staging name, given its mode and group, then renamed into place: the socket never
+                // appears at `path` with the umask's mode or the daemon's group.
+                let staging = Self.stagingPath(for: path)
                 serverChannel = try await bootstrap.bind(
-                    unixDomainSocketPath: path, cleanupExistingSocketFile: true, childChannelInitializer: initializer)
-                chmod(path, mode)
+                    unixDomainSocketPath: staging, cleanupExistingSocketFile: true, childChannelInitializer: initializer)
+                chmod(staging, mode)
+                if let group, chown(staging, uid_t.max, group) != 0 {
+                    logger.warning("cannot give the control socket \(path) to group \(group): \(String(cString: strerror(errno)))")
+                }
+                if staging != path, rename(staging, path) != 0 {
+                    let reason = String(cString: strerror(errno))
+                    unlink(staging)
+                    try? await serverChannel.channel.close()
+                    throw VarlinkServerError.cannotPlaceSocket(path: path, reason: reason)
+                }
             case .fileDescriptor(let descriptor):
                 serverChannel = try await bootstrap.bind(descriptor, childChannelInitializer: initializer)
             }
@@ -90,7 +152,8 @@ public final class VarlinkServer: Service, Sendable {
             await withDiscardingTaskGroup { group in
                 do {
                     try await serverChannel.executeThenClose { inbound in
-                        for try await (connection, peer) in inbound {
+                        for try await accepted in inbound {
+                            guard let (connection, peer) = accepted else { continue }
                             group.addTask { await self.serve(connection, peer: peer) }
                         }
                     }
@@ -258,6 +321,17 @@ public final class VarlinkServer: Service, Sendable {
             return .reply(["description": .string(interface.definition.text)])
         default:
             throw VarlinkError.methodNotImplemented(call.method)
+        }
+    }
+}
+
+/// Why the varlink server could not start.
+public enum VarlinkServerError: Error, CustomStringConvertible {
+    case cannotPlaceSocket(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotPlaceSocket(let path, let reason): "cannot create the control socket \(path): \(reason)"
         }
     }
 }

@@ -184,7 +184,11 @@ struct EndpointCommand: ParsableCommand {
     struct Enable: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Enable tools on an endpoint.",
-            discussion: "Name tools as SERVER/TOOL (or by exposed name); --all SERVER enables a server's whole catalog.")
+            discussion: """
+                Name tools as SERVER/TOOL (or by exposed name); --all SERVER enables a server's whole catalog. \
+                An enabled tool keeps the exposed name it was enabled under while it stays enabled: a tool that \
+                appears later with a colliding name takes its hashed name instead.
+                """)
         @OptionGroup var selection: ToolSelectionArguments
 
         func run() throws {
@@ -195,7 +199,10 @@ struct EndpointCommand: ParsableCommand {
     struct Disable: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Disable tools on an endpoint.",
-            discussion: "Name tools as SERVER/TOOL (or by exposed name); --all SERVER disables a server's whole catalog.")
+            discussion: """
+                Name tools as SERVER/TOOL (or by exposed name); --all SERVER disables a server's whole catalog. \
+                Disabling releases the tool's exposed name; enabled again, it takes the name it would get then.
+                """)
         @OptionGroup var selection: ToolSelectionArguments
 
         func run() throws {

@@ -9,7 +9,9 @@ struct LogsCommand: ParsableCommand {
         discussion: """
             Reads the same entries as 'journalctl SENTINEL_EVENT=…', filtered by the options \
             (different options must all match). Reading the system journal needs root or \
-            membership in 'adm' or 'systemd-journal'.
+            membership in 'adm' or 'systemd-journal'. When the journal holds no Sentinel entry at \
+            all, it asks sentineld where it writes them (standard error when it started without a \
+            journal), says so in one line and exits 1; with --follow it says so and keeps waiting.
             """)
 
     @Option(help: "Only this endpoint.") var endpoint: String?
@@ -24,7 +26,9 @@ struct LogsCommand: ParsableCommand {
     @Flag(name: [.customShort("f"), .customLong("follow")], help: "Keep printing new entries.") var follow = false
     @Option(name: [.customShort("D"), .customLong("directory")], help: "Read journal files from this directory.")
     var directory: String?
-    @Flag(name: .customLong("json"), help: "One JSON object per entry.") var json = false
+    /// `--json` (one JSON object per entry), and the daemon to ask when the journal holds nothing.
+    @OptionGroup var connection: ConnectionOptions
+    var json: Bool { connection.json }
 
     func validate() throws {
         if let event, AuditEventKind(rawValue: event) == nil {
@@ -40,6 +44,7 @@ struct LogsCommand: ParsableCommand {
         do {
             let reader = try JournalReader(directory: directory)
             try addMatches(reader)
+            var printed = 0
             if let lines {
                 try reader.seekTail()
                 var entries: [JournalEntry] = []
@@ -48,6 +53,7 @@ struct LogsCommand: ParsableCommand {
                     entries.append(entry)
                 }
                 for entry in entries.reversed() { printEntry(entry) }
+                printed = entries.count
                 // Continue after the newest entry printed.
                 try reader.seekTail()
                 _ = try reader.previous()
@@ -57,7 +63,14 @@ struct LogsCommand: ParsableCommand {
                 } else {
                     try reader.seekHead()
                 }
-                while let entry = try reader.next() { printEntry(entry) }
+                while let entry = try reader.next() {
+                    printEntry(entry)
+                    printed += 1
+                }
+            }
+            if printed == 0, lines != 0, let absence = try absenceOfSentinelEntries() {
+                guard follow else { throw CLIError(message: absence) }
+                FileHandle.standardError.write(Data("sentinelctl: \(absence)\n".utf8))
             }
             guard follow else { return }
             while true {
@@ -66,6 +79,30 @@ struct LogsCommand: ParsableCommand {
             }
         } catch let error as JournalError {
             throw CLIError(message: "cannot read the journal: \(error)")
+        }
+    }
+
+    /// One line saying where sentineld writes its audit events, when the journal read holds none of
+    /// them at all (not merely none that match the filters); nil when it does.
+    private func absenceOfSentinelEntries() throws -> String? {
+        let any = try JournalReader(directory: directory)
+        for kind in AuditEventKind.allCases { try any.addMatch("MESSAGE_ID", kind.messageID) }
+        try any.seekHead()
+        if try any.next() != nil { return nil }
+        let none = "no Sentinel audit entries in " + (directory.map { "the journal files in \($0)" } ?? "the journal")
+        guard let connected = try? connection.connect(), let status = try? connected.call("GetStatus")["status"] else {
+            return "\(none), and sentineld did not answer at \(connection.resolvedAddress) to say where it writes them"
+        }
+        let daemon = "sentineld (pid \(Output.text(status["pid"])))"
+        switch status["audit_target"]?.stringValue {
+        case "stderr":
+            return "\(none): \(daemon) writes them to its standard error, not to the journal "
+                + "(no journal was reachable when it started)"
+        case "journal":
+            return "\(none), though \(daemon) writes them there: none yet, or this user may not read them "
+                + "(root and members of 'adm' or 'systemd-journal' may)"
+        default:
+            return none
         }
     }
 

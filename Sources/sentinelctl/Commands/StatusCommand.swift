@@ -26,6 +26,8 @@ struct StatusCommand: ParsableCommand {
             ("Users", Output.text(status["users"])),
             ("Sessions", Output.text(status["active_sessions"]) + " active"),
             ("Connections", Output.text(status["open_connections"]) + " open"),
+            ("Log", Output.text(status["log_target"])),
+            ("Audit", Output.text(status["audit_target"])),
         ])
     }
 }
