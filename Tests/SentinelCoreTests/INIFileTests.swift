@@ -65,6 +65,13 @@ struct INIFileTests {
         #expect(file.assignments.first?.value == "deb ug")
     }
 
+    @Test func aValueMayStartWithACombiningMark() throws {
+        // "=" followed by U+0301 is one Character; the parser reads scalars.
+        let file = try INIFile(parsing: "[A]\nKey=\u{301}x\n[B\u{301}]\nK=v\n", file: "f")
+        #expect(file.assignments.map(\.value) == ["\u{301}x", "v"])
+        #expect(file.assignments.last?.section == "B\u{301}")
+    }
+
     @Test func continuationAtEndOfFileIsAnError() {
         #expect(throws: ConfigurationError.self) {
             try INIFile(parsing: "[Log]\nLevel=info\\", file: "f")

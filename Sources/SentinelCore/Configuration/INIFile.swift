@@ -22,41 +22,44 @@ public struct INIFile: Sendable, Equatable {
         var pending = ""
         var pendingLine = 0
         var lineNumber = 0
-        // Split on the scalar: "\r\n" is one Character, so splitting Characters on "\n" misses CRLF lines.
+        // Scalars, not Characters, throughout: "\r\n" is one Character, and so is "=" followed by a combining
+        // mark, which would hide the "=" of `Key=\u{301}…` (found by fuzzing).
         for rawLine in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
-            var line = String(String.UnicodeScalarView(rawLine))
-            if line.hasSuffix("\r") { line.removeLast() }
-            let trimmed = line.trimmingWhitespace()
+            var line = String.UnicodeScalarView(rawLine)
+            if line.last == "\r" { line.removeLast() }
+            let trimmed = String(line).trimmingWhitespace().unicodeScalars
             if pending.isEmpty {
                 pendingLine = lineNumber
-                if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
-            } else if trimmed.hasPrefix("#") || trimmed.hasPrefix(";") {
+                if trimmed.isEmpty || trimmed.first == "#" || trimmed.first == ";" { continue }
+            } else if trimmed.first == "#" || trimmed.first == ";" {
                 // As in systemd: comment lines after a line ending in a backslash are skipped, and the
                 // continued line goes on after them (found by fuzzing: they became part of the line).
                 continue
             }
-            if line.hasSuffix("\\") {
-                pending += line.dropLast() + " "
+            if line.last == "\\" {
+                line.removeLast()
+                pending += String(line) + " "
                 continue
             }
-            let full = (pending + line).trimmingWhitespace()
+            let full = (pending + String(line)).trimmingWhitespace()
+            let scalars = full.unicodeScalars
             pending = ""
-            if full.hasPrefix("[") {
-                guard full.hasSuffix("]"), full.count > 2 else {
+            if scalars.first == "[" {
+                guard scalars.last == "]", scalars.count > 2 else {
                     throw ConfigurationError(file: file, line: pendingLine, message: "malformed section header '\(full)'")
                 }
-                section = String(full.dropFirst().dropLast())
+                section = String(String.UnicodeScalarView(scalars.dropFirst().dropLast()))
                 continue
             }
-            guard let equals = full.firstIndex(of: "=") else {
+            guard let equals = scalars.firstIndex(of: "=") else {
                 throw ConfigurationError(file: file, line: pendingLine, message: "expected Key=Value, found '\(full)'")
             }
             guard let currentSection = section else {
                 throw ConfigurationError(file: file, line: pendingLine, message: "assignment outside of a [Section]")
             }
-            let key = String(full[..<equals]).trimmingWhitespace()
-            let value = String(full[full.index(after: equals)...]).trimmingWhitespace()
+            let key = String(String.UnicodeScalarView(scalars[..<equals])).trimmingWhitespace()
+            let value = String(String.UnicodeScalarView(scalars[scalars.index(after: equals)...])).trimmingWhitespace()
             guard !key.isEmpty else {
                 throw ConfigurationError(file: file, line: pendingLine, message: "empty key")
             }
