@@ -382,14 +382,14 @@ def test_idle_connections_and_one_callers_stalled_calls_leave_the_endpoint_and_c
             for s in stalled:
                 if s not in answers and readable(s):
                     answers[s] = read_response(s)
-            return len(answers) >= 48
-        wait_for(answered, 5, "48 calls beyond the caller's share to be refused")
+            return len(answers) >= 32
+        wait_for(answered, 5, "32 calls beyond the caller's share to be refused")
         time.sleep(0.3)
         answered()
-        assert [a[0] if a else None for a in answers.values()] == [429] * 48, "beyond the caller's share: 429 at once"
+        assert [a[0] if a else None for a in answers.values()] == [429] * 32, "beyond the caller's share: 429 at once"
         assert all(a[1]["retry-after"] == "1" for a in answers.values())
-        assert "maximum of 16 concurrent calls" in next(iter(answers.values()))[2].decode()
-        assert len(stalled) - len(answers) == 16, "16 calls stall (still running, no answer)"
+        assert "maximum of 32 concurrent calls" in next(iter(answers.values()))[2].decode()
+        assert len(stalled) - len(answers) == 32, "32 calls stall (still running, no answer)"
 
         with connect(d.port, "127.0.60.1") as other:
             started = time.monotonic()

@@ -210,7 +210,9 @@ struct HTTPUpstreamClientTests {
     }
 
     @Test func anUnreachableServerFailsToConnect() async throws {
-        let client = HTTPFixtureServer.client(url: "http://127.0.0.1:1/mcp")
+        // A refused connection fails at once; the generous limits only keep a loaded machine (two cores, parallel
+        // tests starting Python servers) from turning the refusal into a timeout before it is read.
+        let client = HTTPFixtureServer.client(url: "http://127.0.0.1:1/mcp", connectTimeoutSeconds: 60)
         defer { Task { await client.shutdown() } }
         do {
             try await client.start()
@@ -220,7 +222,7 @@ struct HTTPUpstreamClientTests {
             Issue.record("unexpected error \(error)")
         }
         await #expect {
-            _ = try await client.request("tools/list", params: nil, timeout: .seconds(2), progress: nil)
+            _ = try await client.request("tools/list", params: nil, timeout: .seconds(60), progress: nil)
         } throws: { error in
             if case UpstreamError.connectFailed = error { return true }
             return false

@@ -25,7 +25,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var stopTimeoutSeconds = 10
     public var maxRequestBytes = 4 * 1024 * 1024
     public var maxConcurrentCallsPerEndpoint = 64
-    public var maxConcurrentCallsPerCaller = 16
+    public var maxConcurrentCallsPerCaller = 32
     public var allowedOrigins: [String] = []
     public var maxConnections = 4096
     public var maxConnectionsPerAddress = 128
@@ -198,7 +198,7 @@ extension DaemonConfiguration {
                 config.maxConcurrentCallsPerEndpoint = count
             }),
         ConfigurationKey(
-            section: "HTTP", key: "MaxConcurrentCallsPerCaller", defaultValue: "16",
+            section: "HTTP", key: "MaxConcurrentCallsPerCaller", defaultValue: "32",
             documentation: """
                 Tool calls one caller runs at once on one endpoint, so that one caller cannot take all of
                 MaxConcurrentCallsPerEndpoint. The caller is the grant (the authorized session) on OAuth
