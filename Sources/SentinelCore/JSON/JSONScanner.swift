@@ -173,13 +173,19 @@ public struct JSONScanner {
         index += 1
         var hasEscape = false
         while index < bytes.count {
-            // Plain ASCII runs are the common case: skip them in a tight loop without bounds checks.
+            // Plain text is the common case: skip it in a tight loop without bounds checks, well-formed
+            // UTF-8 sequences included; anything else stops the loop and is handled (or refused) below.
             index = bytes.withUnsafeBufferPointer { buffer in
                 var position = index
                 while position < buffer.count {
                     let byte = buffer[position]
-                    guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { break }
-                    position += 1
+                    if byte >= 0x20, byte < 0x80 {
+                        guard byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { break }
+                        position += 1
+                        continue
+                    }
+                    guard byte >= 0x80, let length = Self.wellFormedSequenceLength(buffer, at: position) else { break }
+                    position += length
                 }
                 return position
             }
@@ -200,8 +206,9 @@ public struct JSONScanner {
                 continue
             }
             if byte < 0x20 { throw error("control character in string") }
-            // The loop above stops only at the bytes handled here, so this one is at least 0x80.
-            try skipMultiByteSequence()
+            // The loop above stops only at the bytes handled here, so this one is at least 0x80 and starts
+            // no well-formed sequence.
+            try skipMalformedSequence()
         }
         throw error("unterminated string")
     }
@@ -248,43 +255,37 @@ public struct JSONScanner {
         return unit
     }
 
-    /// Skips one multi-byte UTF-8 sequence (`index` at its lead byte), refusing what RFC 3629 and
-    /// Unicode's table of well-formed sequences refuse: stray continuation bytes, overlong forms
-    /// (C0, C1, E0 80..9F, F0 80..8F), surrogates (ED A0..BF) and code points above U+10FFFF (F4 90.., F5..FF).
-    private mutating func skipMultiByteSequence() throws(SyntaxError) {
-        let lead = bytes[index]
+    /// The length of the well-formed multi-byte UTF-8 sequence at `position`, or nil. Unicode's table 3-7 of
+    /// well-formed sequences, as RFC 3629 requires: no stray continuation bytes, no overlong forms (C0, C1,
+    /// E0 80..9F, F0 80..8F), no surrogates (ED A0..BF), nothing above U+10FFFF (F4 90.., F5..FF).
+    @inline(__always)
+    private static func wellFormedSequenceLength(_ buffer: UnsafeBufferPointer<UInt8>, at position: Int) -> Int? {
+        let lead = buffer[position]
         let length: Int
-        var secondRange: ClosedRange<UInt8> = 0x80...0xBF
+        var second: ClosedRange<UInt8> = 0x80...0xBF
         switch lead {
         case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; secondRange = 0xA0...0xBF
+        case 0xE0: length = 3; second = 0xA0...0xBF
         case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; secondRange = 0x80...0x9F
-        case 0xF0: length = 4; secondRange = 0x90...0xBF
+        case 0xED: length = 3; second = 0x80...0x9F
+        case 0xF0: length = 4; second = 0x90...0xBF
         case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; secondRange = 0x80...0x8F
-        default:
-            if allowsInvalidUnicode {
-                index += 1
-                return
-            }
-            throw error("invalid UTF-8 byte in string")
+        case 0xF4: length = 4; second = 0x80...0x8F
+        default: return nil
         }
-        var valid = index + length <= bytes.count && secondRange.contains(bytes[index + 1])
-        if valid {
-            for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 {
-                valid = false
-                break
-            }
+        guard position + length <= buffer.count, second.contains(buffer[position + 1]) else { return nil }
+        if length > 2, buffer[position + 2] & 0xC0 != 0x80 { return nil }
+        if length > 3, buffer[position + 3] & 0xC0 != 0x80 { return nil }
+        return length
+    }
+
+    /// The byte at `index` starts no well-formed UTF-8 sequence (the loop in `scanString` skips those):
+    /// refused, or skipped alone when Unicode errors are allowed.
+    private mutating func skipMalformedSequence() throws(SyntaxError) {
+        guard allowsInvalidUnicode else {
+            throw error((0xC2...0xF4).contains(bytes[index]) ? "invalid UTF-8 sequence in string" : "invalid UTF-8 byte in string")
         }
-        guard valid else {
-            if allowsInvalidUnicode {
-                index += 1
-                return
-            }
-            throw error("invalid UTF-8 sequence in string")
-        }
-        index += length
+        index += 1
     }
 
     private mutating func skipNumber() throws(SyntaxError) {
