@@ -409,7 +409,9 @@ client's address is the right\\-most address of \\fBClientAddressHeader=\\fR
 trusted proxy; addresses further left were written by the client and are ignored. That address
 is the audit's REMOTE_ADDRESS and what the per\\-caller share, the sign\\-in throttle and the
 client registration throttle count. Trusted proxies are not held to
-\\fBMaxConnectionsPerAddress=\\fR. With nginx on the same host:
+\\fBMaxConnectionsPerAddress=\\fR. An endpoint without authentication stays for clients on
+this host: a request a proxy forwarded for an address that is not loopback gets 403. With nginx
+on the same host:
 .PP
 .nf
 .RS 4

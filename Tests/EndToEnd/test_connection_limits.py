@@ -70,7 +70,7 @@ def readable(s):
     return bool(poller.poll(0))
 
 
-def closed_by_peer(s):
+def closed_now(s):
     """Whether the server has closed `s`: an end of stream, or a reset (our bytes crossed its close)."""
     if not readable(s):
         return False
@@ -170,7 +170,7 @@ def test_slowloris_headers_are_closed_at_the_header_deadline(workdir):
                     closed_at[s] = time.monotonic() - started
                     open_ones.remove(s)
                     continue
-                if closed_by_peer(s):
+                if closed_now(s):
                     closed_at[s] = time.monotonic() - started
                     open_ones.remove(s)
             if not open_ones or time.monotonic() - started > 8:
@@ -203,7 +203,7 @@ def test_a_slow_body_is_closed_at_the_body_deadline(workdir):
                 except (BrokenPipeError, ConnectionResetError):
                     closed = True
                     break
-                if closed_by_peer(s):
+                if closed_now(s):
                     closed = True
                     break
                 if time.monotonic() - started > 6:
@@ -307,8 +307,10 @@ def test_the_global_cap_refuses_new_connections_from_any_address(workdir):
         sockets = [connect(d.port, spread(i)) for i in range(40)]
         time.sleep(0.3)
         late = [connect(d.port, spread(100 + i)) for i in range(5)]
-        open_count, refused, closed = refused_and_open(late, 0)
-        assert (open_count, refused + closed) == (0, 5), (open_count, refused, closed)
+        # Counted over all 45: on a loaded machine the close of Daemon.start's probe connection can be seen
+        # after the first 40 arrive, and then one of those is the one refused instead of a late one.
+        open_count, refused, closed = refused_and_open(sockets + late, 40)
+        assert (open_count, refused + closed) == (40, 5), (open_count, refused, closed)
         assert refused >= 1, "refusals are answered with 503"
         status_within(d, 1.0)
         for s in sockets[:3]:
@@ -432,15 +434,18 @@ PROXY_CLIENT = textwrap.dedent("""\
         results[name] = read_response(s)[0]
         s.close()
 
-    call("127.0.70.1", "forwarded", ["X-Forwarded-For: 198.51.100.1, 203.0.113.7"])
+    # The demo endpoint has no authentication: it serves clients on this host, also through a local proxy,
+    # and refuses the ones a proxy forwards from elsewhere.
+    call("127.0.70.1", "forwarded", ["X-Forwarded-For: 198.51.100.1, 127.0.80.7"])
+    call("127.0.70.1", "forwarded-from-afar", ["X-Forwarded-For: 203.0.113.7"])
     call("127.0.70.2", "forged", ["X-Forwarded-For: 203.0.113.99"])
     call("127.0.70.1", "proxy-itself")
-    call("127.0.70.1", "rfc7239-ignored", ["Forwarded: for=203.0.113.8"])
+    call("127.0.70.1", "rfc7239-ignored", ["Forwarded: for=127.0.80.8"])
     # The per-caller share (1 here) follows the forwarded address: two clients behind one proxy both get in.
-    slow = call("127.0.70.1", "slow-a", ["X-Forwarded-For: 203.0.113.50"], "demo__slow", {"seconds": 2}, wait=False)
+    slow = call("127.0.70.1", "slow-a", ["X-Forwarded-For: 127.0.80.50"], "demo__slow", {"seconds": 2}, wait=False)
     time.sleep(0.5)
-    call("127.0.70.1", "behind-same-proxy", ["X-Forwarded-For: 203.0.113.51"])
-    call("127.0.70.1", "same-client-again", ["X-Forwarded-For: 203.0.113.50"])
+    call("127.0.70.1", "behind-same-proxy", ["X-Forwarded-For: 127.0.80.51"])
+    call("127.0.70.1", "same-client-again", ["X-Forwarded-For: 127.0.80.50"])
     results["slow-a"] = read_response(slow)[0]
     json.dump(results, open(sys.argv[3], "w"))
     """)
@@ -473,19 +478,19 @@ def test_forwarded_addresses_are_believed_only_from_trusted_proxies_and_refused_
     subprocess.run([str(HERE / "private-journal.sh"), str(workdir), "bash", str(script)], check=True, timeout=60)
 
     results = json.loads((workdir / "results.json").read_text())
-    assert results == {"forwarded": 200, "forged": 200, "proxy-itself": 200, "rfc7239-ignored": 200, "slow-a": 200,
-                       "behind-same-proxy": 200, "same-client-again": 429}, results
+    assert results == {"forwarded": 200, "forwarded-from-afar": 403, "forged": 200, "proxy-itself": 200,
+                       "rfc7239-ignored": 200, "slow-a": 200, "behind-same-proxy": 200, "same-client-again": 429}, results
     by_text = {}
     for entry in journal_entries(workdir, "SENTINEL_EVENT=tool-call"):
         by_text.setdefault(entry["SENTINEL_TOOL"], []).append(entry["SENTINEL_REMOTE_ADDRESS"])
-    assert by_text["echo"] == ["203.0.113.7", "127.0.70.2", "127.0.70.1", "127.0.70.1", "203.0.113.51"], by_text
-    assert by_text["slow"] == ["203.0.113.50"]
+    assert by_text["echo"] == ["127.0.80.7", "127.0.70.2", "127.0.70.1", "127.0.70.1", "127.0.80.51"], by_text
+    assert by_text["slow"] == ["127.0.80.50"]
     denied = journal_entries(workdir, "SENTINEL_EVENT=tool-denied")
     assert len(denied) == 1, denied
     entry = denied[0]
     assert (entry["SENTINEL_OUTCOME"], entry["SENTINEL_REASON"], entry["SENTINEL_REMOTE_ADDRESS"],
             entry["SENTINEL_EXPOSED_NAME"], entry["SENTINEL_TOOL"], entry["SENTINEL_ENDPOINT"]) == \
-        ("throttled", "caller-limit", "203.0.113.50", "demo__echo", "echo", "demo")
+        ("throttled", "caller-limit", "127.0.80.50", "demo__echo", "echo", "demo")
     assert "maximum of 1 concurrent calls" in entry["SENTINEL_DETAIL"]
     assert entry["PRIORITY"] == "5"
 

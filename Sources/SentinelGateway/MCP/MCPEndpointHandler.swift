@@ -130,6 +130,12 @@ public final class MCPEndpointHandler: Sendable {
                 return .refused(Self.jsonError(status: .forbidden, id: nil, code: JSONRPCErrorCode.invalidRequest,
                                                message: "endpoint '\(name)' has no authentication and is served only on a loopback listener"))
             }
+            // A reverse proxy on this host (a trusted one, on loopback) must not open such an endpoint to the
+            // clients it forwards: only a client on this host may use it.
+            if let forwarded = context.forwardedClient, !forwarded.isLoopback {
+                return .refused(Self.jsonError(status: .forbidden, id: nil, code: JSONRPCErrorCode.invalidRequest,
+                                               message: "endpoint '\(name)' has no authentication and is served only to clients on this host, not to \(forwarded) through a proxy"))
+            }
         case .oauth:
             let check = await verifier?.verify(
                 bearer: Self.bearerToken(request.headers[.authorization]), endpoint: name,
@@ -343,9 +349,9 @@ public final class MCPEndpointHandler: Sendable {
             guard !modern else { return methodNotFound(id: id, method: method, exchange: exchange) }
             return await initialize(message, id: id, exchange: exchange)
         case "ping":
-            return result(id: id, .emptyObject, exchange: exchange)
+            return result(id: id, members: [], exchange: exchange)
         case "server/discover":
-            return result(id: id, discoverResult(exchange: exchange), exchange: exchange)
+            return result(id: id, members: discoverMembers(exchange: exchange), exchange: exchange)
         case "tools/list":
             return toolsList(message, id: id, exchange: exchange)
         case "tools/call":
@@ -353,7 +359,7 @@ public final class MCPEndpointHandler: Sendable {
         case "subscriptions/listen" where modern && allowStreaming:
             return subscriptionsListen(message, id: id, exchange: exchange)
         case "logging/setLevel" where !modern:
-            return result(id: id, .emptyObject, exchange: exchange)
+            return result(id: id, members: [], exchange: exchange)
         default:
             return methodNotFound(id: id, method: method, exchange: exchange)
         }
@@ -429,17 +435,16 @@ public final class MCPEndpointHandler: Sendable {
     /// What `server/discover` advertises. A client may reconnect with only this request (claude.ai does):
     /// `tools.listChanged` says a `subscriptions/listen` stream announces changes, and `ttlMs: 0` on this
     /// and on `tools/list` says no cached list is fresh, so the next `tools/list` shows the current tools.
-    func discoverResult(exchange: MCPExchange) -> RawJSON {
+    func discoverMembers(exchange: MCPExchange) -> [(String, RawJSON)] {
         let endpoint = exchange.snapshot.endpoint
-        return RawJSON(
-            [
-                "supportedVersions": JSONValue(MCPProtocol.allVersions),
-                "capabilities": ["tools": ["listChanged": true]],
-                "serverInfo": serverInfo(endpoint),
-                "instructions": .string(instructions(endpoint)),
-                "ttlMs": 0,
-                "cacheScope": "public",
-            ] as JSONValue)
+        return [
+            ("supportedVersions", RawJSON(JSONValue(MCPProtocol.allVersions))),
+            ("capabilities", RawJSON(["tools": ["listChanged": true]] as JSONValue)),
+            ("serverInfo", RawJSON(serverInfo(endpoint))),
+            ("instructions", RawJSON(string: instructions(endpoint))),
+            ("ttlMs", RawJSON(Array("0".utf8))),
+            ("cacheScope", RawJSON(string: "public")),
+        ]
     }
 
     func toolsList(_ message: JSONRPCMessage, id: RawJSON, exchange: MCPExchange) -> Response {
@@ -468,7 +473,7 @@ public final class MCPEndpointHandler: Sendable {
             members.append(("ttlMs", RawJSON(Array("0".utf8))))
             members.append(("cacheScope", RawJSON(string: "private")))
         }
-        return result(id: id, RawJSON.object(members), exchange: exchange)
+        return result(id: id, members: members, exchange: exchange)
     }
 
     /// The `tools/list` entry of one tool: the upstream's object, renamed (see `ToolDefinition`).
@@ -486,13 +491,18 @@ public final class MCPEndpointHandler: Sendable {
         return Int(text.dropFirst(2)).flatMap { $0 >= 0 ? $0 : nil }
     }
 
-    /// A result response of Sentinel's own. 2026-07-28 results carry `resultType` and name this endpoint in
-    /// `_meta[io.modelcontextprotocol/serverInfo]`.
-    func result(id: RawJSON, _ result: RawJSON, exchange: MCPExchange) -> Response {
-        // Sentinel's own results carry no upstream's serverInfo, so handshake-era ones go out as built: a scan of
-        // a 500-tool list (~100 KB) per request cost tools/list 1.6× its time (make bench, scenario 2).
-        let body = exchange.era == .handshake ? result : finish(result, members: nil, exchange: exchange)
-        return Self.json(JSONRPC.result(id: id, result: body))
+    /// A result response of Sentinel's own, from its members. 2026-07-28 results carry `resultType` and name this
+    /// endpoint in `_meta[io.modelcontextprotocol/serverInfo]`; both are added as members here, because scanning
+    /// the finished result for `_meta` (as `finish` does with an upstream's) cost a 500-tool list (~100 KB) 1.5×
+    /// its time (make bench, scenario 2).
+    func result(id: RawJSON, members: [(String, RawJSON)], exchange: MCPExchange) -> Response {
+        var members = members
+        if exchange.era == .modern {
+            let serverInfo = Self.serverInfoJSON(exchange.snapshot.endpoint, version: exchange.settings.version)
+            members.insert(("resultType", RawJSON(string: "complete")), at: 0)
+            members.append(("_meta", RawJSON.object([(MCPProtocol.serverInfoKey, serverInfo)])))
+        }
+        return Self.json(JSONRPC.result(id: id, result: RawJSON.object(members)))
     }
 
     /// A result as the client's era wants it: modern results name this endpoint as their server (replacing an
