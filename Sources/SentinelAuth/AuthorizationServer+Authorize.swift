@@ -214,7 +214,7 @@ extension AuthorizationServer {
         let waits = [accountThrottle.withLock { $0.delay(for: account, now: now) }, addressThrottle.withLock { $0.delay(for: origin, now: now) }]
         if let wait = waits.compactMap({ $0 }).max() {
             record(.signInFailed, "sign-in of \(username) refused: too many failed attempts", [
-                "USER": username, "REMOTE_ADDRESS": address ?? "", "REASON": "throttled",
+                .user: username, .remoteAddress: address ?? "", .reason: "throttled",
             ])
             return .refused("Too many failed sign-ins. Try again in \(Int(wait.rounded(.up))) seconds.", .tooManyRequests)
         }
@@ -224,8 +224,8 @@ extension AuthorizationServer {
             accountThrottle.withLock { $0.recordFailure(account, now: now) }
             addressThrottle.withLock { $0.recordFailure(origin, now: now) }
             record(.signInFailed, "failed sign-in for \(username.isEmpty ? "(no name)" : username)", [
-                "USER": username, "REMOTE_ADDRESS": address ?? "",
-                "REASON": user == nil ? "unknown user" : (user?.passwordHash == nil ? "no password set" : "wrong password"),
+                .user: username, .remoteAddress: address ?? "",
+                .reason: user == nil ? "unknown user" : (user?.passwordHash == nil ? "no password set" : "wrong password"),
             ])
             return .refused("The user name or password is not correct.", .unauthorized)
         }
@@ -238,7 +238,7 @@ extension AuthorizationServer {
         } catch {
             return .refused("The sign-in could not be stored.", .internalServerError)
         }
-        record(.signIn, "\(user.name) signed in", ["USER": user.name, "REMOTE_ADDRESS": address ?? ""])
+        record(.signIn, "\(user.name) signed in", [.user: user.name, .remoteAddress: address ?? ""])
         return .signedIn(cookie(Self.signInCookie, value: session.token, maxAge: lifetime))
     }
 
@@ -313,9 +313,9 @@ extension AuthorizationServer {
             return Self.html(ConsentPages.problem(title: "Approval failed", message: "The approval could not be stored."), status: .internalServerError)
         }
         record(.grantCreated, "\(user.name) authorized \(valid.client.name) on endpoint \(grant.endpoint) for \(AccessDurations.label(duration))", [
-            "GRANT": grant.id, "USER": user.name, "ENDPOINT": grant.endpoint, "CLIENT": valid.client.name,
-            "CLIENT_ID": valid.client.id, "DURATION_SEC": String(duration), "EXPIRES": ISO8601DateFormatter().string(from: grant.expiresAt),
-            "REDIRECT_HOST": valid.context.redirectHost, "SCOPE": grant.scope,
+            .grant: grant.id, .user: user.name, .endpoint: grant.endpoint, .client: valid.client.name,
+            .clientID: valid.client.id, .durationSeconds: String(duration), .expires: ISO8601DateFormatter().string(from: grant.expiresAt),
+            .redirectHost: valid.context.redirectHost, .scope: grant.scope,
         ])
         return redirectToClient(valid.request, [("code", code.token)])
     }

@@ -41,7 +41,7 @@ extension AuthorizationServer {
             return Self.oauthError(OAuthError(.serverError, "the registration could not be stored"))
         }
         record(.clientRegistered, "client \(client.name) registered as \(client.id)", [
-            "CLIENT": client.name, "CLIENT_ID": client.id, "REDIRECT_URIS": client.redirectURIs.joined(separator: " "),
+            .client: client.name, .clientID: client.id, .redirectURIs: client.redirectURIs.joined(separator: " "),
         ])
         var body = registrationResponse(client)
         body["registration_access_token"] = .string(registrationToken)

@@ -179,14 +179,14 @@ public final class AuthorizationServer: Sendable {
         return cookie
     }
 
-    func record(_ kind: AuditEventKind, _ message: String, _ fields: [String: String]) {
+    func record(_ kind: AuditEventKind, _ message: String, _ fields: [AuditField: String]) {
         audit.record(AuditEvent(kind: kind, message: message, fields: fields))
     }
 
     func recordRevoked(_ grant: Grant, reason: String) {
         record(.grantRevoked, "session \(grant.id) of user \(grant.user) on endpoint \(grant.endpoint) revoked: \(reason)", [
-            "GRANT": grant.id, "USER": grant.user, "ENDPOINT": grant.endpoint, "CLIENT": grant.clientName,
-            "CLIENT_ID": grant.clientID, "REASON": reason,
+            .grant: grant.id, .user: grant.user, .endpoint: grant.endpoint, .client: grant.clientName,
+            .clientID: grant.clientID, .reason: reason,
         ])
         revocations.revoked(grantIDs: [grant.id])
     }

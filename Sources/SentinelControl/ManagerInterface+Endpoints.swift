@@ -53,7 +53,7 @@ extension ManagerInterface {
         recordChange(
             request, action: "endpoint-update", object: "endpoint", name: name,
             message: "endpoint \(name) updated (\(changes.keys.sorted().joined(separator: ", ")))",
-            fields: ["CHANGES": JSONValue.object(changes).text()])
+            fields: [.changes: JSONValue.object(changes).text()])
         return ["endpoint": try await encode(updated)]
     }
 
@@ -70,7 +70,7 @@ extension ManagerInterface {
         if try await store.attach(server: server, to: endpoint) {
             recordChange(
                 request, action: "endpoint-attach", object: "endpoint", name: endpoint,
-                message: "server \(server) attached to endpoint \(endpoint)", fields: ["SERVER": server])
+                message: "server \(server) attached to endpoint \(endpoint)", fields: [.server: server])
         }
         return ["endpoint": try await encode(try await store.endpoint(named: endpoint))]
     }
@@ -81,7 +81,7 @@ extension ManagerInterface {
         try await store.detach(server: server, from: endpoint)
         recordChange(
             request, action: "endpoint-detach", object: "endpoint", name: endpoint,
-            message: "server \(server) detached from endpoint \(endpoint)", fields: ["SERVER": server])
+            message: "server \(server) detached from endpoint \(endpoint)", fields: [.server: server])
         return ["endpoint": try await encode(try await store.endpoint(named: endpoint))]
     }
 
@@ -105,7 +105,7 @@ extension ManagerInterface {
                 name: endpoint,
                 message: "\(changed.count) tool(s) \(verb) on endpoint \(endpoint): "
                     + changed.map(\.exposedName).joined(separator: ", "),
-                fields: ["TOOLS": changed.map { "\($0.server)/\($0.tool)" }.joined(separator: " ")])
+                fields: [.tools: changed.map { "\($0.server)/\($0.tool)" }.joined(separator: " ")])
         }
         return ["changed": .array(changed.map(Self.encode))]
     }
@@ -117,7 +117,7 @@ extension ManagerInterface {
         recordChange(
             request, action: "endpoint-allow", object: "endpoint", name: name,
             message: "endpoint \(name) allows \(Self.describe(principals))",
-            fields: ["ALLOWED_USERS": access.users.joined(separator: " "), "ALLOWED_GROUPS": access.groups.joined(separator: " ")])
+            fields: [.allowedUsers: access.users.joined(separator: " "), .allowedGroups: access.groups.joined(separator: " ")])
         return ["endpoint": try await encode(try await store.endpoint(named: name))]
     }
 
@@ -129,7 +129,7 @@ extension ManagerInterface {
         recordChange(
             request, action: "endpoint-deny", object: "endpoint", name: name,
             message: "endpoint \(name) no longer allows \(Self.describe(principals)); \(revoked.count) session(s) revoked",
-            fields: ["ALLOWED_USERS": access.users.joined(separator: " "), "ALLOWED_GROUPS": access.groups.joined(separator: " ")])
+            fields: [.allowedUsers: access.users.joined(separator: " "), .allowedGroups: access.groups.joined(separator: " ")])
         return ["endpoint": try await encode(try await store.endpoint(named: name)), "revoked": .array(revoked.map(Self.encode))]
     }
 

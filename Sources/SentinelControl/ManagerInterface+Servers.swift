@@ -32,7 +32,7 @@ extension ManagerInterface {
         recordChange(
             request, action: "server-add", object: "server", name: added.name,
             message: "server \(added.name) added (\(added.transport.rawValue))",
-            fields: ["CHANGES": Self.serverSummary(added)])
+            fields: [.changes: Self.serverSummary(added)])
         // Connect and fetch the catalog now, so the reply shows the tools (or why it failed).
         await catalogs?.refresh(server: added.name)
         return ["server": try await encode(try await store.server(named: added.name))]
@@ -81,7 +81,7 @@ extension ManagerInterface {
         recordChange(
             request, action: "server-update", object: "server", name: name,
             message: "server \(name) updated (\(changes.keys.sorted().joined(separator: ", ")))",
-            fields: ["CHANGES": JSONValue.object(changes.filter { $0.key != "environment" && $0.key != "headers" }).text()])
+            fields: [.changes: JSONValue.object(changes.filter { $0.key != "environment" && $0.key != "headers" }).text()])
         await catalogs?.serverChanged(name)
         return ["server": try await encode(try await store.server(named: updated.name))]
     }

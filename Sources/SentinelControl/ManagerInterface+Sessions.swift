@@ -32,8 +32,8 @@ extension ManagerInterface {
                     kind: .grantRevoked,
                     message: "session \(grant.id) of user \(grant.user) on endpoint \(grant.endpoint) revoked by uid \(request.peer.uid)",
                     fields: [
-                        "GRANT": grant.id, "USER": grant.user, "ENDPOINT": grant.endpoint, "CLIENT": grant.clientName,
-                        "CLIENT_ID": grant.clientID, "PEER_UID": String(request.peer.uid), "PEER_PID": String(request.peer.pid),
+                        .grant: grant.id, .user: grant.user, .endpoint: grant.endpoint, .client: grant.clientName,
+                        .clientID: grant.clientID, .peerUID: String(request.peer.uid), .peerPID: String(request.peer.pid),
                     ]))
             changes.publish(
                 ControlChange(

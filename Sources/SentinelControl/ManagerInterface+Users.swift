@@ -42,7 +42,7 @@ extension ManagerInterface {
         recordChange(
             request, action: "user-update", object: "user", name: name,
             message: "user \(name) updated" + (revoked.isEmpty ? "" : ", \(revoked.count) session(s) revoked"),
-            fields: ["GROUPS": user.groups.joined(separator: " ")])
+            fields: [.groups: user.groups.joined(separator: " ")])
         return ["user": try await encode(user)]
     }
 

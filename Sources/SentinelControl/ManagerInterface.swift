@@ -91,7 +91,7 @@ public struct ManagerInterface: VarlinkInterface {
                 AuditEvent(
                     kind: .controlDenied,
                     message: "control call \(call.member) refused for uid \(peer.uid) pid \(peer.pid)",
-                    fields: ["ACTION": call.member, "PEER_UID": String(peer.uid), "PEER_PID": String(peer.pid)]))
+                    fields: [.action: call.member, .peerUID: String(peer.uid), .peerPID: String(peer.pid)]))
             throw VarlinkError.permissionDenied
         }
         let request = ManagerRequest(call: call, peer: peer)
@@ -173,14 +173,14 @@ public struct ManagerInterface: VarlinkInterface {
     /// Audits a change and tells subscribers about it.
     func recordChange(
         _ request: ManagerRequest, action: String, object: String, name: String, message: String,
-        fields: [String: String] = [:]
+        fields: [AuditField: String] = [:]
     ) {
         var all = fields
-        all["ACTION"] = action
-        all["OBJECT"] = object
-        all["PEER_UID"] = String(request.peer.uid)
-        all["PEER_PID"] = String(request.peer.pid)
-        all[object.uppercased()] = name
+        all[.action] = action
+        all[.object] = object
+        all[.peerUID] = String(request.peer.uid)
+        all[.peerPID] = String(request.peer.pid)
+        all[AuditField(rawValue: object.uppercased()) ?? .object] = name
         audit.record(AuditEvent(kind: .configChanged, message: message + " (uid \(request.peer.uid))", fields: all))
         changes.publish(
             ControlChange(time: Date(), action: action, object: object, name: name, uid: request.peer.uid, pid: request.peer.pid))

@@ -34,7 +34,7 @@ public struct JournalAuditSink: AuditSink {
     }
 
     private func writeLine(_ prefix: String, event: AuditEvent) {
-        let details = event.fields.keys.sorted().map { "\($0.lowercased())=\(event.fields[$0] ?? "")" }.joined(separator: " ")
+        let details = event.fields.sorted { $0.key < $1.key }.map { "\($0.key.rawValue.lowercased())=\($0.value)" }.joined(separator: " ")
         let line = "AUDIT \(prefix)\(event.kind.rawValue): \(event.message) \(details)\n"
         _ = line.withCString { pointer in write(STDERR_FILENO, pointer, strlen(pointer)) }
     }

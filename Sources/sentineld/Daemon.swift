@@ -297,7 +297,7 @@ final class Daemon: Sendable {
             audit.record(
                 AuditEvent(
                     kind: .daemonReloaded, message: "configuration reloaded",
-                    fields: ["CONFIG_FILES": loader.files().joined(separator: " ")]))
+                    fields: [.configFiles: loader.files().joined(separator: " ")]))
             return true
         } catch {
             logger.error("reload failed, keeping the running configuration: \(error)")

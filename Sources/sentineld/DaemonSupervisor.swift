@@ -54,7 +54,7 @@ final class DaemonSupervisor: Service, Sendable {
         let notifier = daemon.notifier
         notifier.ready(status: await statusLine())
         daemon.audit.record(
-            AuditEvent(kind: .daemonStarted, message: "sentineld \(SentinelVersion.current) serving", fields: ["PID": String(getpid())]))
+            AuditEvent(kind: .daemonStarted, message: "sentineld \(SentinelVersion.current) serving", fields: [.pid: String(getpid())]))
         logger.info("ready")
 
         let hangups = await UnixSignalsSequence(trapping: .sighup)
@@ -67,7 +67,7 @@ final class DaemonSupervisor: Service, Sendable {
             }
         } onGracefulShutdown: {
             notifier.stopping()
-            self.daemon.audit.record(AuditEvent(kind: .daemonStopping, message: "sentineld stopping", fields: ["PID": String(getpid())]))
+            self.daemon.audit.record(AuditEvent(kind: .daemonStopping, message: "sentineld stopping", fields: [.pid: String(getpid())]))
             self.logger.info("stopping")
         }
     }

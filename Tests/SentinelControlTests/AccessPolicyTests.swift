@@ -18,9 +18,9 @@ struct AccessPolicyTests {
             let events = harness.audit.events
             #expect(events.map(\.kind) == [.controlDenied, .controlDenied])
             #expect(events.first?.kind.rawValue == "control-denied")
-            #expect(events.first?.fields["ACTION"] == "AddServer")
-            #expect(events.first?.fields["PEER_UID"] == "12345")
-            #expect(events.first?.fields["PEER_PID"] == "555")
+            #expect(events.first?.fields[.action] == "AddServer")
+            #expect(events.first?.fields[.peerUID] == "12345")
+            #expect(events.first?.fields[.peerPID] == "555")
             #expect(!harness.audit.journalText.contains { $0.contains("hunter2") })
             let servers = try await harness.store.servers()
             #expect(servers.isEmpty)

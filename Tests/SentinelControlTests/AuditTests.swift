@@ -14,12 +14,12 @@ struct AuditTests {
             let event = try #require(harness.audit.events.last)
             #expect(harness.audit.events.count == 1)
             #expect(event.kind == .configChanged)
-            #expect(event.fields["ACTION"] == "server-add")
-            #expect(event.fields["OBJECT"] == "server")
-            #expect(event.fields["SERVER"] == "files")
-            #expect(event.fields["PEER_UID"] == "1000")
-            #expect(event.fields["PEER_PID"] == "31337")
-            let summary = try JSONValue.parse(try #require(event.fields["CHANGES"]))
+            #expect(event.fields[.action] == "server-add")
+            #expect(event.fields[.object] == "server")
+            #expect(event.fields[.server] == "files")
+            #expect(event.fields[.peerUID] == "1000")
+            #expect(event.fields[.peerPID] == "31337")
+            let summary = try JSONValue.parse(try #require(event.fields[.changes]))
             #expect(summary["environment_keys"] == ["MODE", "SECRET"])
             #expect(!harness.audit.journalText.contains { $0.contains("hunter2") })
             // The environment is stored, only the audit log is kept free of it.
@@ -33,7 +33,7 @@ struct AuditTests {
             _ = try await harness.call(
                 "UpdateServer", ["name": "files", "changes": ["environment": ["SECRET": "hunter3"], "description": "docs"]])
             let event = try #require(harness.audit.events.last)
-            #expect(event.fields["ACTION"] == "server-update")
+            #expect(event.fields[.action] == "server-update")
             #expect(!harness.audit.journalText.contains { $0.contains("hunter2") || $0.contains("hunter3") })
             #expect(try await harness.store.server(named: "files").environment == ["SECRET": "hunter3"])
         }
@@ -54,7 +54,7 @@ struct AuditTests {
             #expect(secondHash.hasPrefix("$scrypt$"))
             #expect(secondHash != firstHash)
 
-            #expect(harness.audit.events.compactMap { $0.fields["ACTION"] } == ["user-add", "user-set-password"])
+            #expect(harness.audit.events.compactMap { $0.fields[.action] } == ["user-add", "user-set-password"])
             #expect(!harness.audit.journalText.contains { $0.contains(first) || $0.contains(second) })
         }
     }
@@ -71,7 +71,7 @@ struct AuditTests {
             #expect(setError?.name == "io.sentinel.Manager.InvalidValue")
             #expect(setError?.parameters["field"] == "password")
             #expect(try await harness.store.user(named: "bob").passwordHash == nil)
-            #expect(harness.audit.events.compactMap { $0.fields["ACTION"] } == ["user-add"])
+            #expect(harness.audit.events.compactMap { $0.fields[.action] } == ["user-add"])
             #expect(!harness.audit.journalText.contains { $0.contains("1234567") })
         }
     }
@@ -85,10 +85,10 @@ struct AuditTests {
             #expect(reply["revoked"]?.arrayValue?.map { $0["id"] } == ["g1"])
             let event = try #require(harness.audit.events.last)
             #expect(event.kind == .grantRevoked)
-            #expect(event.fields["GRANT"] == "g1")
-            #expect(event.fields["USER"] == "alice")
-            #expect(event.fields["ENDPOINT"] == "eng")
-            #expect(event.fields["PEER_UID"] == "0")
+            #expect(event.fields[.grant] == "g1")
+            #expect(event.fields[.user] == "alice")
+            #expect(event.fields[.endpoint] == "eng")
+            #expect(event.fields[.peerUID] == "0")
         }
     }
 }

@@ -51,8 +51,8 @@ struct ControlSocketTests {
             #expect(added["server"]?["environment"] == ["SECRET": "hunter2", "MODE": "ro"])
             #expect(bad as? VarlinkError == .invalidParameter("server.transport"))
             #expect(missing as? VarlinkError == VarlinkError("io.sentinel.Manager.NoSuchServer", ["name": "ghost"]))
-            #expect(harness.audit.events.last?.fields["PEER_PID"] == String(getpid()))
-            #expect(harness.audit.events.last?.fields["PEER_UID"] == String(geteuid()))
+            #expect(harness.audit.events.last?.fields[.peerPID] == String(getpid()))
+            #expect(harness.audit.events.last?.fields[.peerUID] == String(geteuid()))
         }
     }
 

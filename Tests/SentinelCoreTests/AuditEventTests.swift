@@ -30,7 +30,7 @@ struct AuditEventTests {
     @Test func journalFieldsComeInAFixedOrderWithSentinelPrefixes() {
         let event = AuditEvent(
             kind: .toolCall, message: "tool called",
-            fields: ["TOOL": "search", "ENDPOINT": "eng", "USER": "alice", "DURATION_US": "1200"])
+            fields: [.tool: "search", .endpoint: "eng", .user: "alice", .durationMicroseconds: "1200"])
         let fields = event.journalFields(identifier: "sentineld")
         #expect(fields.map(\.0) == [
             "MESSAGE", "MESSAGE_ID", "PRIORITY", "SYSLOG_IDENTIFIER", "SENTINEL_EVENT",
@@ -46,5 +46,16 @@ struct AuditEventTests {
         #expect(fields.count == 5)
         #expect(fields.last?.0 == "SENTINEL_EVENT")
         #expect(fields.last?.1 == "daemon-stopping")
+    }
+
+    @Test func fieldNamesAreDistinctValidJournalFieldNames() {
+        let names = AuditField.allCases.map(\.journalName)
+        #expect(Set(names).count == names.count)
+        for name in names {
+            // journald: upper-case letters, digits and underscores, not starting with a digit or "_", at most 64 bytes.
+            #expect(name.utf8.count <= 64, "\(name)")
+            #expect(name.utf8.allSatisfy { ("A"..."Z").contains(UnicodeScalar($0)) || ("0"..."9").contains(UnicodeScalar($0)) || $0 == UInt8(ascii: "_") }, "\(name)")
+        }
+        #expect(!AuditField.allCases.contains { $0.rawValue == "EVENT" }, "SENTINEL_EVENT belongs to AuditEventKind")
     }
 }

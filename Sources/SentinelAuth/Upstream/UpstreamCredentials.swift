@@ -227,9 +227,9 @@ public final class UpstreamCredentials: Sendable {
     }
 
     func record(_ change: String, server: String, owner: String?, detail: String?) {
-        var fields = ["SERVER": server, "CHANGE": change, "CREDENTIAL_OWNER": owner ?? "(shared)"]
-        if let owner { fields["USER"] = owner }
-        if let detail { fields["DETAIL"] = detail }
+        var fields: [AuditField: String] = [.server: server, .change: change, .credentialOwner: owner ?? "(shared)"]
+        if let owner { fields[.user] = owner }
+        if let detail { fields[.detail] = detail }
         audit.record(
             AuditEvent(kind: .credentialChanged, message: "credential of \(owner ?? "the shared account") for \(server) \(change)", fields: fields))
     }

@@ -1,13 +1,12 @@
 /// One audit record, before it is written to the journal.
 ///
-/// `fields` keys are the part after `SENTINEL_` (for example `ENDPOINT`), so
-/// the record stays independent of the journal's spelling rules.
+/// `fields` are named by `AuditField`, whose raw values are the part after `SENTINEL_`.
 public struct AuditEvent: Sendable, Equatable {
     public var kind: AuditEventKind
     public var message: String
-    public var fields: [String: String]
+    public var fields: [AuditField: String]
 
-    public init(kind: AuditEventKind, message: String, fields: [String: String] = [:]) {
+    public init(kind: AuditEventKind, message: String, fields: [AuditField: String] = [:]) {
         self.kind = kind
         self.message = message
         self.fields = fields
@@ -22,9 +21,8 @@ public struct AuditEvent: Sendable, Equatable {
             ("SYSLOG_IDENTIFIER", identifier),
             ("SENTINEL_EVENT", kind.rawValue),
         ]
-        for key in fields.keys.sorted() {
-            guard let value = fields[key] else { continue }
-            result.append(("SENTINEL_" + key, value))
+        for (field, value) in fields.sorted(by: { $0.key < $1.key }) {
+            result.append((field.journalName, value))
         }
         return result
     }

@@ -264,37 +264,37 @@ extension MCPEndpointHandler {
         let elapsed = ContinuousClock.now - started
         let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         let endpoint = exchange.snapshot.endpoint.name
-        var fields: [String: String] = [
-            "ENDPOINT": endpoint,
-            "EXPOSED_NAME": exposedName,
-            "OUTCOME": outcome.rawValue,
-            "DURATION_US": String(microseconds),
-            "REQUEST_BYTES": String(requestBytes),
-            "RESPONSE_BYTES": String(responseBytes),
-            "CLIENT": exchange.clientName,
-            "PROTOCOL_VERSION": exchange.era == .modern ? MCPProtocol.modernVersion : exchange.protocolVersion,
+        var fields: [AuditField: String] = [
+            .endpoint: endpoint,
+            .exposedName: exposedName,
+            .outcome: outcome.rawValue,
+            .durationMicroseconds: String(microseconds),
+            .requestBytes: String(requestBytes),
+            .responseBytes: String(responseBytes),
+            .client: exchange.clientName,
+            .protocolVersion: exchange.era == .modern ? MCPProtocol.modernVersion : exchange.protocolVersion,
         ]
-        if !exchange.clientVersion.isEmpty { fields["CLIENT_VERSION"] = exchange.clientVersion }
+        if !exchange.clientVersion.isEmpty { fields[.clientVersion] = exchange.clientVersion }
         if let tool {
-            fields["SERVER"] = tool.server
-            fields["TOOL"] = tool.name
+            fields[.server] = tool.server
+            fields[.tool] = tool.name
         }
-        if let detail { fields["DETAIL"] = detail }
-        if let reason { fields["REASON"] = reason }
+        if let detail { fields[.detail] = detail }
+        if let reason { fields[.reason] = reason }
         if exchange.versionHeaderDiffers {
             // A known client quirk, served: say what the header said (claude.ai sends 2025-11-25 with 2026-07-28 bodies).
-            fields["VERSION_HEADER"] = exchange.headerVersion ?? "none"
+            fields[.versionHeader] = exchange.headerVersion ?? "none"
         }
-        if let sessionID = exchange.sessionID { fields["SESSION"] = sessionID }
+        if let sessionID = exchange.sessionID { fields[.session] = sessionID }
         if let grant = exchange.grant {
-            fields["USER"] = grant.user
-            fields["GRANT"] = grant.grantID
-            fields["CLIENT_ID"] = grant.clientID
+            fields[.user] = grant.user
+            fields[.grant] = grant.grantID
+            fields[.clientID] = grant.clientID
         }
-        if let address = exchange.context.clientAddress { fields["REMOTE_ADDRESS"] = address }
+        if let address = exchange.context.clientAddress { fields[.remoteAddress] = address }
         let cap = 4096
-        if let arguments { fields["ARGUMENTS"] = String(arguments.text.prefix(cap)) }
-        if let result { fields["RESULT"] = String(result.text.prefix(cap)) }
+        if let arguments { fields[.arguments] = String(arguments.text.prefix(cap)) }
+        if let result { fields[.result] = String(result.text.prefix(cap)) }
         let kind: AuditEventKind = outcome == .denied || outcome == .throttled ? .toolDenied : .toolCall
         let target = tool.map { "\($0.server)/\($0.name)" } ?? exposedName
         audit.record(AuditEvent(kind: kind, message: "\(target) on \(endpoint): \(outcome.rawValue)", fields: fields))
