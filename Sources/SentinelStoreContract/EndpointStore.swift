@@ -10,7 +10,8 @@ public protocol EndpointStore: Sendable {
     /// One endpoint by name (`notFound`).
     func endpoint(named name: String) async throws -> Endpoint
     /// Changes an endpoint's own fields (description, auth, payload capture) atomically; its servers are
-    /// changed only by `attach` and `detach`. Sets `updatedAt` to the time of the write.
+    /// changed only by `attach` and `detach` (a change to them in `change` is dropped). Sets `updatedAt` to the
+    /// time of the write; returns the endpoint as stored.
     func updateEndpoint(named name: String, _ change: @Sendable (inout Endpoint) throws -> Void) async throws -> Endpoint
     /// Deletes an endpoint with its tool selections, access list, grants and their tokens.
     func deleteEndpoint(named name: String) async throws

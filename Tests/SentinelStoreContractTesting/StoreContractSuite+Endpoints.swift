@@ -26,6 +26,27 @@ extension StoreContractSuite {
             }
             try expectEqual(try await store.endpoints().map(\.name), ["eng", "ops"], "endpoints by name")
         },
+        StoreContractCheck("updateEndpointChangesItsOwnFieldsButNotItsServers") { make in
+            let store = try await ContractSeed.world(make)
+            let updated = try await store.updateEndpoint(named: "eng") {
+                $0.description = "engineering"
+                $0.auth = .none
+                $0.capturePayloads = true
+                $0.servers = []
+            }
+            try expectEqual(updated.servers, ["files"], "servers of the returned endpoint")
+            let stored = try await store.endpoint(named: "eng")
+            // Timestamps round-trip to the millisecond, not beyond.
+            try expect(abs(stored.updatedAt.timeIntervalSince(updated.updatedAt)) < 0.001, "updatedAt differs from the one returned")
+            var expected = updated
+            expected.updatedAt = stored.updatedAt
+            try expectEqual(stored, expected, "stored endpoint")
+            try expectEqual(stored.auth, .none, "auth")
+            try expectEqual(stored.capturePayloads, true, "payload capture")
+            try await expectError(StoreError.notFound(kind: "endpoint", name: "gone")) {
+                try await store.updateEndpoint(named: "gone") { $0.description = "x" }
+            }
+        },
         StoreContractCheck("attachIsIdempotentAndDetachingAnUnattachedServerIsRefused") { make in
             let store = try await ContractSeed.world(make)
             _ = try await store.addServer(ContractSeed.stdio("notes"))
