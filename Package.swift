@@ -57,10 +57,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SentinelStoreContract",
+            dependencies: ["SentinelCore", "SentinelCrypto"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SentinelStoreContractTesting",
+            dependencies: ["SentinelStoreContract", "SentinelCore", "SentinelCrypto"],
+            path: "Tests/SentinelStoreContractTesting",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SentinelStore",
             dependencies: [
                 "SentinelCore",
                 "SentinelCrypto",
+                "SentinelStoreContract",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -192,7 +204,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SentinelStoreTests",
-            dependencies: ["SentinelStore", "SentinelCore"],
+            dependencies: ["SentinelStore", "SentinelCore", "SentinelCrypto", "SentinelStoreContract", "SentinelStoreContractTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,11 +2,8 @@ public import Foundation
 public import SentinelCore
 import GRDB
 
-/// Someone an endpoint's access list can name.
-public enum AccessPrincipal: Sendable, Equatable {
-    case user(String)
-    case group(String)
-
+extension AccessPrincipal {
+    /// The `kind` column of `endpoint_access`.
     var kind: String {
         switch self {
         case .user: "user"

@@ -49,8 +49,11 @@ extension Store {
     /// Changes an endpoint's own fields (not its servers) in one transaction.
     public func updateEndpoint(named name: String, _ change: @Sendable (inout Endpoint) throws -> Void) async throws -> Endpoint {
         try await pool.write { db in
-            var endpoint = try Self.endpoint(named: name, db: db)
+            let current = try Self.endpoint(named: name, db: db)
+            var endpoint = current
             try change(&endpoint)
+            // Servers change only by attach and detach; the record returned is the one stored.
+            endpoint.servers = current.servers
             endpoint.updatedAt = Date()
             try db.execute(
                 sql: "UPDATE endpoints SET description = ?, auth = ?, capture_payloads = ?, updated_at = ? WHERE name = ?",

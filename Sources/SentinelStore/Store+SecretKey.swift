@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SentinelCore
 public import SentinelCrypto
 import Synchronization
 

@@ -2,55 +2,6 @@ public import Foundation
 public import SentinelCore
 import GRDB
 
-/// An authorization code waiting to be redeemed (only its hash is stored).
-public struct PendingCode: Sendable {
-    public var hash: String
-    public var codeChallenge: String
-    public var redirectURI: String
-    public var expiresAt: Date
-
-    public init(hash: String, codeChallenge: String, redirectURI: String, expiresAt: Date) {
-        self.hash = hash
-        self.codeChallenge = codeChallenge
-        self.redirectURI = redirectURI
-        self.expiresAt = expiresAt
-    }
-}
-
-/// What redeeming a one-time token (a code or a refresh token) found.
-public enum Redemption: Sendable {
-    /// The token was valid and is now used; `code` is set for authorization codes.
-    case redeemed(Grant, code: PendingCode?)
-    /// Unknown, expired, or its grant is no longer active.
-    case invalid
-    /// It had been used before: the grant is revoked now (OAuth 2.1 §4.3.1, §4.1.3).
-    case reused(Grant)
-}
-
-/// What an access token grants, as the data plane checks it (and the caller a request was admitted as).
-public struct AccessTokenGrant: Sendable, Equatable {
-    public var grantID: String
-    public var endpoint: String
-    public var user: String
-    public var clientID: String
-    public var scope: String
-    /// The earlier of the token's and the grant's expiry.
-    public var expiresAt: Date
-}
-
-/// A new access token and refresh token, as hashes, for `issueTokens`.
-public struct TokenHashes: Sendable {
-    public var access: String
-    public var accessExpiresAt: Date
-    public var refresh: String
-
-    public init(access: String, accessExpiresAt: Date, refresh: String) {
-        self.access = access
-        self.accessExpiresAt = accessExpiresAt
-        self.refresh = refresh
-    }
-}
-
 extension Store {
     /// Creates a grant for `user` × `clientID` × `endpoint` lasting `duration`, and its authorization code.
     public func createGrant(

@@ -169,22 +169,7 @@ extension Store {
             discoveredAt: row["discovered_at"]
         )
     }
-}
 
-/// A catalog tool as one endpoint exposes it.
-public struct ExposedTool: Sendable, Equatable {
-    public var exposedName: String
-    public var enabled: Bool
-    public var tool: Tool
-
-    public init(exposedName: String, enabled: Bool, tool: Tool) {
-        self.exposedName = exposedName
-        self.enabled = enabled
-        self.tool = tool
-    }
-}
-
-extension Store {
     /// The endpoint and every catalog tool of its servers (full definitions), in one read.
     public func exposedTools(endpoint name: String) async throws -> (endpoint: Endpoint, tools: [ExposedTool]) {
         try await pool.read { db in

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+public import SentinelCore
 public import SentinelCrypto
 import Synchronization
 
@@ -94,14 +95,6 @@ public final class Store: Sendable {
             )
         }
     }
-}
-
-/// How many of each object the store holds.
-public struct StoreCounts: Sendable, Equatable {
-    public var servers: Int
-    public var endpoints: Int
-    public var users: Int
-    public var activeGrants: Int
 }
 
 extension Database {

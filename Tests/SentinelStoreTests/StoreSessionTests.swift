@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import SentinelStore
+import SentinelCore
 import SentinelCrypto
 
 struct StoreSessionTests {

@@ -1,5 +1,4 @@
 public import SentinelCore
-public import SentinelStore
 
 /// The outcome of a bearer-token check.
 public enum AccessCheck: Sendable, Equatable {

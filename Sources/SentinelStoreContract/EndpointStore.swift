@@ -1,0 +1,36 @@
+public import SentinelCore
+
+/// Endpoints, the servers attached to them, and which of those servers' tools each one exposes.
+public protocol EndpointStore: Sendable {
+    /// Creates an endpoint, attaching `endpoint.servers` (each must exist: `notFound(kind: "server")`, and then
+    /// nothing is created). The name must be new and valid.
+    func createEndpoint(_ endpoint: Endpoint) async throws -> Endpoint
+    /// Every endpoint, ordered by name; each one's `servers` ordered by name.
+    func endpoints() async throws -> [Endpoint]
+    /// One endpoint by name (`notFound`).
+    func endpoint(named name: String) async throws -> Endpoint
+    /// Changes an endpoint's own fields (description, auth, payload capture) atomically; its servers are
+    /// changed only by `attach` and `detach` (a change to them in `change` is dropped). Sets `updatedAt` to the
+    /// time of the write; returns the endpoint as stored.
+    func updateEndpoint(named name: String, _ change: @Sendable (inout Endpoint) throws -> Void) async throws -> Endpoint
+    /// Deletes an endpoint with its tool selections, access list, grants and their tokens.
+    func deleteEndpoint(named name: String) async throws
+    /// Attaches a server to an endpoint; idempotent (returns false when it was already attached).
+    @discardableResult
+    func attach(server: String, to endpoint: String) async throws -> Bool
+    /// Detaches a server, dropping its tool selections on that endpoint; `notAttached` when it was not attached.
+    func detach(server: String, from endpoint: String) async throws
+    /// Every catalog tool of the endpoint's servers with its exposed name and whether it is enabled, ordered by
+    /// server name, then catalog order.
+    func toolSelections(endpoint: String) async throws -> [ToolSelection]
+    /// Enables or disables tools, all or nothing. `tools` holds `SERVER/TOOL` or exposed names (unknown:
+    /// `noSuchTool`); `allOf` names attached servers whose whole catalog is affected (`notAttached` otherwise).
+    /// Returns the selections whose state changed (none when repeated: idempotent).
+    ///
+    /// Enabling pins the exposed name while the tool stays enabled, whatever its catalog becomes; disabling
+    /// releases it. An enabled tool that left its catalog keeps its name reserved and can still be disabled.
+    func setTools(endpoint: String, tools: [String], allOf servers: [String], enabled: Bool) async throws -> [ToolSelection]
+    /// The endpoint and every catalog tool of its servers (full definitions) read at one moment, in
+    /// `toolSelections` order.
+    func exposedTools(endpoint name: String) async throws -> (endpoint: Endpoint, tools: [ExposedTool])
+}
