@@ -116,7 +116,7 @@ final class Daemon: Sendable {
         }
         let credentials = UpstreamCredentials(
             store: store, audit: audit, logger: Logger(label: "sentineld.credentials"), settings: authSettings)
-        let upstreams = PooledUpstreams(pool: pool, credentials: credentials, store: store)
+        let upstreams = PooledUpstreams(pool: pool, credentials: credentials)
         let catalog = EndpointCatalog(store: store)
         let hub = NotificationHub()
         let catalogService = CatalogService(
