@@ -114,7 +114,7 @@ public final class HTTPUpstreamClient: UpstreamClient {
         (notifications, notificationSink) = AsyncStream.makeStream(of: UpstreamNotification.self, bufferingPolicy: .bufferingNewest(1024))
     }
 
-    /// The protocol revision in use: "2026-07-28", the revision `initialize` negotiated, or nil before `start()`.
+    /// The protocol revision in use: `MCPProtocol.modernVersion`, the revision `initialize` negotiated, or nil before `start()`.
     public var protocolVersion: String? {
         switch state.withLock({ $0.era }) {
         case .modern: Self.modernVersion
@@ -368,7 +368,7 @@ public final class HTTPUpstreamClient: UpstreamClient {
             if head.status == 401 {
                 throw UpstreamError.unauthorized("HTTP 401: \(Self.excerpt(body))")
             }
-            // 2026-07-28 servers send JSON-RPC errors with 4xx statuses (-32601 → 404, -32602 → 400), and
+            // Modern-era servers send JSON-RPC errors with 4xx statuses (method not found → 404, invalid params → 400), and
             // a server that could not read the request answers 400 with an error whose id is null.
             if let answer = try? JSONRPCMessage(parsing: body), answer.kind == .errorResponse,
                 let outcome = Self.outcome(of: answer, for: call.id, head: head)
