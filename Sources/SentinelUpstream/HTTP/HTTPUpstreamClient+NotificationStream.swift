@@ -4,10 +4,20 @@ import SentinelCore
 import Synchronization
 
 extension HTTPUpstreamClient {
+    /// Asks `run()` to open the notification stream, unless one is open already.
     func startListener() {
-        state.withLock { state in
-            guard state.listener == nil, !state.isShutDown else { return }
-            state.listener = Task { await self.listen() }
+        let wanted = state.withLock { state in
+            guard !state.listening, !state.isShutDown else { return false }
+            state.listening = true
+            return true
+        }
+        if wanted { listenRequestSink.yield() }
+    }
+
+    /// Keeps the notification stream open whenever the session wants one, until `shutdown()` or cancellation.
+    public func run() async {
+        for await _ in listenRequests {
+            await listen()
         }
     }
 
@@ -17,7 +27,7 @@ extension HTTPUpstreamClient {
         var refusals = 0
         /// Where the last GET stream got to, and in which session (an id means nothing in another one).
         var position: (session: String?, eventID: String)?
-        defer { state.withLock { $0.listener = nil } }
+        defer { state.withLock { $0.listening = false } }
         while !Task.isCancelled {
             let current: Era?
             do {

@@ -26,6 +26,9 @@ public final class HTTPUpstreamClient: UpstreamClient {
     let logger: Logger
     let faults: UpstreamProtocolFaults?
     let notificationSink: AsyncStream<UpstreamNotification>.Continuation
+    /// One element each time the session wants a notification stream; `run()` opens it. Finished by `shutdown()`.
+    let listenRequests: AsyncStream<Void>
+    let listenRequestSink: AsyncStream<Void>.Continuation
     let gate = HTTPHandshakeGate()
     let state = Mutex(State())
     /// Prefix of this client's progress tokens, so they never collide with another client's.
@@ -34,7 +37,8 @@ public final class HTTPUpstreamClient: UpstreamClient {
     struct State {
         var era: Era?
         var nextID = 1
-        var listener: Task<Void, Never>?
+        /// A notification stream is open, or `run()` was asked to open one.
+        var listening = false
         var isShutDown = false
     }
 
@@ -99,6 +103,7 @@ public final class HTTPUpstreamClient: UpstreamClient {
         self.logger = logger
         self.tokenPrefix = "sentinel-" + UUID().uuidString.lowercased().prefix(13) + "-"
         (notifications, notificationSink) = AsyncStream.makeStream(of: UpstreamNotification.self, bufferingPolicy: .bufferingNewest(1024))
+        (listenRequests, listenRequestSink) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// The protocol revision in use: `MCPProtocol.modernVersion`, the revision `initialize` negotiated, or nil before `start()`.
@@ -131,15 +136,12 @@ public final class HTTPUpstreamClient: UpstreamClient {
     }
 
     public func shutdown() async {
-        let (listener, era) = state.withLock { state in
-            defer {
-                state.isShutDown = true
-                state.listener = nil
-            }
-            return (state.listener, state.era)
+        let era = state.withLock { state in
+            defer { state.isShutDown = true }
+            return state.era
         }
-        listener?.cancel()
-        await listener?.value
+        // run() ends once its stream (if any) does: the transport's shutdown below closes it.
+        listenRequestSink.finish()
         if case .handshake(let version, let session?) = era {
             // Ending the session is a courtesy: the server expires it anyway.
             let request = HTTPUpstreamRequest(

@@ -207,15 +207,25 @@ public actor UpstreamPool {
             }
             for await registration in registrations {
                 group.addTask {
-                    await withTaskGroup(of: Void.self) { forwarding in
+                    // Each task says whether its end ends the client's work here.
+                    await withTaskGroup(of: Bool.self) { forwarding in
                         forwarding.addTask {
                             for await notification in registration.client.notifications {
                                 sink.yield((server: registration.server, notification: notification))
                             }
+                            return true
                         }
                         // Ends when the pool drops the client, even if the client's stream never finishes.
-                        forwarding.addTask { for await _ in registration.dropped {} }
-                        await forwarding.next()
+                        forwarding.addTask {
+                            for await _ in registration.dropped {}
+                            return true
+                        }
+                        // The client's own work between calls lives as long as the client is pooled.
+                        forwarding.addTask {
+                            await registration.client.run()
+                            return false
+                        }
+                        while let ends = await forwarding.next(), !ends {}
                         forwarding.cancelAll()
                     }
                 }
