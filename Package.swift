@@ -92,6 +92,7 @@ let package = Package(
             name: "SentinelUpstream",
             dependencies: [
                 "SentinelCore",
+                "SentinelCrypto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -136,6 +137,7 @@ let package = Package(
                 "SentinelCrypto",
                 "SentinelStore",
                 "SentinelGateway",
+                "SentinelUpstream",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -155,6 +157,7 @@ let package = Package(
                 "SentinelVarlink",
                 "SentinelControl",
                 "SentinelGateway",
+                "SentinelUpstream",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),

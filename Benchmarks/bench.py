@@ -126,17 +126,19 @@ class Sentinel:
 
     count = 0
 
-    def __init__(self, work, name="sentinel", env=None, extra=()):
+    def __init__(self, work, name="sentinel", extra=(), config=""):
         Sentinel.count += 1
         self.root = work / f"{name}-{Sentinel.count}"
         self.root.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.socket = self.root / "control.sock"
         self.base = f"http://127.0.0.1:{self.port}"
-        argv = [SENTINELD, "--config", "/dev/null", "--state-directory", self.root / "state",
+        config_file = self.root / "sentineld.conf"
+        config_file.write_text(config)
+        argv = [SENTINELD, "--config", config_file, "--state-directory", self.root / "state",
                 "--http-listen", f"127.0.0.1:{self.port}", "--public-url", self.base,
                 "--control-socket", self.socket, "--log-target", "journal", *extra]
-        self.process = start(argv, self.root / "sentineld.log", env=dict(os.environ, **(env or {})))
+        self.process = start(argv, self.root / "sentineld.log")
         wait_for(lambda: self.socket.exists() and listening(self.port), 15, "sentineld")
 
     def ctl(self, *args, input=None):
@@ -215,7 +217,7 @@ def scenario_calls(work, args):
     sentinel.ctl("endpoint", "create", "bench", "--no-auth", "--server", "fast")
     sentinel.ctl("endpoint", "enable", "bench", "fast/echo")
     # The same gateway with the URLSession upstream transport, so the two transports are compared in one run.
-    curl = Sentinel(work, "sentinel-urlsession", env={"SENTINEL_HTTP_UPSTREAM_TRANSPORT": "urlsession"})
+    curl = Sentinel(work, "sentinel-urlsession", config="[Upstream]\nHTTPTransport=urlsession\n")
     curl.ctl("server", "add", "fast", "--url", upstream.url)
     curl.ctl("endpoint", "create", "bench", "--no-auth", "--server", "fast")
     curl.ctl("endpoint", "enable", "bench", "fast/echo")

@@ -33,9 +33,17 @@ public protocol UpstreamClient: Sendable {
 
     /// Ends the session and releases its resources (stops a child process: SIGTERM, then SIGKILL after a bound).
     func shutdown() async
+
+    /// The work a client keeps going between calls (an HTTP server's notification stream), run by its owner as a
+    /// child task (`UpstreamPool.run()` does, for every pooled client) so none of it outlives the owner. Returns
+    /// when the client is shut down and its work ends, or when the task is cancelled.
+    func run() async
 }
 
 extension UpstreamClient {
+    /// Nothing to run between calls (stdio: the connection reads in its own structured tasks).
+    public func run() async {}
+
     /// Without HTTP headers (stdio): the headers are dropped.
     public func request(
         _ method: String, params: RawJSON?, headers: [(name: String, value: String)], timeout: Duration,

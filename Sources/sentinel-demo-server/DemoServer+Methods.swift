@@ -30,7 +30,7 @@ extension DemoServer {
         guard case .string(let requested)? = request.params["protocolVersion"] else {
             throw .invalidParams("initialize needs \"protocolVersion\" (a string)")
         }
-        let version = MCPVersions.handshake.contains(requested) ? requested : MCPVersions.latestHandshake
+        let version = MCPProtocol.isHandshake(requested) ? requested : MCPProtocol.latestHandshakeVersion
         return [
             "protocolVersion": .string(version),
             "capabilities": capabilities,
@@ -41,14 +41,15 @@ extension DemoServer {
 
     /// Answers in the 2026-07-28 shape whether or not the probe carried the envelope.
     private func discover() -> JSONValue {
-        ProtocolEra.modern(version: MCPVersions.modern[0]).finish(
+        ProtocolEra.modern(version: MCPProtocol.modernVersion).finish(
             [
-                "supportedVersions": JSONValue(MCPVersions.discoverable),
+                // Every version but the oldest, which predates server/discover and is served through initialize only.
+                "supportedVersions": JSONValue(Array(MCPProtocol.allVersions.dropFirst())),
                 "capabilities": capabilities,
                 "serverInfo": serverInfo,
                 "instructions": .string(instructions),
                 // Where 2026-07-28 clients (the Python SDK among them) look for the server's identity.
-                "_meta": [MCPVersions.serverInfoKey: serverInfo],
+                "_meta": [MCPProtocol.serverInfoKey: serverInfo],
             ], cacheable: true)
     }
 

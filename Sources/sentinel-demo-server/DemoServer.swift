@@ -56,15 +56,13 @@ struct DemoServer: Sendable {
         do {
             message = try IncomingMessage.decode(line)
         } catch {
-            if error.isAnswerable { output.write(JSONRPCMessage.error(id: error.id, error.error)) }
+            if error.isAnswerable { output.write(error.error.response(to: error.id)) }
             return nil
         }
         switch message {
         case .request(let request):
             guard let signal = inFlight.register(request.id) else {
-                output.write(
-                    JSONRPCMessage.error(
-                        id: request.id, .invalidRequest("request id \(request.id) is already in flight")))
+                output.write(JSONRPCError.invalidRequest("request id \(request.id) is already in flight").response(to: request.id))
                 return nil
             }
             return (request, signal)
@@ -96,7 +94,7 @@ struct DemoServer: Sendable {
     }
 
     private enum Outcome: Sendable {
-        case reply(JSONValue)
+        case reply(RawJSON)
         case cancelledByPeer
         case abandoned
     }
@@ -121,14 +119,14 @@ struct DemoServer: Sendable {
         do {
             let era = try ProtocolEra(of: request)
             let result = try await result(for: request, era: era)
-            return Task.isCancelled ? .abandoned : .reply(JSONRPCMessage.result(id: request.id, result))
+            return Task.isCancelled ? .abandoned : .reply(JSONRPC.result(id: request.id.raw, result: RawJSON(result)))
         } catch let error as JSONRPCError {
-            return .reply(JSONRPCMessage.error(id: request.id, error))
+            return .reply(error.response(to: request.id))
         } catch is CancellationError {
             return .abandoned
         } catch {
             log.write(line: "request \(request.id) (\(request.method)) failed: \(error)")
-            return .reply(JSONRPCMessage.error(id: request.id, .internalError(String(describing: error))))
+            return .reply(JSONRPCError.internalError(String(describing: error)).response(to: request.id))
         }
     }
 }

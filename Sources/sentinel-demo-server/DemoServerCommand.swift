@@ -1,3 +1,5 @@
+import SentinelCore
+
 /// What the command line asks for. Parsed by hand: the demo server depends on SentinelCore only.
 enum DemoServerCommand: Equatable {
     case serve(DemoServerOptions)
@@ -13,8 +15,8 @@ enum DemoServerCommand: Equatable {
         Usage: sentinel-demo-server [--page-size N] [--tools-prefix P] [--extra-tools N]
 
         A small MCP server on stdin/stdout (newline-delimited JSON-RPC 2.0) for Sentinel's
-        demo endpoint, tests and benchmarks. Logs go to stderr. Speaks MCP 2024-11-05 to
-        2025-11-25 through initialize and 2026-07-28 per request (server/discover).
+        demo endpoint, tests and benchmarks. Logs go to stderr. Speaks MCP \(MCPProtocol.handshakeVersions.last ?? "") to
+        \(MCPProtocol.latestHandshakeVersion) through initialize and \(MCPProtocol.modernVersion) per request (server/discover).
 
         Tools: echo, add, time, slow, fail, crash (exits with status 3), hang (never answers).
 

@@ -22,7 +22,7 @@ struct JSONRPCError: Error, Sendable, Equatable {
         JSONRPCError(code: JSONRPCErrorCode.invalidParams, message: "Invalid params: \(detail)")
     }
 
-    /// MCP 2025-11-25 answers a call to a tool that does not exist with -32602.
+    /// MCP (handshake era) answers a call to a tool that does not exist with `invalidParams`.
     static func unknownTool(_ name: String) -> JSONRPCError {
         JSONRPCError(code: JSONRPCErrorCode.invalidParams, message: "Unknown tool: \(name)", data: ["name": .string(name)])
     }
@@ -31,18 +31,18 @@ struct JSONRPCError: Error, Sendable, Equatable {
         JSONRPCError(code: JSONRPCErrorCode.internalError, message: "Internal error: \(detail)")
     }
 
-    /// 2026-07-28 `-32022`: the per-request envelope names a version this server does not serve.
+    /// `unsupportedVersion`: the per-request envelope names a version this server does not serve.
     static func unsupportedProtocolVersion(requested: String, supported: [String]) -> JSONRPCError {
         JSONRPCError(
             code: JSONRPCErrorCode.unsupportedVersion,
             message: "Unsupported protocol version \(requested); this server serves "
-                + "\(supported.joined(separator: ", ")) per request, and 2024-11-05 to 2025-11-25 through initialize",
+                + "\(supported.joined(separator: ", ")) per request, and \(MCPProtocol.handshakeVersions.last ?? "") to "
+                + "\(MCPProtocol.latestHandshakeVersion) through initialize",
             data: ["supported": JSONValue(supported), "requested": .string(requested)])
     }
 
-    var json: JSONValue {
-        var object: [String: JSONValue] = ["code": .int(Int64(code)), "message": .string(message)]
-        if let data { object["data"] = data }
-        return .object(object)
+    /// The error response to the request `id` (nil when the request's id could not be read: parse errors).
+    func response(to id: RequestID?) -> RawJSON {
+        JSONRPC.error(id: id?.raw, code: code, message: message, data: data)
     }
 }

@@ -21,9 +21,9 @@ final class LineWriter: Sendable {
     static let standardOutput = LineWriter(descriptor: 1)
     static let standardError = LineWriter(descriptor: 2)
 
-    /// Writes `message` as compact JSON (which never contains a raw newline) plus "\n".
-    func write(_ message: JSONValue) {
-        write(line: message.text())
+    /// Writes `message` (compact JSON, which never contains a raw newline) plus "\n".
+    func write(_ message: RawJSON) {
+        write(line: message.text)
     }
 
     /// Writes `line` plus "\n". Failures (a reader that went away) are dropped: there is no one to tell.

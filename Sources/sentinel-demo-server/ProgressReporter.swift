@@ -10,11 +10,11 @@ struct ProgressReporter: Sendable {
     func report(progress: Double, total: Double, message: String) {
         guard isLive() else { return }
         output.write(
-            JSONRPCMessage.notification(
+            JSONRPC.notification(
                 method: "notifications/progress",
-                params: [
+                params: RawJSON([
                     "progressToken": token, "progress": .double(progress), "total": .double(total),
                     "message": .string(message),
-                ]))
+                ])))
     }
 }

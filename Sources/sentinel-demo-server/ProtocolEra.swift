@@ -3,7 +3,7 @@ import SentinelCore
 /// Which MCP era a request belongs to, decided per request as a dual-era server must.
 ///
 /// A request whose `params._meta` carries `io.modelcontextprotocol/protocolVersion` is a
-/// 2026-07-28 request and needs no initialize; anything else (and `initialize` itself,
+/// modern-era request and needs no initialize; anything else (and `initialize` itself,
 /// which does not exist in the modern era) is a handshake-era request.
 enum ProtocolEra: Sendable, Equatable {
     case handshake
@@ -12,21 +12,21 @@ enum ProtocolEra: Sendable, Equatable {
     /// Reads the era from a request, rejecting a half-built or unsupported envelope.
     init(of request: IncomingRequest) throws(JSONRPCError) {
         guard request.method != "initialize", let meta = request.meta,
-            let rawVersion = meta[MCPVersions.protocolVersionKey]
+            let rawVersion = meta[MCPProtocol.versionKey]
         else {
             self = .handshake
             return
         }
         guard case .string(let version) = rawVersion else {
-            throw .invalidParams("params._meta[\"\(MCPVersions.protocolVersionKey)\"] must be a string")
+            throw .invalidParams("params._meta[\"\(MCPProtocol.versionKey)\"] must be a string")
         }
-        guard meta[MCPVersions.clientCapabilitiesKey]?.objectValue != nil else {
+        guard meta[MCPProtocol.clientCapabilitiesKey]?.objectValue != nil else {
             throw .invalidParams(
-                "params._meta is missing the required envelope key \"\(MCPVersions.clientCapabilitiesKey)\""
+                "params._meta is missing the required envelope key \"\(MCPProtocol.clientCapabilitiesKey)\""
                     + " (an object)")
         }
-        guard MCPVersions.modern.contains(version) else {
-            throw .unsupportedProtocolVersion(requested: version, supported: MCPVersions.modern)
+        guard version == MCPProtocol.modernVersion else {
+            throw .unsupportedProtocolVersion(requested: version, supported: [MCPProtocol.modernVersion])
         }
         self = .modern(version: version)
     }

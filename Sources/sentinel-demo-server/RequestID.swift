@@ -21,6 +21,9 @@ enum RequestID: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The id as SentinelCore's JSON-RPC builders take it.
+    var raw: RawJSON { RawJSON(json) }
+
     /// The id as JSON text, so the string id "7" and the integer id 7 print differently in logs.
     var description: String { json.text() }
 }

@@ -96,14 +96,14 @@ final class Daemon: Sendable {
         // The data plane: upstream connections, the endpoint catalog cache, notification streams.
         let upstreamLogger = Logger(label: "sentineld.upstream")
         let faults = UpstreamProtocolFaults()
-        let pool = UpstreamPool(idleTimeout: .seconds(max(1, configuration.upstreamIdleStopSeconds)), logger: upstreamLogger) { server in
+        let pool = UpstreamPool(idleTimeout: .seconds(max(1, configuration.upstreamIdleStopSeconds)), logger: upstreamLogger) { [self] server in
             switch server.transport {
             case .stdio:
                 StdioUpstreamClient(server: server, clientVersion: SentinelVersion.current, logger: upstreamLogger, faults: faults)
             case .http:
                 HTTPUpstreamClient(
                     server: server, headers: server.headers, clientVersion: SentinelVersion.current, logger: upstreamLogger,
-                    faults: faults)
+                    faults: faults, urlSessionOnly: self.configuration.upstreamHTTPTransport == .urlsession)
             }
         }
         let authSettings: @Sendable () -> AuthSettings = { [self] in
@@ -116,7 +116,7 @@ final class Daemon: Sendable {
         }
         let credentials = UpstreamCredentials(
             store: store, audit: audit, logger: Logger(label: "sentineld.credentials"), settings: authSettings)
-        let upstreams = PooledUpstreams(pool: pool, credentials: credentials, store: store)
+        let upstreams = PooledUpstreams(pool: pool, credentials: credentials)
         let catalog = EndpointCatalog(store: store)
         let hub = NotificationHub()
         let catalogService = CatalogService(

@@ -298,6 +298,25 @@ def test_mcp_param_headers_reach_the_upstream_from_callers_of_both_eras(gateway)
     assert message["result"]["structuredContent"]["headers"] == {"mcp-param-region": "eu-west", "mcp-param-trace": "xyz"}
 
 
+def test_a_daemon_configured_for_the_urlsession_transport_serves_http_upstream_calls(workdir):
+    # [Upstream] HTTPTransport=urlsession: URLSession (libcurl) even for a loopback upstream NIO would serve.
+    port = free_port()
+    upstream = start_upstream(port)
+    config = workdir / "urlsession.conf"
+    config.write_text("[Upstream]\nHTTPTransport=urlsession\n")
+    daemon = Daemon(workdir, config=config).start()
+    try:
+        daemon.ctl("server", "add", "px", "--url", f"http://127.0.0.1:{port}/mcp")
+        daemon.ctl("endpoint", "create", "conf", "--no-auth", "--server", "px")
+        daemon.ctl("endpoint", "enable", "conf", "px/route")
+        status, _, message = post(daemon, route_body("us-east"), {"Mcp-Param-Trace": "t"})
+        assert status == 200, message
+        assert message["result"]["structuredContent"]["headers"] == {"mcp-param-region": "us-east", "mcp-param-trace": "t"}
+    finally:
+        daemon.stop()
+        stop_process(upstream)
+
+
 @pytest.mark.anyio
 @pytest.mark.parametrize("mode", ["legacy", "auto", MODERN])
 async def test_the_sdk_calls_an_x_mcp_header_tool_in_every_mode(gateway, mode):

@@ -73,6 +73,15 @@ struct DaemonConfigurationTests {
         #expect(configuration.stopTimeoutSeconds == 30)
     }
 
+    @Test func upstreamHTTPTransportIsChosenByConfiguration() throws {
+        var configuration = DaemonConfiguration()
+        #expect(configuration.upstreamHTTPTransport == .auto)
+        try configuration.apply(try INIFile(parsing: "[Upstream]\nHTTPTransport=URLSession\n", file: "f"))
+        #expect(configuration.upstreamHTTPTransport == .urlsession)
+        try configuration.apply(try INIFile(parsing: "[Upstream]\nHTTPTransport=auto\n", file: "f"))
+        #expect(configuration.upstreamHTTPTransport == .auto)
+    }
+
     @Test func unknownKeyIsReportedWithFileAndLine() {
         var configuration = DaemonConfiguration()
         do throws(ConfigurationError) {
@@ -104,6 +113,7 @@ struct DaemonConfigurationTests {
         ("Log", "Target", "syslog"),
         ("Daemon", "IdleExitSec", "soon"),
         ("Daemon", "StopTimeoutSec", "11min"),
+        ("Upstream", "HTTPTransport", "curl"),
     ])
     func badValueIsReportedWithFileLineAndKey(section: String, key: String, value: String) {
         var configuration = DaemonConfiguration()

@@ -252,24 +252,56 @@ struct HTTPUpstreamClientTests {
     func listChangedArrivesOnTheNotificationStream(options: HTTPFixtureServer.Options) async throws {
         let server = try await HTTPFixtureServers.shared.server(options)
         let client = server.client()
-        try await client.start()
-        defer { Task { await client.shutdown() } }
-        let collector = HTTPNotificationCollector(client.notifications)
-
-        // The stream opens in the background; touch until an announcement gets through.
-        var delivered = false
-        for _ in 0..<20 where !delivered {
-            _ = try await client.request(Self.toolsCall, params: Self.call("touch"), timeout: .seconds(5), progress: nil)
-            for _ in 0..<10 where !delivered {
-                try await Task.sleep(for: .milliseconds(50))
-                delivered = collector.methods.contains("notifications/tools/list_changed")
-            }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // The notification stream is the client's run(), a child of its owner's task group.
+            group.addTask { await client.run() }
+            try await client.start()
+            try await Self.expectListChanged(on: client, server: server, options: options)
+            group.cancelAll()
         }
-        #expect(delivered)
+        await client.shutdown()
+    }
+
+    private static func expectListChanged(
+        on client: HTTPUpstreamClient, server: HTTPFixtureServer, options: HTTPFixtureServer.Options
+    ) async throws {
+        let collector = HTTPNotificationCollector(client.notifications)
+        #expect(try await touchUntilListChanged(client, collector: collector))
         if options.handshakeOnly {
             #expect(server.requestLines().contains { $0.hasPrefix("GET - \(client.sessionID ?? "?")") })
         } else {
             #expect(server.requestLines().contains { $0.hasPrefix("POST subscriptions/listen - 2026-07-28 subscriptions/listen") })
+        }
+    }
+
+    /// Calls `touch` (which announces a list change) until the announcement reaches `collector`.
+    private static func touchUntilListChanged(_ client: any UpstreamClient, collector: HTTPNotificationCollector) async throws -> Bool {
+        // The stream opens in the client's run(); touch until an announcement gets through.
+        for _ in 0..<20 {
+            _ = try await client.request(Self.toolsCall, params: Self.call("touch"), timeout: .seconds(5), progress: nil)
+            for _ in 0..<10 {
+                try await Task.sleep(for: .milliseconds(50))
+                if collector.methods.contains("notifications/tools/list_changed") { return true }
+            }
+        }
+        return false
+    }
+
+    @Test func aPooledClientsNotificationStreamRunsUnderThePoolService() async throws {
+        let fixture = try await HTTPFixtureServers.shared.server(HTTPFixtureServers.handshakeFastMCP)
+        let pool = UpstreamPool(logger: StdioFixtures.logger) { _ in fixture.client() }
+        let server = Server(name: "fixture", transport: .http, url: fixture.url, createdAt: Date(), updatedAt: Date())
+        let (forwarded, sink) = AsyncStream.makeStream(of: UpstreamNotification.self)
+        let collector = HTTPNotificationCollector(forwarded)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await pool.run() }
+            group.addTask {
+                for await item in pool.notifications { sink.yield(item.notification) }
+                sink.finish()
+            }
+            let client = try await pool.client(for: server)
+            #expect(try await Self.touchUntilListChanged(client, collector: collector))
+            group.cancelAll()
         }
     }
 

@@ -2,15 +2,15 @@ public import Foundation
 public import Logging
 public import SentinelCore
 import SentinelCrypto
-public import SentinelGateway
 public import SentinelStore
+public import SentinelUpstream
 
 /// The credentials Sentinel holds for upstream servers: pasted bearer tokens and OAuth tokens it keeps fresh.
 ///
 /// Personal credentials belong to one user and are only ever used for that user's calls; a shared server has one
 /// credential (owner nil). Every secret is stored sealed (see `Store.saveCredential`). Changes are audited as
 /// `credential-changed` with `SENTINEL_CHANGE` connected, replaced, refreshed, expired or removed.
-public final class UpstreamCredentials: Sendable {
+public final class UpstreamCredentials: UpstreamCredentialSource {
     let store: Store
     let audit: any AuditSink
     let logger: Logger
@@ -101,6 +101,14 @@ public final class UpstreamCredentials: Sendable {
                 throw expired(server, owner: owner)
             }
         }
+    }
+
+    public func hasCredential(server: String, owner: String?) async throws -> Bool {
+        try await store.credential(server: server, owner: owner) != nil
+    }
+
+    public func connectedOwners(server: String) async throws -> [String] {
+        try await store.credentialStates(server: server).filter { $0.value == .connected }.map(\.key)
     }
 
     public func missing(_ server: Server, owner: String?) -> UpstreamCredentialRequired {

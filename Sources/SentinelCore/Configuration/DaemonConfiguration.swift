@@ -14,6 +14,14 @@ public struct DaemonConfiguration: Sendable, Equatable {
         case auto, journal, stderr
     }
 
+    /// How sentineld talks HTTP to upstream servers (`[Upstream] HTTPTransport=`).
+    public enum UpstreamHTTPTransport: String, Sendable, CaseIterable {
+        /// SwiftNIO for plain-http loopback upstreams (the cheapest per call), URLSession for the rest.
+        case auto
+        /// URLSession (libcurl) for every upstream.
+        case urlsession
+    }
+
     public var listen = ListenAddress(host: "127.0.0.1", port: 8080)
     public var publicURL: String?
     public var controlSocket = "/run/sentinel/io.sentinel.Manager"
@@ -37,6 +45,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var reservedDescriptors = 256
     public var sessionIdleSeconds = 86_400
     public var upstreamIdleStopSeconds = 600
+    public var upstreamHTTPTransport = UpstreamHTTPTransport.auto
     public var accessDurations = [86_400, 7 * 86_400, 30 * 86_400, 90 * 86_400]
     public var maxAccessDuration = 90 * 86_400
     public var accessTokenLifetime = 3600
@@ -325,6 +334,19 @@ extension DaemonConfiguration {
             documentation: "Stop a stdio server (or close an upstream session) unused for this long; it starts again on the next call.",
             apply: { config, value throws(ConfigurationValueError) in
                 config.upstreamIdleStopSeconds = try parseTimeSpan(value)
+            }),
+        ConfigurationKey(
+            section: "Upstream", key: "HTTPTransport", defaultValue: "auto",
+            documentation: """
+                How sentineld talks HTTP to upstream servers: auto (SwiftNIO for plain http:// upstreams on
+                loopback, the cheapest per call; URLSession for the rest) or urlsession (URLSession, i.e.
+                libcurl, for every upstream). Applies to upstream sessions started after a reload.
+                """,
+            apply: { config, value throws(ConfigurationValueError) in
+                guard let transport = UpstreamHTTPTransport(rawValue: value.lowercased()) else {
+                    throw ConfigurationValueError("expected auto or urlsession")
+                }
+                config.upstreamHTTPTransport = transport
             }),
         ConfigurationKey(
             section: "OAuth", key: "AccessDurations", defaultValue: "1d 7d 30d 90d",

@@ -1,1 +1,1 @@
-../../../../Sources/SentinelUpstream/SSEParser.swift
+../../../../Sources/SentinelUpstream/HTTP/SSEParser.swift

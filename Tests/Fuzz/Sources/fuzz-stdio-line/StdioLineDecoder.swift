@@ -1,1 +1,1 @@
-../../../../Sources/SentinelUpstream/StdioLineDecoder.swift
+../../../../Sources/SentinelUpstream/Stdio/StdioLineDecoder.swift

@@ -1,10 +1,5 @@
-import SentinelAuth
-import SentinelCore
+public import SentinelCore
 import SentinelCrypto
-import SentinelGateway
-import SentinelStore
-import SentinelUpstream
-import ServiceLifecycle
 import Synchronization
 
 /// The gateway's view of the upstream pool: each call gets a client carrying the right credential.
@@ -14,26 +9,29 @@ import Synchronization
 /// one as a fallback. A credential is injected as `Authorization: Bearer` (http) or in the server's credential
 /// environment variable (stdio). When a credential changes (refresh, re-authentication), the owner's old client is
 /// shut down and a new one starts with the new token.
-final class PooledUpstreams: UpstreamProvider {
+public final class PooledUpstreams: Sendable {
+    /// The pool key owner of a shared server's credentialed client (a user name never has parentheses).
+    static let sharedOwner = "(shared)"
+
     let pool: UpstreamPool
-    let credentials: UpstreamCredentials
-    let store: Store
+    let credentials: any UpstreamCredentialSource
     /// The token fingerprint each owner's pooled client was started with.
     let started = Mutex<[UpstreamKey: String]>([:])
 
-    init(pool: UpstreamPool, credentials: UpstreamCredentials, store: Store) {
+    public init(pool: UpstreamPool, credentials: any UpstreamCredentialSource) {
         self.pool = pool
         self.credentials = credentials
-        self.store = store
     }
 
-    func client(for server: Server, user: String?) async throws -> any UpstreamClient {
+    /// A client carrying the right credential: `user`'s own for a personal server (the caller of a tool), the shared
+    /// one otherwise. Throws `UpstreamCredentialRequired` when that credential is missing or expired.
+    public func client(for server: Server, user: String?) async throws -> any UpstreamClient {
         switch server.credentialMode {
         case .none:
             return try await pool.client(for: server)
         case .shared:
             // An admin may give a shared http server static headers instead of a stored credential.
-            if try await store.credential(server: server.name, owner: nil) == nil, !server.headers.isEmpty {
+            if try await !credentials.hasCredential(server: server.name, owner: nil), !server.headers.isEmpty {
                 return try await pool.client(for: server)
             }
             return try await client(for: server, owner: nil)
@@ -44,14 +42,15 @@ final class PooledUpstreams: UpstreamProvider {
         }
     }
 
-    func catalogClient(for server: Server) async throws -> any UpstreamClient {
+    /// A client for listing the server's tools: for a personal server, with any user's connected credential (the
+    /// catalog is the same for everyone); never used for tool calls.
+    public func catalogClient(for server: Server) async throws -> any UpstreamClient {
         switch server.credentialMode {
         case .none, .shared:
             return try await client(for: server, user: nil)
         case .personal:
             // Any user's connected credential can list the tools; the result is not shown to anyone as theirs.
-            let states = try await store.credentialStates(server: server.name)
-            guard let someone = states.filter({ $0.value == .connected }).keys.sorted().first else {
+            guard let someone = try await credentials.connectedOwners(server: server.name).sorted().first else {
                 throw UpstreamCredentialRequired(
                     "no user has connected server \(server.name) yet; its tools are listed once someone does")
             }
@@ -66,7 +65,7 @@ final class PooledUpstreams: UpstreamProvider {
         case .http: configured.headers["Authorization"] = "Bearer \(token)"
         case .stdio: configured.environment[server.effectiveCredentialEnv] = token
         }
-        let key = UpstreamKey(server: server.name, owner: owner ?? "(shared)")
+        let key = Self.key(server.name, owner: owner)
         let fingerprint = Digest.sha256Hex(token)
         let previous = started.withLock { started -> String? in
             defer { started[key] = fingerprint }
@@ -78,7 +77,9 @@ final class PooledUpstreams: UpstreamProvider {
         return try await pool.client(for: configured, owner: key.owner)
     }
 
-    func credentialRejected(server: Server, user: String?) async throws -> Bool {
+    /// The upstream refused the credential `client(for:user:)` used: refresh it if possible. Returns whether a retry
+    /// may succeed; throws `UpstreamCredentialRequired` when the owner must connect again.
+    public func credentialRejected(server: Server, user: String?) async throws -> Bool {
         switch server.credentialMode {
         case .none: return false
         case .shared:
@@ -91,23 +92,17 @@ final class PooledUpstreams: UpstreamProvider {
 
     /// The fingerprint of the token the owner's pooled client was started with.
     private func fingerprint(_ server: Server, owner: String?) -> String? {
-        started.withLock { $0[UpstreamKey(server: server.name, owner: owner ?? "(shared)")] }
+        started.withLock { $0[Self.key(server.name, owner: owner)] }
     }
 
-    func invalidate(server: String) async {
+    /// Drops the server's connections; the next call connects with its current settings.
+    public func invalidate(server: String) async {
         await pool.invalidate(server: server)
         started.withLock { $0 = $0.filter { $0.key.server != server } }
     }
-}
 
-/// Runs the pool's housekeeping (idle stops) and stops every upstream on shutdown.
-struct UpstreamPoolService: Service {
-    let pool: UpstreamPool
-
-    func run() async throws {
-        // run() ends only when cancelled, and then shuts every upstream down itself.
-        await cancelWhenGracefulShutdown {
-            await pool.run()
-        }
+    /// The pool entry of `owner`'s credentialed client (nil owner: the shared credential's).
+    static func key(_ server: String, owner: String?) -> UpstreamKey {
+        UpstreamKey(server: server, owner: owner ?? sharedOwner)
     }
 }

@@ -346,7 +346,7 @@ final class StdioConnection: Sendable {
         return pending
     }
 
-    /// An error response with `"id": null`: the server could not read some message (typically -32700).
+    /// An error response with `"id": null`: the server could not read some message (typically a parse error).
     /// With exactly one request in flight it can only be that one's answer, so that call fails now with
     /// the server's error instead of waiting for its timeout; otherwise nobody can be told, and it is a
     /// protocol fault of the server.

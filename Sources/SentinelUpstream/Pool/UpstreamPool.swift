@@ -1,20 +1,5 @@
 public import Logging
 public import SentinelCore
-import Synchronization
-
-/// Which upstream connection a call uses: a server, and whose credentials it carries.
-public struct UpstreamKey: Hashable, Sendable, CustomStringConvertible {
-    public var server: String
-    /// The user whose personal credentials the connection uses; nil for the shared connection.
-    public var owner: String?
-
-    public init(server: String, owner: String? = nil) {
-        self.server = server
-        self.owner = owner
-    }
-
-    public var description: String { owner.map { "\(server) (for \($0))" } ?? server }
-}
 
 /// Keeps one started upstream client per (server, owner), restarts it with backoff, and stops it when idle.
 ///
@@ -222,15 +207,25 @@ public actor UpstreamPool {
             }
             for await registration in registrations {
                 group.addTask {
-                    await withTaskGroup(of: Void.self) { forwarding in
+                    // Each task says whether its end ends the client's work here.
+                    await withTaskGroup(of: Bool.self) { forwarding in
                         forwarding.addTask {
                             for await notification in registration.client.notifications {
                                 sink.yield((server: registration.server, notification: notification))
                             }
+                            return true
                         }
                         // Ends when the pool drops the client, even if the client's stream never finishes.
-                        forwarding.addTask { for await _ in registration.dropped {} }
-                        await forwarding.next()
+                        forwarding.addTask {
+                            for await _ in registration.dropped {}
+                            return true
+                        }
+                        // The client's own work between calls lives as long as the client is pooled.
+                        forwarding.addTask {
+                            await registration.client.run()
+                            return false
+                        }
+                        while let ends = await forwarding.next(), !ends {}
                         forwarding.cancelAll()
                     }
                 }
@@ -242,211 +237,9 @@ public actor UpstreamPool {
     }
 }
 
-// MARK: - Bookkeeping
-
 extension UpstreamPool {
-    private enum Phase {
-        case stopped
-        case starting(StartWaitlist)
-        case ready
-    }
-
-    private final class Entry {
-        let key: UpstreamKey
-        let client: any UpstreamClient
-        let usage: Usage
-        let dropSink: AsyncStream<Void>.Continuation
-        let handle: PooledClient
-        var phase: Phase = .stopped
-
-        init(key: UpstreamKey, client: any UpstreamClient, usage: Usage, dropSink: AsyncStream<Void>.Continuation, handle: PooledClient) {
-            self.key = key
-            self.client = client
-            self.usage = usage
-            self.dropSink = dropSink
-            self.handle = handle
-        }
-    }
-
-    private struct Registration: Sendable {
-        var server: String
-        var client: any UpstreamClient
-        var dropped: AsyncStream<Void>
-    }
-
-    private enum StartOutcome: Sendable {
-        case started
-        case failed(UpstreamError)
-        /// The starting caller was cancelled, or the entry was replaced: look again.
-        case retry
-    }
-
-    /// Callers waiting for a start under way; cancelling one of them stops only its own wait.
-    private final class StartWaitlist: Sendable {
-        private struct State {
-            var nextID = 0
-            var waiting: [Int: CheckedContinuation<StartOutcome, any Error>] = [:]
-            var outcome: StartOutcome?
-        }
-
-        private let state = Mutex(State())
-
-        func wait() async throws -> StartOutcome {
-            let id = state.withLock { state in
-                defer { state.nextID += 1 }
-                return state.nextID
-            }
-            return try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { continuation in
-                    let immediate = state.withLock { state -> Result<StartOutcome, any Error>? in
-                        if let outcome = state.outcome { return .success(outcome) }
-                        if Task.isCancelled { return .failure(CancellationError()) }
-                        state.waiting[id] = continuation
-                        return nil
-                    }
-                    if let immediate { continuation.resume(with: immediate) }
-                }
-            } onCancel: {
-                state.withLock { $0.waiting.removeValue(forKey: id) }?.resume(throwing: CancellationError())
-            }
-        }
-
-        func finish(_ outcome: StartOutcome) {
-            let waiting = state.withLock { state in
-                state.outcome = outcome
-                defer { state.waiting = [:] }
-                return state.waiting
-            }
-            for continuation in waiting.values { continuation.resume(returning: outcome) }
-        }
-    }
-
-    /// What the pool knows of one client's use, updated by its calls without a trip through the actor.
-    private final class Usage: Sendable {
-        private struct State {
-            var inFlight = 0
-            var lastUsed = ContinuousClock.now
-            /// Failed starts and lost connections since the last successful call.
-            var failures = 0
-            var lastFailure: ContinuousClock.Instant?
-            /// A call saw the connection drop; the next start backs off.
-            var lostConnection = false
-        }
-
-        private let state = Mutex(State())
-
-        var lostConnection: Bool { state.withLock { $0.lostConnection } }
-
-        func touch() {
-            state.withLock { $0.lastUsed = .now }
-        }
-
-        func callStarted() {
-            state.withLock { state in
-                state.inFlight += 1
-                state.lastUsed = .now
-            }
-        }
-
-        func callEnded(_ error: (any Error)?) {
-            state.withLock { state in
-                state.inFlight -= 1
-                state.lastUsed = .now
-                switch error {
-                case nil:
-                    state.failures = 0
-                    state.lastFailure = nil
-                case UpstreamError.connectionLost?:
-                    state.lostConnection = true
-                    state.failures += 1
-                    state.lastFailure = .now
-                default:
-                    break
-                }
-            }
-        }
-
-        func recordStart() {
-            state.withLock { $0.lostConnection = false }
-        }
-
-        func recordFailure() {
-            state.withLock { state in
-                state.failures += 1
-                state.lastFailure = .now
-            }
-        }
-
-        /// When the next start may begin, or nil for at once.
-        func restartNotBefore(initialBackoff: Duration, maximum: Duration) -> ContinuousClock.Instant? {
-            state.withLock { state in
-                guard state.failures > 0, let lastFailure = state.lastFailure else { return nil }
-                var delay = initialBackoff
-                for _ in 1..<min(state.failures, 32) where delay < maximum { delay *= 2 }
-                let notBefore = lastFailure + min(delay, maximum)
-                return notBefore > .now ? notBefore : nil
-            }
-        }
-
-        func isIdle(since threshold: ContinuousClock.Instant) -> Bool {
-            state.withLock { $0.inFlight == 0 && $0.lastUsed <= threshold }
-        }
-    }
-
-    /// The client handed to callers: the pooled client, with its calls recorded.
-    private struct PooledClient: UpstreamClient {
-        let inner: any UpstreamClient
-        let usage: Usage
-        /// Weak: the pool holds its clients, and a client must not keep a dropped pool alive.
-        weak var pool: UpstreamPool?
-        let server: Server
-        let owner: String?
-
-        func start() async throws(UpstreamError) {
-            guard let pool else { throw .spawnFailed("the upstream pool has been released") }
-            do {
-                _ = try await pool.client(for: server, owner: owner)
-            } catch let error as UpstreamError {
-                throw error
-            } catch {
-                throw .handshakeFailed("the start was cancelled")
-            }
-        }
-
-        func request(_ method: String, params: RawJSON?, timeout: Duration, progress: (@Sendable (RawJSON) -> Void)?)
-            async throws -> RawJSON
-        {
-            try await request(method, params: params, headers: [], timeout: timeout, progress: progress)
-        }
-
-        func request(
-            _ method: String, params: RawJSON?, headers: [(name: String, value: String)], timeout: Duration,
-            progress: (@Sendable (RawJSON) -> Void)?
-        ) async throws -> RawJSON {
-            usage.callStarted()
-            do {
-                let result = try await inner.request(method, params: params, headers: headers, timeout: timeout, progress: progress)
-                usage.callEnded(nil)
-                return result
-            } catch {
-                usage.callEnded(error)
-                throw error
-            }
-        }
-
-        /// Always empty: the pool forwards the client's notifications to `UpstreamPool.notifications`.
-        var notifications: AsyncStream<UpstreamNotification> {
-            AsyncStream { $0.finish() }
-        }
-
-        /// Stops this client in the pool; the next `client(for:)` starts a new one.
-        func shutdown() async {
-            await pool?.stop(key: UpstreamKey(server: server.name, owner: owner), usage: usage)
-        }
-    }
-
     /// Stops the entry that `usage` belongs to, unless it has been replaced already.
-    private func stop(key: UpstreamKey, usage: Usage) async {
+    func stop(key: UpstreamKey, usage: Usage) async {
         guard entries[key]?.usage === usage else { return }
         await remove([key])
     }

@@ -1,0 +1,192 @@
+import Foundation
+import SentinelCore
+import SentinelUpstream
+import Synchronization
+import Testing
+
+/// Credentials held in memory, keyed by server and owner (nil: the shared one).
+private final class FakeCredentials: UpstreamCredentialSource {
+    struct Key: Hashable {
+        var server: String
+        var owner: String?
+    }
+
+    let tokens: Mutex<[Key: String]>
+
+    init(_ tokens: [Key: String]) {
+        self.tokens = Mutex(tokens)
+    }
+
+    func set(server: String, owner: String?, token: String) {
+        tokens.withLock { $0[Key(server: server, owner: owner)] = token }
+    }
+
+    func token(for server: Server, owner: String?) async throws -> String {
+        guard let token = tokens.withLock({ $0[Key(server: server.name, owner: owner)] }) else {
+            throw missing(server, owner: owner)
+        }
+        return token
+    }
+
+    func hasCredential(server: String, owner: String?) async throws -> Bool {
+        tokens.withLock { $0[Key(server: server, owner: owner)] != nil }
+    }
+
+    func connectedOwners(server: String) async throws -> [String] {
+        tokens.withLock { $0.keys.filter { $0.server == server }.compactMap(\.owner) }
+    }
+
+    func missing(_ server: Server, owner: String?) -> UpstreamCredentialRequired {
+        UpstreamCredentialRequired("\(server.name) has no credential for \(owner ?? "the shared account")")
+    }
+
+    func rejected(server: Server, owner: String?, fingerprint: String?) async throws -> Bool { false }
+}
+
+/// A client that only remembers the configuration it was made with (its credential) and whether it was stopped.
+private final class ConfiguredClient: UpstreamClient {
+    let server: Server
+    let stopped = Mutex(false)
+
+    init(server: Server) {
+        self.server = server
+    }
+
+    /// The credential this client would send: its bearer header (http) or credential variable (stdio).
+    var credential: String? {
+        switch server.transport {
+        case .http: server.headers["Authorization"].map { String($0.dropFirst("Bearer ".count)) }
+        case .stdio: server.environment[server.effectiveCredentialEnv]
+        }
+    }
+
+    func start() async throws(UpstreamError) {}
+
+    func request(_ method: String, params: RawJSON?, timeout: Duration, progress: (@Sendable (RawJSON) -> Void)?)
+        async throws -> RawJSON
+    {
+        RawJSON(string: method)
+    }
+
+    var notifications: AsyncStream<UpstreamNotification> { AsyncStream { $0.finish() } }
+
+    func shutdown() async {
+        stopped.withLock { $0 = true }
+    }
+}
+
+/// `PooledUpstreams` over a real `UpstreamPool` whose factory records every client it makes.
+private struct Harness {
+    /// Every client the pool's factory made, in order.
+    final class Made: Sendable {
+        let clients = Mutex<[ConfiguredClient]>([])
+    }
+
+    let credentials: FakeCredentials
+    let made = Made()
+    let upstreams: PooledUpstreams
+
+    init(_ tokens: [FakeCredentials.Key: String]) {
+        credentials = FakeCredentials(tokens)
+        let made = made
+        let pool = UpstreamPool(logger: StdioFixtures.logger) { server in
+            let client = ConfiguredClient(server: server)
+            made.clients.withLock { $0.append(client) }
+            return client
+        }
+        upstreams = PooledUpstreams(pool: pool, credentials: credentials)
+    }
+
+    var clients: [ConfiguredClient] { made.clients.withLock { $0 } }
+    var credentialsSent: [String?] { clients.map(\.credential) }
+
+    static func server(_ name: String, _ mode: CredentialMode, transport: ServerTransport = .stdio) -> Server {
+        switch transport {
+        case .stdio:
+            Server(name: name, transport: .stdio, command: ["/bin/true"], credentialMode: mode, createdAt: Date(), updatedAt: Date())
+        case .http:
+            Server(name: name, transport: .http, url: "http://127.0.0.1:9/mcp", credentialMode: mode, createdAt: Date(), updatedAt: Date())
+        }
+    }
+}
+
+@Suite("PooledUpstreams: whose credential an upstream call carries")
+struct PooledUpstreamsTests {
+    /// alice and bob each hold a personal credential for `files`; the server also has a shared one.
+    private static let tokens: [FakeCredentials.Key: String] = [
+        .init(server: "files", owner: "alice"): "alice-token",
+        .init(server: "files", owner: "bob"): "bob-token",
+        .init(server: "files", owner: nil): "shared-token",
+    ]
+
+    @Test func personalServerCallsCarryOnlyTheCallersOwnCredential() async throws {
+        let harness = Harness(Self.tokens)
+        for transport in ServerTransport.allCases {
+            let server = Harness.server("files", .personal, transport: transport)
+            _ = try await harness.upstreams.client(for: server, user: "alice")
+            _ = try await harness.upstreams.client(for: server, user: "bob")
+            await harness.upstreams.invalidate(server: "files")
+        }
+        #expect(harness.credentialsSent == ["alice-token", "bob-token", "alice-token", "bob-token"])
+        #expect(harness.clients[0].server.headers.isEmpty)
+        #expect(harness.clients[2].server.environment.isEmpty)
+    }
+
+    @Test func personalServerWithoutTheCallersCredentialRequiresIt() async throws {
+        let harness = Harness(Self.tokens)
+        let server = Harness.server("files", .personal)
+        // carol has no credential of her own: neither bob's nor the shared one stands in for it.
+        await #expect(throws: UpstreamCredentialRequired.self) {
+            _ = try await harness.upstreams.client(for: server, user: "carol")
+        }
+        // A call without a signed-in user has no owner whose credential it could carry.
+        await #expect(throws: UpstreamCredentialRequired.self) {
+            _ = try await harness.upstreams.client(for: server, user: nil)
+        }
+        #expect(harness.clients.isEmpty)
+    }
+
+    @Test func sharedServerUsesTheSharedCredentialForEveryUser() async throws {
+        let harness = Harness(Self.tokens)
+        let server = Harness.server("files", .shared, transport: .http)
+        let forAlice = try await harness.upstreams.client(for: server, user: "alice")
+        _ = try await harness.upstreams.client(for: server, user: "bob")
+        _ = try await harness.upstreams.client(for: server, user: nil)
+        #expect(harness.credentialsSent == ["shared-token"])
+        #expect(try await forAlice.request("ping", params: nil, timeout: .seconds(1), progress: nil) == RawJSON(string: "ping"))
+
+        let unconnected = Harness.server("wiki", .shared)
+        await #expect(throws: UpstreamCredentialRequired.self) {
+            _ = try await harness.upstreams.client(for: unconnected, user: "alice")
+        }
+    }
+
+    @Test func sessionsAreKeyedByServerAndCredentialOwner() async throws {
+        var tokens = Self.tokens
+        tokens[.init(server: "mail", owner: "alice")] = "alice-mail-token"
+        let harness = Harness(tokens)
+        let files = Harness.server("files", .personal)
+        let mail = Harness.server("mail", .personal)
+        _ = try await harness.upstreams.client(for: files, user: "alice")
+        _ = try await harness.upstreams.client(for: files, user: "alice")
+        _ = try await harness.upstreams.client(for: files, user: "bob")
+        _ = try await harness.upstreams.client(for: mail, user: "alice")
+        #expect(harness.credentialsSent == ["alice-token", "bob-token", "alice-mail-token"])
+
+        // A new token for alice stops her old session and starts one with it; bob's session stays.
+        harness.credentials.set(server: "files", owner: "alice", token: "alice-token-2")
+        _ = try await harness.upstreams.client(for: files, user: "alice")
+        _ = try await harness.upstreams.client(for: files, user: "bob")
+        #expect(harness.credentialsSent == ["alice-token", "bob-token", "alice-mail-token", "alice-token-2"])
+        #expect(harness.clients.map { $0.stopped.withLock { $0 } } == [true, false, false, false])
+    }
+
+    @Test func catalogOfAPersonalServerIsListedWithAConnectedUsersCredential() async throws {
+        let harness = Harness(Self.tokens)
+        _ = try await harness.upstreams.catalogClient(for: Harness.server("files", .personal))
+        #expect(harness.credentialsSent == ["alice-token"])
+        await #expect(throws: UpstreamCredentialRequired.self) {
+            _ = try await harness.upstreams.catalogClient(for: Harness.server("wiki", .personal))
+        }
+    }
+}
