@@ -95,8 +95,17 @@ final class FakeUpstreams: UpstreamProvider, Sendable {
             throw UpstreamError.timeout(timeout)
         case "slow":
             slowStartedSink.yield(tool)
+            // Released, cancelled, or after 3 s on its own: a broken cancellation fails a test instead of hanging it.
             await withTaskCancellationHandler {
-                await release.wait()
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await release.wait() }
+                    group.addTask {
+                        try? await Task.sleep(for: .seconds(3))
+                        release.fire()
+                    }
+                    await group.next()
+                    group.cancelAll()
+                }
             } onCancel: {
                 release.fire()
             }
