@@ -218,7 +218,9 @@ let package = Package(
         .testTarget(
             name: "SentinelGatewayTests",
             dependencies: [
-                "SentinelGateway", "SentinelCore", "SentinelStore", "SentinelCrypto",
+                "SentinelGateway", "SentinelCore", "SentinelStore", "SentinelCrypto", "SentinelUpstream",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

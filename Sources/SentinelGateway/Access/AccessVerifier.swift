@@ -1,13 +1,3 @@
-public import SentinelCore
-
-/// The outcome of a bearer-token check.
-public enum AccessCheck: Sendable, Equatable {
-    /// The caller's grant: who, which client, until when.
-    case granted(AccessTokenGrant)
-    /// `invalid_token` (401, also for a missing token: then with no error code), or `insufficient_scope` (403).
-    case refused(OAuthError?)
-}
-
 /// Checks the bearer token of a request to an OAuth endpoint (the resource-server side of OAuth).
 public protocol AccessVerifier: Sendable {
     /// `bearer` is the token from `Authorization: Bearer …`, nil when the header is missing or not a bearer.

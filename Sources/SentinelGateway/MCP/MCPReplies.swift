@@ -1,0 +1,153 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import SentinelCore
+
+/// Builds every result and error Sentinel itself sends on an endpoint, as the client's protocol era wants it.
+///
+/// 2026-07-28 results carry `resultType` and name this endpoint in `_meta[io.modelcontextprotocol/serverInfo]`;
+/// handshake-era results carry neither. Sentinel's own results are assembled from members, so the era's members are
+/// added without scanning what was built (a 500-tool `tools/list` is ~100 KB: scanning it cost the list 1.5× its time,
+/// make bench scenario 2); an upstream's result goes through `passedThrough`, which edits only its top level and
+/// `_meta`. JSON-RPC errors carry neither member in either era; their HTTP status may depend on the era.
+struct MCPReplies: Sendable {
+    /// How long a client may cache a list (`cacheScope`, 2026-07-28).
+    enum CacheScope: String, Sendable {
+        /// The same for every caller (`server/discover`).
+        case `public`
+        /// Depends on who asks (`tools/list`: a grant's endpoint).
+        case `private`
+    }
+
+    let era: MCPExchange.Era
+    let endpoint: Endpoint
+    /// Sentinel's version, for `serverInfo`.
+    let version: String
+
+    init(era: MCPExchange.Era, endpoint: Endpoint, version: String) {
+        self.era = era
+        self.endpoint = endpoint
+        self.version = version
+    }
+
+    // MARK: - Results
+
+    /// A result of Sentinel's own, from its members.
+    func result(id: RawJSON, _ members: [(String, RawJSON)]) -> RawJSON {
+        var members = members
+        if era == .modern {
+            members.insert(("resultType", RawJSON(string: "complete")), at: 0)
+            members.append(("_meta", RawJSON.object([(MCPProtocol.serverInfoKey, serverInfo)])))
+        }
+        return JSONRPC.result(id: id, result: RawJSON.object(members))
+    }
+
+    /// `result` as an `application/json` response.
+    func resultResponse(id: RawJSON, _ members: [(String, RawJSON)]) -> Response {
+        Self.json(result(id: id, members))
+    }
+
+    /// An upstream's result as the client's era wants it: modern results name this endpoint as their server
+    /// (replacing the upstream's `serverInfo`), handshake-era ones carry no upstream's; nothing else changes.
+    /// `members` are the result's top-level members when the caller scanned them already.
+    func passedThrough(id: RawJSON, _ result: RawJSON, members: [String: Range<Int>]?) -> RawJSON {
+        let edited: RawJSON
+        switch era {
+        case .modern: edited = MCPResultMeta.modern(result, members: members, serverInfo: serverInfo)
+        case .handshake: edited = MCPResultMeta.handshake(result, members: members)
+        }
+        return JSONRPC.result(id: id, result: edited)
+    }
+
+    /// A tool error (`isError: true`) with one text: what the model should tell the user (a credential to connect, say).
+    func toolError(id: RawJSON, _ text: String) -> RawJSON {
+        let content: JSONValue = [["type": "text", "text": .string(text)]]
+        return result(id: id, [("content", RawJSON(content)), ("isError", RawJSON(Array("true".utf8)))])
+    }
+
+    /// The members that say how long a list may be cached: never, so the next request shows the current tools.
+    static func cacheMembers(scope: CacheScope) -> [(String, RawJSON)] {
+        [("ttlMs", RawJSON(Array("0".utf8))), ("cacheScope", RawJSON(string: scope.rawValue))]
+    }
+
+    /// `serverInfo` naming this endpoint, built without an encoder: every 2026-07-28 result carries it.
+    var serverInfo: RawJSON {
+        RawJSON.object([
+            ("name", RawJSON(string: "sentinel/\(endpoint.name)")), ("title", RawJSON(string: "Sentinel: \(endpoint.name)")),
+            ("version", RawJSON(string: version)),
+        ])
+    }
+
+    /// What `initialize` and `server/discover` tell a client about the endpoint.
+    var instructions: String {
+        endpoint.description.isEmpty ? "Tools of the Sentinel endpoint \(endpoint.name)." : endpoint.description
+    }
+
+    // MARK: - JSON-RPC errors of a served request
+
+    /// An unknown method: 404 in 2026-07-28 (the method is in a header a proxy may route on), 200 before.
+    func methodNotFound(id: RawJSON, method: String) -> Response {
+        Self.jsonError(
+            status: era == .modern ? .notFound : .ok, id: id, code: JSONRPCErrorCode.methodNotFound,
+            message: "method not found: \(method)")
+    }
+
+    /// Invalid params of a request that was otherwise served (200, as JSON-RPC errors of a served request are).
+    static func invalidParams(id: RawJSON, _ message: String) -> RawJSON {
+        JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidParams, message: message)
+    }
+
+    /// A call to a tool that is unknown or disabled on this endpoint.
+    static func unknownTool(id: RawJSON, name: String) -> RawJSON {
+        invalidParams(id: id, "Unknown tool: \(name)")
+    }
+
+    /// The upstream's own JSON-RPC error, passed on as it came.
+    static func upstreamError(id: RawJSON, raw: RawJSON) -> RawJSON {
+        JSONRPC.error(id: id, rawError: raw)
+    }
+
+    /// The upstream did not answer within the server's call timeout.
+    static func timeout(id: RawJSON, server: String, limit: Duration) -> RawJSON {
+        JSONRPC.error(
+            id: id, code: JSONRPCErrorCode.requestTimeout,
+            message: "server \(server) did not answer within \(limit.components.seconds) s")
+    }
+
+    /// The upstream failed, broke the protocol or could not be reached.
+    static func upstreamUnavailable(id: RawJSON, server: String, why: String) -> RawJSON {
+        JSONRPC.error(id: id, code: JSONRPCErrorCode.upstreamUnavailable, message: "server \(server): \(why)")
+    }
+
+    /// The client cancelled the call (`notifications/cancelled`, or its connection closed).
+    static func cancelled(id: RawJSON) -> RawJSON {
+        JSONRPC.error(id: id, code: JSONRPCErrorCode.requestCancelled, message: "request cancelled")
+    }
+
+    /// A failure of the gateway itself while serving a call.
+    static func internalError(id: RawJSON, server: String, why: String) -> RawJSON {
+        JSONRPC.error(id: id, code: JSONRPCErrorCode.internalError, message: "server \(server): \(why)")
+    }
+
+    /// 429 with `Retry-After`: the endpoint, or the caller's share of it, runs its maximum of concurrent calls.
+    static func throttled(id: RawJSON, _ message: String) -> Response {
+        var response = jsonError(status: .tooManyRequests, id: id, code: JSONRPCErrorCode.internalError, message: message)
+        response.headers[.retryAfter] = "1"
+        return response
+    }
+
+    // MARK: - HTTP
+
+    static func json(_ body: RawJSON, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body.bytes)))
+    }
+
+    /// A JSON-RPC error with an HTTP status: a request refused before it was served (admission, body, headers).
+    static func jsonError(
+        status: HTTPResponse.Status, id: RawJSON?, code: Int, message: String, data: JSONValue? = nil
+    ) -> Response {
+        json(JSONRPC.error(id: id, code: code, message: message, data: data), status: status)
+    }
+}

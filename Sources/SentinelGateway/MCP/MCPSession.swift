@@ -1,0 +1,15 @@
+import Foundation
+
+/// What the gateway remembers of a handshake-era client after `initialize`.
+struct MCPSession: Sendable {
+    var endpoint: String
+    /// The grant of the client that initialized it (nil on endpoints without authentication): another grant's
+    /// requests cannot use or end it.
+    var grant: String?
+    var protocolVersion: String
+    var clientName: String
+    var clientVersion: String
+    var lastUsed: Date
+    /// The last use the store knows of (the issue time, which the id carries, until one is recorded).
+    var recordedUse: Date
+}

@@ -1,0 +1,11 @@
+import SentinelCore
+
+/// What a tool call sends upstream.
+struct UpstreamToolCall: Sendable {
+    let server: Server
+    let params: RawJSON
+    /// `Mcp-Param-*` headers for an HTTP upstream: the declared arguments mirrored, the client's unknown ones forwarded.
+    let headers: [(name: String, value: String)]
+    let clientToken: RawJSON?
+    let key: String
+}

@@ -1,0 +1,180 @@
+import Foundation
+import SentinelCore
+@testable import SentinelGateway
+@testable import SentinelStore
+import SentinelUpstream
+import Synchronization
+
+/// Upstream clients whose tools behave by name: `echo` answers its arguments (with an upstream `serverInfo` the
+/// gateway must not pass on), `fail` answers a JSON-RPC error, `late` times out at the limit it was given, and
+/// `slow` runs until `releaseSlowCalls()` or until cancelled. With `credentialMessage` set, every call needs a
+/// credential (`UpstreamCredentialRequired`).
+final class FakeUpstreams: UpstreamProvider, Sendable {
+    /// One call as the upstream received it.
+    struct Call: Sendable {
+        var tool: String
+        var params: JSONValue
+        var timeout: Duration
+        var user: String?
+    }
+
+    private struct State {
+        var calls: [Call] = []
+        var cancelled = 0
+        var credentialMessage: String?
+        var waiting: [OneShotSignal] = []
+    }
+
+    private let state = Mutex(State())
+    /// The name of each `slow` call as it starts.
+    let slowStarted: AsyncStream<String>
+    private let slowStartedSink: AsyncStream<String>.Continuation
+
+    init() {
+        (slowStarted, slowStartedSink) = AsyncStream<String>.makeStream()
+    }
+
+    var calls: [Call] { state.withLock { $0.calls } }
+    /// Calls that ended because the gateway cancelled them.
+    var cancelledCalls: Int { state.withLock { $0.cancelled } }
+
+    func requireCredential(_ message: String?) {
+        state.withLock { $0.credentialMessage = message }
+    }
+
+    /// Lets every `slow` call running now finish; later ones wait for the next release.
+    func releaseSlowCalls() {
+        let waiting = state.withLock { state in
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for signal in waiting { signal.fire() }
+    }
+
+    /// Waits until `count` `slow` calls have started.
+    func waitForSlowCalls(_ count: Int) async {
+        var seen = 0
+        for await _ in slowStarted {
+            seen += 1
+            if seen == count { return }
+        }
+    }
+
+    func client(for server: Server, user: String?) async throws -> any UpstreamClient {
+        if let message = state.withLock({ $0.credentialMessage }) { throw UpstreamCredentialRequired(message) }
+        return FakeUpstreamClient(owner: self, user: user)
+    }
+
+    func catalogClient(for server: Server) async throws -> any UpstreamClient {
+        FakeUpstreamClient(owner: self, user: nil)
+    }
+
+    func credentialRejected(server: Server, user: String?) async throws -> Bool { false }
+
+    func invalidate(server: String) async {}
+
+    fileprivate func answer(_ params: RawJSON?, timeout: Duration, user: String?) async throws -> RawJSON {
+        let decoded = (try? params?.decoded()) ?? .null
+        let tool = decoded["name"]?.stringValue ?? ""
+        let release = OneShotSignal()
+        state.withLock { state in
+            state.calls.append(Call(tool: tool, params: decoded, timeout: timeout, user: user))
+            if tool == "slow" { state.waiting.append(release) }
+        }
+        switch tool {
+        case "echo":
+            let text = RawJSON(decoded["arguments"] ?? [:]).text
+            return RawJSON([
+                "content": [["type": "text", "text": .string(text)]],
+                "_meta": [MCPProtocol.serverInfoKey: ["name": "upstream-files", "version": "0.1"]],
+            ] as JSONValue)
+        case "fail":
+            throw UpstreamError.rpc(
+                code: -32000, message: "the disk is full", raw: RawJSON(["code": -32000, "message": "the disk is full"] as JSONValue))
+        case "late":
+            throw UpstreamError.timeout(timeout)
+        case "slow":
+            slowStartedSink.yield(tool)
+            // Released, cancelled, or after 3 s on its own: a broken cancellation fails a test instead of hanging it.
+            await withTaskCancellationHandler {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await release.wait() }
+                    group.addTask {
+                        try? await Task.sleep(for: .seconds(3))
+                        release.fire()
+                    }
+                    await group.next()
+                    group.cancelAll()
+                }
+            } onCancel: {
+                release.fire()
+            }
+            if Task.isCancelled {
+                state.withLock { $0.cancelled += 1 }
+                throw CancellationError()
+            }
+            return RawJSON(["content": [["type": "text", "text": "done"]]] as JSONValue)
+        default:
+            throw UpstreamError.rpc(code: -32602, message: "unknown tool \(tool)", raw: RawJSON(["code": -32602, "message": "unknown"] as JSONValue))
+        }
+    }
+}
+
+/// A started client of `FakeUpstreams`.
+struct FakeUpstreamClient: UpstreamClient {
+    let owner: FakeUpstreams
+    let user: String?
+
+    func start() async throws(UpstreamError) {}
+
+    func request(_ method: String, params: RawJSON?, timeout: Duration, progress: (@Sendable (RawJSON) -> Void)?) async throws -> RawJSON {
+        try await owner.answer(params, timeout: timeout, user: user)
+    }
+
+    var notifications: AsyncStream<UpstreamNotification> { AsyncStream { $0.finish() } }
+
+    func shutdown() async {}
+}
+
+/// Bearer checks against a fixed table of tokens; `token-scoped` lacks the scope (403).
+final class FakeVerifier: AccessVerifier, Sendable {
+    static let tokens: [String: AccessTokenGrant] = [
+        "token-ada": grant("g-ada", user: "ada"),
+        "token-bob": grant("g-bob", user: "bob"),
+        "token-cyd": grant("g-cyd", user: "cyd"),
+    ]
+
+    static func grant(_ id: String, user: String) -> AccessTokenGrant {
+        AccessTokenGrant(
+            grantID: id, endpoint: "eng", user: user, clientID: "client-\(user)", scope: AuthorizationRequest.requiredScope,
+            expiresAt: Date().addingTimeInterval(3600))
+    }
+
+    func verify(bearer: String?, endpoint: String, address: @Sendable () -> String?) async -> AccessCheck {
+        guard let bearer else { return .refused(nil) }
+        if bearer == "token-scoped" { return .refused(OAuthError(.insufficientScope, "the token lacks scope mcp")) }
+        guard let grant = Self.tokens[bearer], grant.endpoint == endpoint else {
+            return .refused(OAuthError(.invalidToken, "the access token is unknown, expired or revoked"))
+        }
+        return .granted(grant)
+    }
+
+    func isActive(grantID: String) async -> Bool { true }
+}
+
+/// Keeps every audit event.
+final class RecordingAudit: AuditSink, Sendable {
+    private let recorded = Mutex<[AuditEvent]>([])
+
+    func record(_ event: AuditEvent) {
+        recorded.withLock { $0.append(event) }
+    }
+
+    var events: [AuditEvent] { recorded.withLock { $0 } }
+
+    /// The fields of the only tool event (a call or a refusal); nil unless there is exactly one.
+    var onlyToolEvent: AuditEvent? {
+        let tool = events.filter { $0.kind == .toolCall || $0.kind == .toolDenied }
+        return tool.count == 1 ? tool[0] : nil
+    }
+}
