@@ -43,6 +43,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SentinelControlAPI",
+            dependencies: ["SentinelCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SentinelCrypto",
             dependencies: ["COpenSSL"],
             swiftSettings: swiftSettings
@@ -90,9 +95,10 @@ let package = Package(
         .target(
             name: "SentinelControl",
             dependencies: [
+                "SentinelControlAPI",
                 "SentinelCore",
+                "SentinelCrypto",
                 "SentinelStore",
-                "SentinelSystemd",
                 "SentinelVarlink",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -104,8 +110,8 @@ let package = Package(
                 "SentinelCore",
                 "SentinelStore",
                 "SentinelUpstream",
-                "SentinelSystemd",
                 "SentinelCrypto",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -143,8 +149,10 @@ let package = Package(
                 "SentinelVarlink",
                 "SentinelControl",
                 "SentinelGateway",
+                "SentinelUpstream",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -154,6 +162,7 @@ let package = Package(
         .executableTarget(
             name: "sentinelctl",
             dependencies: [
+                "SentinelControlAPI",
                 "SentinelCore",
                 "SentinelSystemd",
                 "SentinelVarlink",
@@ -214,9 +223,15 @@ let package = Package(
         ),
         .testTarget(
             name: "SentinelAuthTests",
-            dependencies: ["SentinelAuth", "SentinelCore", "SentinelStore", "SentinelGateway"],
+            dependencies: [
+                "SentinelAuth", "SentinelControl", "SentinelCore", "SentinelStore", "SentinelGateway", "SentinelVarlink",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SentinelControlTests", dependencies: ["SentinelControl", "SentinelStore", "SentinelVarlink", "SentinelCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SentinelControlTests",
+            dependencies: ["SentinelControl", "SentinelControlAPI", "SentinelStore", "SentinelVarlink", "SentinelCore"],
+            swiftSettings: swiftSettings),
     ]
 )
