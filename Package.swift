@@ -43,6 +43,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SentinelControlAPI",
+            dependencies: ["SentinelCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SentinelCrypto",
             dependencies: ["COpenSSL"],
             swiftSettings: swiftSettings
@@ -103,9 +108,10 @@ let package = Package(
         .target(
             name: "SentinelControl",
             dependencies: [
+                "SentinelControlAPI",
                 "SentinelCore",
+                "SentinelCrypto",
                 "SentinelStore",
-                "SentinelSystemd",
                 "SentinelVarlink",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -117,8 +123,8 @@ let package = Package(
                 "SentinelCore",
                 "SentinelStore",
                 "SentinelUpstream",
-                "SentinelSystemd",
                 "SentinelCrypto",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -160,6 +166,7 @@ let package = Package(
                 "SentinelUpstream",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -169,6 +176,7 @@ let package = Package(
         .executableTarget(
             name: "sentinelctl",
             dependencies: [
+                "SentinelControlAPI",
                 "SentinelCore",
                 "SentinelSystemd",
                 "SentinelVarlink",
@@ -231,9 +239,15 @@ let package = Package(
         ),
         .testTarget(
             name: "SentinelAuthTests",
-            dependencies: ["SentinelAuth", "SentinelCore", "SentinelStore", "SentinelGateway"],
+            dependencies: [
+                "SentinelAuth", "SentinelControl", "SentinelCore", "SentinelStore", "SentinelGateway", "SentinelVarlink",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SentinelControlTests", dependencies: ["SentinelControl", "SentinelStore", "SentinelVarlink", "SentinelCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SentinelControlTests",
+            dependencies: ["SentinelControl", "SentinelControlAPI", "SentinelStore", "SentinelVarlink", "SentinelCore"],
+            swiftSettings: swiftSettings),
     ]
 )

@@ -125,7 +125,7 @@ extension AuthorizationServer {
             } catch {
                 return Self.oauthError(OAuthError(.serverError, "the client could not be deleted"))
             }
-            revocations.revoked(grantIDs: Set(grants.filter { $0.clientID == client.id }.map(\.id)))
+            revocations.revoke(grantIDs: grants.filter { $0.clientID == client.id }.map(\.id), by: .daemon)
             return Response(status: .noContent)
         case .failure(let error): return Self.oauthError(error)
         }

@@ -188,6 +188,6 @@ public final class AuthorizationServer: Sendable {
             .grant: grant.id, .user: grant.user, .endpoint: grant.endpoint, .client: grant.clientName,
             .clientID: grant.clientID, .reason: reason,
         ])
-        revocations.revoked(grantIDs: [grant.id])
+        revocations.revoke(grantIDs: [grant.id], by: .daemon)
     }
 }

@@ -7,7 +7,8 @@ import Synchronization
 /// Checks bearer tokens on every MCP request, with a memory cache over the store.
 ///
 /// A cached answer is used for at most `cacheLifetime`; revocations invalidate it at once
-/// (`invalidate(grantIDs:)`, `invalidateAll()`), so a revoked token fails on its next request.
+/// (`GrantRevocations.revoke(grantIDs:by:)` calls `invalidate(grantIDs:)`), so a revoked token
+/// fails on its next request.
 /// The grant's "last used" time and address are written at most once a minute per grant.
 public final class BearerVerifier: AccessVerifier {
     struct Entry {
@@ -94,14 +95,6 @@ public final class BearerVerifier: AccessVerifier {
         state.withLock { state in
             state.generation += 1
             state.entries[tokenHash] = nil
-        }
-    }
-
-    /// Forgets every cached token.
-    public func invalidateAll() {
-        state.withLock { state in
-            state.generation += 1
-            state.entries.removeAll()
         }
     }
 }

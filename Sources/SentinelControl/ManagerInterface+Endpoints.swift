@@ -1,142 +1,162 @@
 import Foundation
+import SentinelControlAPI
 import SentinelCore
 import SentinelStore
 import SentinelVarlink
 
 extension ManagerInterface {
-    func createEndpoint(_ request: ManagerRequest) async throws -> [String: JSONValue] {
+    func createEndpoint(
+        _ parameters: ManagerAPI.CreateEndpoint.Parameters, _ request: ManagerRequest
+    ) async throws -> ManagerAPI.EndpointReply {
         let now = Date()
         let endpoint = Endpoint(
-            name: request.string("name"),
-            description: request.optionalString("description") ?? "",
-            auth: EndpointAuth(rawValue: request.optionalString("auth") ?? "oauth") ?? .oauth,
-            capturePayloads: request.optionalBool("capture_payloads") ?? false,
-            servers: request.strings("servers"),
+            name: parameters.name,
+            description: parameters.description ?? "",
+            auth: parameters.auth ?? .oauth,
+            capturePayloads: parameters.capturePayloads ?? false,
+            servers: parameters.servers ?? [],
             createdAt: now,
             updatedAt: now)
         try requireLoopbackForNoAuth(endpoint.auth)
         let created = try await store.createEndpoint(endpoint)
         recordChange(
-            request, action: "endpoint-create", object: "endpoint", name: created.name,
+            request, .endpointCreated(endpoint: created.name),
             message: "endpoint \(created.name) created with servers [\(created.servers.joined(separator: ", "))], auth \(created.auth.rawValue)")
-        return ["endpoint": try await encode(created)]
+        return ManagerAPI.EndpointReply(endpoint: try await encode(created))
     }
 
     /// An endpoint without authentication is allowed only while HTTP listens on loopback.
     func requireLoopbackForNoAuth(_ auth: EndpointAuth) throws {
         let status = runtime()
         guard auth == .none, !status.httpIsLoopback else { return }
-        throw InvalidValue(
+        throw ManagerError.invalidValue(
             field: "auth",
             reason: "an endpoint without authentication is allowed only while HTTP listens on loopback (it listens on \(status.httpListen))")
     }
 
-    func listEndpoints() async throws -> [String: JSONValue] {
-        var result: [JSONValue] = []
+    func listEndpoints() async throws -> ManagerAPI.ListEndpoints.Reply {
+        var result: [ManagerAPI.Endpoint] = []
         for endpoint in try await store.endpoints() { result.append(try await encode(endpoint)) }
-        return ["endpoints": .array(result)]
+        return ManagerAPI.ListEndpoints.Reply(endpoints: result)
     }
 
-    func getEndpoint(_ request: ManagerRequest) async throws -> [String: JSONValue] {
-        ["endpoint": try await encode(try await store.endpoint(named: request.string("name")))]
+    func getEndpoint(_ name: String) async throws -> ManagerAPI.EndpointReply {
+        ManagerAPI.EndpointReply(endpoint: try await encode(try await store.endpoint(named: name)))
     }
 
-    func updateEndpoint(_ request: ManagerRequest) async throws -> [String: JSONValue] {
-        let name = request.string("name")
-        let changes = request.object("changes")
-        if let auth = changes["auth"]?.stringValue, let mode = EndpointAuth(rawValue: auth) { try requireLoopbackForNoAuth(mode) }
+    func updateEndpoint(
+        _ parameters: ManagerAPI.UpdateEndpoint.Parameters, _ request: ManagerRequest
+    ) async throws -> ManagerAPI.EndpointReply {
+        let name = parameters.name
+        let changes = parameters.changes
+        if let auth = changes.auth { try requireLoopbackForNoAuth(auth) }
         let updated = try await store.updateEndpoint(named: name) { endpoint in
-            if let value = changes["description"]?.stringValue { endpoint.description = value }
-            if let value = changes["auth"]?.stringValue { endpoint.auth = EndpointAuth(rawValue: value) ?? endpoint.auth }
-            if let value = changes["capture_payloads"]?.boolValue { endpoint.capturePayloads = value }
+            if let value = changes.description { endpoint.description = value }
+            if let value = changes.auth { endpoint.auth = value }
+            if let value = changes.capturePayloads { endpoint.capturePayloads = value }
         }
+        let changed = try ManagerAPI.object(changes)
         recordChange(
-            request, action: "endpoint-update", object: "endpoint", name: name,
-            message: "endpoint \(name) updated (\(changes.keys.sorted().joined(separator: ", ")))",
-            fields: [.changes: JSONValue.object(changes).text()])
-        return ["endpoint": try await encode(updated)]
+            request, .endpointUpdated(endpoint: name),
+            message: "endpoint \(name) updated (\(changed.keys.sorted().joined(separator: ", ")))",
+            fields: [.changes: JSONValue.object(changed).text()])
+        return ManagerAPI.EndpointReply(endpoint: try await encode(updated))
     }
 
-    func deleteEndpoint(_ request: ManagerRequest) async throws -> [String: JSONValue] {
-        let name = request.string("name")
+    func deleteEndpoint(_ name: String, _ request: ManagerRequest) async throws -> ManagerAPI.Empty {
+        // Deleting the endpoint deletes its grants: they are revoked as any other, so their tokens stop at once.
+        let grants = try await store.grants(matching: GrantFilter(endpoint: name))
         try await store.deleteEndpoint(named: name)
-        recordChange(request, action: "endpoint-delete", object: "endpoint", name: name, message: "endpoint \(name) deleted")
-        return [:]
+        revocations.revoke(grantIDs: grants.map(\.id), by: request.origin)
+        recordChange(request, .endpointDeleted(endpoint: name), message: "endpoint \(name) deleted")
+        return ManagerAPI.Empty()
     }
 
-    func attachServer(_ request: ManagerRequest) async throws -> [String: JSONValue] {
-        let endpoint = request.string("endpoint")
-        let server = request.string("server")
+    func attachServer(_ parameters: ManagerAPI.EndpointServer, _ request: ManagerRequest) async throws -> ManagerAPI.EndpointReply {
+        let (endpoint, server) = (parameters.endpoint, parameters.server)
         if try await store.attach(server: server, to: endpoint) {
             recordChange(
-                request, action: "endpoint-attach", object: "endpoint", name: endpoint,
-                message: "server \(server) attached to endpoint \(endpoint)", fields: [.server: server])
+                request, .serverAttached(endpoint: endpoint, server: server),
+                message: "server \(server) attached to endpoint \(endpoint)")
         }
-        return ["endpoint": try await encode(try await store.endpoint(named: endpoint))]
+        return try await getEndpoint(endpoint)
     }
 
-    func detachServer(_ request: ManagerRequest) async throws -> [String: JSONValue] {
-        let endpoint = request.string("endpoint")
-        let server = request.string("server")
+    func detachServer(_ parameters: ManagerAPI.EndpointServer, _ request: ManagerRequest) async throws -> ManagerAPI.EndpointReply {
+        let (endpoint, server) = (parameters.endpoint, parameters.server)
         try await store.detach(server: server, from: endpoint)
         recordChange(
-            request, action: "endpoint-detach", object: "endpoint", name: endpoint,
-            message: "server \(server) detached from endpoint \(endpoint)", fields: [.server: server])
-        return ["endpoint": try await encode(try await store.endpoint(named: endpoint))]
+            request, .serverDetached(endpoint: endpoint, server: server),
+            message: "server \(server) detached from endpoint \(endpoint)")
+        return try await getEndpoint(endpoint)
     }
 
-    func listToolSelections(_ request: ManagerRequest) async throws -> [String: JSONValue] {
-        let selections = try await store.toolSelections(endpoint: request.string("endpoint"))
-        return ["tools": .array(selections.map(Self.encode))]
+    func listToolSelections(_ endpoint: String) async throws -> ManagerAPI.ListToolSelections.Reply {
+        ManagerAPI.ListToolSelections.Reply(tools: try await store.toolSelections(endpoint: endpoint).map(Self.encode))
     }
 
-    func setTools(_ request: ManagerRequest, enabled: Bool) async throws -> [String: JSONValue] {
-        let endpoint = request.string("endpoint")
-        let tools = request.strings("tools")
-        let servers = request.strings("all_of")
+    func setTools(_ parameters: ManagerAPI.ToolChange, _ request: ManagerRequest, enabled: Bool) async throws -> ManagerAPI.ToolChangeReply {
+        let endpoint = parameters.endpoint
+        let tools = parameters.tools ?? []
+        let servers = parameters.allOf ?? []
         guard !tools.isEmpty || !servers.isEmpty else {
-            throw InvalidValue(field: "tools", reason: "name at least one SERVER/TOOL or a server in all_of")
+            throw ManagerError.invalidValue(field: "tools", reason: "name at least one SERVER/TOOL or a server in all_of")
         }
         let changed = try await store.setTools(endpoint: endpoint, tools: tools, allOf: servers, enabled: enabled)
         if !changed.isEmpty {
             let verb = enabled ? "enabled" : "disabled"
             recordChange(
-                request, action: enabled ? "endpoint-enable-tools" : "endpoint-disable-tools", object: "endpoint",
-                name: endpoint,
+                request,
+                .toolsSelected(
+                    endpoint: endpoint, tools: changed.map { ToolReference(server: $0.server, tool: $0.tool) }, enabled: enabled),
                 message: "\(changed.count) tool(s) \(verb) on endpoint \(endpoint): "
-                    + changed.map(\.exposedName).joined(separator: ", "),
-                fields: [.tools: changed.map { "\($0.server)/\($0.tool)" }.joined(separator: " ")])
+                    + changed.map(\.exposedName).joined(separator: ", "))
         }
-        return ["changed": .array(changed.map(Self.encode))]
+        return ManagerAPI.ToolChangeReply(changed: changed.map(Self.encode))
     }
 
-    func allowAccess(_ request: ManagerRequest) async throws -> [String: JSONValue] {
-        let name = request.string("endpoint")
-        let principals = try Self.principals(request)
+    func allowAccess(_ parameters: ManagerAPI.AccessChange, _ request: ManagerRequest) async throws -> ManagerAPI.EndpointReply {
+        let name = parameters.endpoint
+        let principals = try Self.principals(parameters)
         let access = try await store.allow(principals, endpoint: name)
         recordChange(
-            request, action: "endpoint-allow", object: "endpoint", name: name,
+            request, Self.accessChange(principals, endpoint: name, allowed: true),
             message: "endpoint \(name) allows \(Self.describe(principals))",
             fields: [.allowedUsers: access.users.joined(separator: " "), .allowedGroups: access.groups.joined(separator: " ")])
-        return ["endpoint": try await encode(try await store.endpoint(named: name))]
+        return try await getEndpoint(name)
     }
 
-    func denyAccess(_ request: ManagerRequest) async throws -> [String: JSONValue] {
-        let name = request.string("endpoint")
-        let principals = try Self.principals(request)
+    func denyAccess(_ parameters: ManagerAPI.AccessChange, _ request: ManagerRequest) async throws -> ManagerAPI.DenyAccess.Reply {
+        let name = parameters.endpoint
+        let principals = try Self.principals(parameters)
         let (access, revoked) = try await store.deny(principals, endpoint: name)
         recordRevocations(revoked, request: request)
         recordChange(
-            request, action: "endpoint-deny", object: "endpoint", name: name,
+            request, Self.accessChange(principals, endpoint: name, allowed: false),
             message: "endpoint \(name) no longer allows \(Self.describe(principals)); \(revoked.count) session(s) revoked",
             fields: [.allowedUsers: access.users.joined(separator: " "), .allowedGroups: access.groups.joined(separator: " ")])
-        return ["endpoint": try await encode(try await store.endpoint(named: name)), "revoked": .array(revoked.map(Self.encode))]
+        return ManagerAPI.DenyAccess.Reply(
+            endpoint: try await encode(try await store.endpoint(named: name)), revoked: revoked.map(Self.session))
     }
 
-    static func principals(_ request: ManagerRequest) throws -> [AccessPrincipal] {
-        let principals = request.strings("users").map(AccessPrincipal.user) + request.strings("groups").map(AccessPrincipal.group)
-        guard !principals.isEmpty else { throw InvalidValue(field: "users", reason: "name at least one user or group") }
+    static func principals(_ parameters: ManagerAPI.AccessChange) throws -> [AccessPrincipal] {
+        let principals = (parameters.users ?? []).map(AccessPrincipal.user) + (parameters.groups ?? []).map(AccessPrincipal.group)
+        guard !principals.isEmpty else { throw ManagerError.invalidValue(field: "users", reason: "name at least one user or group") }
         return principals
+    }
+
+    static func accessChange(_ principals: [AccessPrincipal], endpoint: String, allowed: Bool) -> ChangeEvent {
+        var users: [String] = []
+        var groups: [String] = []
+        for principal in principals {
+            switch principal {
+            case .user(let name): users.append(name)
+            case .group(let name): groups.append(name)
+            }
+        }
+        return allowed
+            ? .accessAllowed(endpoint: endpoint, users: users, groups: groups)
+            : .accessDenied(endpoint: endpoint, users: users, groups: groups)
     }
 
     static func describe(_ principals: [AccessPrincipal]) -> String {
@@ -148,31 +168,19 @@ extension ManagerInterface {
         }.joined(separator: ", ")
     }
 
-    func encode(_ endpoint: Endpoint) async throws -> JSONValue {
+    func encode(_ endpoint: Endpoint) async throws -> ManagerAPI.Endpoint {
         let selections = try await store.toolSelections(endpoint: endpoint.name)
         let access = try await store.access(endpoint: endpoint.name)
-        return [
-            "allowed_users": JSONValue(access.users),
-            "allowed_groups": JSONValue(access.groups),
-            "name": .string(endpoint.name),
-            "description": .string(endpoint.description),
-            "auth": .string(endpoint.auth.rawValue),
-            "capture_payloads": .bool(endpoint.capturePayloads),
-            "servers": JSONValue(endpoint.servers),
-            "url": .string(runtime().publicURL + "/mcp/" + endpoint.name),
-            "enabled_tools": .int(Int64(selections.filter(\.enabled).count)),
-            "available_tools": .int(Int64(selections.count)),
-            "created": .string(Timestamp.format(endpoint.createdAt)),
-            "updated": .string(Timestamp.format(endpoint.updatedAt)),
-        ]
+        return ManagerAPI.Endpoint(
+            name: endpoint.name, description: endpoint.description, auth: endpoint.auth,
+            capturePayloads: endpoint.capturePayloads, servers: endpoint.servers,
+            url: runtime().publicURL + "/mcp/" + endpoint.name, allowedUsers: access.users, allowedGroups: access.groups,
+            enabledTools: selections.filter(\.enabled).count, availableTools: selections.count,
+            created: Timestamp.format(endpoint.createdAt), updated: Timestamp.format(endpoint.updatedAt))
     }
 
-    static func encode(_ selection: ToolSelection) -> JSONValue {
-        [
-            "server": .string(selection.server),
-            "tool": .string(selection.tool),
-            "exposed_name": .string(selection.exposedName),
-            "enabled": .bool(selection.enabled),
-        ]
+    static func encode(_ selection: ToolSelection) -> ManagerAPI.ToolSelection {
+        ManagerAPI.ToolSelection(
+            server: selection.server, tool: selection.tool, exposedName: selection.exposedName, enabled: selection.enabled)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SentinelControlAPI
 import SentinelCore
 import SentinelStore
 import SentinelVarlink
@@ -30,7 +31,7 @@ extension ManagerInterface {
         let added = try await store.addServer(withHeaders)
         if let token { try await setSharedToken(added, token) }
         recordChange(
-            request, action: "server-add", object: "server", name: added.name,
+            request, .serverAdded(server: added.name),
             message: "server \(added.name) added (\(added.transport.rawValue))",
             fields: [.changes: Self.serverSummary(added)])
         // Connect and fetch the catalog now, so the reply shows the tools (or why it failed).
@@ -79,7 +80,7 @@ extension ManagerInterface {
             try await setSharedToken(updated, token)
         }
         recordChange(
-            request, action: "server-update", object: "server", name: name,
+            request, .serverUpdated(server: name),
             message: "server \(name) updated (\(changes.keys.sorted().joined(separator: ", ")))",
             fields: [.changes: JSONValue.object(changes.filter { $0.key != "environment" && $0.key != "headers" }).text()])
         await catalogs?.serverChanged(name)
@@ -117,11 +118,11 @@ extension ManagerInterface {
         } catch {
             throw InvalidValue(field: "name", reason: "cannot start the sign-in: \(error)")
         }
-        recordChange(request, action: "server-login", object: "server", name: server.name, message: "sign-in to \(server.name) started")
+        recordChange(request, .serverSignInStarted(server: server.name), message: "sign-in to \(server.name) started")
         return ["url": .string(url)]
     }
 
-    func rotateSecretKey(_ request: ManagerRequest) async throws -> [String: JSONValue] {
+    func rotateSecretKey(_ request: ManagerRequest) async throws -> ManagerAPI.RotateSecretKey.Reply {
         guard let credentials else { throw SecretKeyNotRotatable(reason: "this daemon keeps no secrets") }
         let count: Int
         do {
@@ -132,9 +133,9 @@ extension ManagerInterface {
             throw InternalError(message: "the key was not rotated: \(error)")
         }
         recordChange(
-            request, action: "secret-key-rotate", object: "daemon", name: "secret-key",
+            request, .secretKeyRotated,
             message: "secret key rotated, \(count) secret(s) re-encrypted")
-        return ["reencrypted": .int(Int64(count))]
+        return ManagerAPI.RotateSecretKey.Reply(reencrypted: count)
     }
 
     func removeServer(_ request: ManagerRequest) async throws -> [String: JSONValue] {
@@ -142,7 +143,7 @@ extension ManagerInterface {
         let detached = try await store.removeServer(named: name, force: request.optionalBool("force") ?? false)
         await catalogs?.serverRemoved(name)
         recordChange(
-            request, action: "server-remove", object: "server", name: name,
+            request, .serverRemoved(server: name),
             message: detached.isEmpty
                 ? "server \(name) removed" : "server \(name) removed and detached from \(detached.joined(separator: ", "))")
         return ["detached_from": JSONValue(detached)]
@@ -154,7 +155,7 @@ extension ManagerInterface {
         await catalogs?.refresh(server: name)
         let server = try await store.server(named: name)
         recordChange(
-            request, action: "server-refresh", object: "server", name: name,
+            request, .serverRefreshRequested(server: name),
             message: server.lastError.map { "catalog refresh of \(name) failed: \($0)" } ?? "catalog of \(name) refreshed")
         return ["server": try await encode(server)]
     }

@@ -1,30 +1,31 @@
 import Foundation
+import SentinelControlAPI
 import SentinelCore
 import SentinelStore
 import SentinelVarlink
 
 extension ManagerInterface {
-    func listSessions(_ request: ManagerRequest) async throws -> [String: JSONValue] {
+    func listSessions(_ parameters: ManagerAPI.ListSessions.Parameters) async throws -> ManagerAPI.ListSessions.Reply {
         let filter = GrantFilter(
-            user: request.optionalString("user"), endpoint: request.optionalString("endpoint"),
-            includeInactive: request.optionalBool("include_inactive") ?? false)
+            user: parameters.user, endpoint: parameters.endpoint, includeInactive: parameters.includeInactive ?? false)
         if let user = filter.user { _ = try await store.user(named: user) }
         if let endpoint = filter.endpoint { _ = try await store.endpoint(named: endpoint) }
-        return ["sessions": .array(try await store.grants(matching: filter).map(Self.encode))]
+        return ManagerAPI.ListSessions.Reply(sessions: try await store.grants(matching: filter).map(Self.session))
     }
 
-    func revokeSession(_ request: ManagerRequest) async throws -> [String: JSONValue] {
-        let filter = GrantFilter(
-            id: request.optionalString("id"), user: request.optionalString("user"), endpoint: request.optionalString("endpoint"))
+    func revokeSession(
+        _ parameters: ManagerAPI.RevokeSession.Parameters, _ request: ManagerRequest
+    ) async throws -> ManagerAPI.RevokeSession.Reply {
+        let filter = GrantFilter(id: parameters.id, user: parameters.user, endpoint: parameters.endpoint)
         guard filter.id != nil || filter.user != nil || filter.endpoint != nil else {
-            throw InvalidValue(field: "id", reason: "name a session id, a user or an endpoint")
+            throw ManagerError.invalidValue(field: "id", reason: "name a session id, a user or an endpoint")
         }
         let revoked = try await store.revokeGrants(matching: filter)
         recordRevocations(revoked, request: request)
-        return ["revoked": .array(revoked.map(Self.encode))]
+        return ManagerAPI.RevokeSession.Reply(revoked: revoked.map(Self.session))
     }
 
-    /// Audits each revoked grant and tells the data plane, which closes their streams.
+    /// Audits each revoked grant and makes the revocation take effect (tokens refused, streams closed).
     func recordRevocations(_ revoked: [Grant], request: ManagerRequest) {
         for grant in revoked {
             audit.record(
@@ -35,26 +36,15 @@ extension ManagerInterface {
                         .grant: grant.id, .user: grant.user, .endpoint: grant.endpoint, .client: grant.clientName,
                         .clientID: grant.clientID, .peerUID: String(request.peer.uid), .peerPID: String(request.peer.pid),
                     ]))
-            changes.publish(
-                ControlChange(
-                    time: Date(), action: "session-revoke", object: "session", name: grant.id, uid: request.peer.uid,
-                    pid: request.peer.pid))
         }
+        revocations.revoke(grantIDs: revoked.map(\.id), by: request.origin)
     }
 
-    static func encode(_ grant: Grant) -> JSONValue {
-        [
-            "id": .string(grant.id),
-            "user": .string(grant.user),
-            "client_id": .string(grant.clientID),
-            "client_name": .string(grant.clientName),
-            "endpoint": .string(grant.endpoint),
-            "created": .string(Timestamp.format(grant.createdAt)),
-            "expires": .string(Timestamp.format(grant.expiresAt)),
-            "last_used": Timestamp.format(grant.lastUsedAt),
-            "last_address": JSONValue(grant.lastAddress),
-            "revoked": Timestamp.format(grant.revokedAt),
-            "scope": .string(grant.scope),
-        ]
+    static func session(_ grant: Grant) -> ManagerAPI.Session {
+        ManagerAPI.Session(
+            id: grant.id, user: grant.user, clientID: grant.clientID, clientName: grant.clientName, endpoint: grant.endpoint,
+            created: Timestamp.format(grant.createdAt), expires: Timestamp.format(grant.expiresAt),
+            lastUsed: Timestamp.format(grant.lastUsedAt), lastAddress: grant.lastAddress,
+            revoked: Timestamp.format(grant.revokedAt), scope: grant.scope)
     }
 }

@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+import SentinelControlAPI
 public import SentinelCore
 public import SentinelCrypto
 public import SentinelStore
@@ -53,6 +54,7 @@ public struct ManagerInterface: VarlinkInterface {
     let audit: any AuditSink
     let policy: ControlAccessPolicy
     let changes: ChangeBroadcaster
+    let revocations: any GrantRevoking
     let runtime: @Sendable () -> DaemonRuntimeStatus
     let passwordHasher: PasswordHasher
     let logger: Logger
@@ -64,6 +66,7 @@ public struct ManagerInterface: VarlinkInterface {
         audit: any AuditSink,
         policy: ControlAccessPolicy,
         changes: ChangeBroadcaster,
+        revocations: any GrantRevoking,
         catalogs: (any CatalogRefreshing)? = nil,
         credentials: (any CredentialAdministering)? = nil,
         passwordHasher: PasswordHasher = PasswordHasher(),
@@ -77,6 +80,7 @@ public struct ManagerInterface: VarlinkInterface {
         self.audit = audit
         self.policy = policy
         self.changes = changes
+        self.revocations = revocations
         self.passwordHasher = passwordHasher
         self.logger = logger
         self.runtime = runtime
@@ -96,143 +100,155 @@ public struct ManagerInterface: VarlinkInterface {
         }
         let request = ManagerRequest(call: call, peer: peer)
         switch call.member {
-        case "GetStatus": return .reply(try await getStatus())
+        case ManagerAPI.GetStatus.name: return try await serve(ManagerAPI.GetStatus.self, request) { _ in try await getStatus() }
         case "AddServer": return .reply(try await addServer(request))
         case "ListServers": return .reply(try await listServers())
         case "GetServer": return .reply(try await getServer(request))
         case "UpdateServer": return .reply(try await updateServer(request))
         case "RemoveServer": return .reply(try await removeServer(request))
         case "LoginServer": return .reply(try await loginServer(request))
-        case "RotateSecretKey": return .reply(try await rotateSecretKey(request))
+        case ManagerAPI.RotateSecretKey.name:
+            return try await serve(ManagerAPI.RotateSecretKey.self, request) { _ in try await rotateSecretKey(request) }
         case "ListServerTools": return .reply(try await listServerTools(request))
         case "RefreshServer": return .reply(try await refreshServer(request))
-        case "CreateEndpoint": return .reply(try await createEndpoint(request))
-        case "ListEndpoints": return .reply(try await listEndpoints())
-        case "GetEndpoint": return .reply(try await getEndpoint(request))
-        case "UpdateEndpoint": return .reply(try await updateEndpoint(request))
-        case "DeleteEndpoint": return .reply(try await deleteEndpoint(request))
-        case "AttachServer": return .reply(try await attachServer(request))
-        case "DetachServer": return .reply(try await detachServer(request))
-        case "ListToolSelections": return .reply(try await listToolSelections(request))
-        case "EnableTools": return .reply(try await setTools(request, enabled: true))
-        case "DisableTools": return .reply(try await setTools(request, enabled: false))
-        case "AddUser": return .reply(try await addUser(request))
-        case "UpdateUser": return .reply(try await updateUser(request))
-        case "AllowAccess": return .reply(try await allowAccess(request))
-        case "DenyAccess": return .reply(try await denyAccess(request))
-        case "ListUsers": return .reply(try await listUsers())
-        case "RemoveUser": return .reply(try await removeUser(request))
-        case "SetPassword": return .reply(try await setPassword(request))
-        case "ListSessions": return .reply(try await listSessions(request))
-        case "RevokeSession": return .reply(try await revokeSession(request))
-        case "WatchChanges": return watchChanges(request)
+        case ManagerAPI.CreateEndpoint.name:
+            return try await serve(ManagerAPI.CreateEndpoint.self, request) { try await createEndpoint($0, request) }
+        case ManagerAPI.ListEndpoints.name: return try await serve(ManagerAPI.ListEndpoints.self, request) { _ in try await listEndpoints() }
+        case ManagerAPI.GetEndpoint.name: return try await serve(ManagerAPI.GetEndpoint.self, request) { try await getEndpoint($0.name) }
+        case ManagerAPI.UpdateEndpoint.name:
+            return try await serve(ManagerAPI.UpdateEndpoint.self, request) { try await updateEndpoint($0, request) }
+        case ManagerAPI.DeleteEndpoint.name:
+            return try await serve(ManagerAPI.DeleteEndpoint.self, request) { try await deleteEndpoint($0.name, request) }
+        case ManagerAPI.AttachServer.name:
+            return try await serve(ManagerAPI.AttachServer.self, request) { try await attachServer($0, request) }
+        case ManagerAPI.DetachServer.name:
+            return try await serve(ManagerAPI.DetachServer.self, request) { try await detachServer($0, request) }
+        case ManagerAPI.ListToolSelections.name:
+            return try await serve(ManagerAPI.ListToolSelections.self, request) { try await listToolSelections($0.endpoint) }
+        case ManagerAPI.EnableTools.name:
+            return try await serve(ManagerAPI.EnableTools.self, request) { try await setTools($0, request, enabled: true) }
+        case ManagerAPI.DisableTools.name:
+            return try await serve(ManagerAPI.DisableTools.self, request) { try await setTools($0, request, enabled: false) }
+        case ManagerAPI.AddUser.name: return try await serve(ManagerAPI.AddUser.self, request) { try await addUser($0, request) }
+        case ManagerAPI.UpdateUser.name:
+            return try await serve(ManagerAPI.UpdateUser.self, request) { try await updateUser($0, request) }
+        case ManagerAPI.AllowAccess.name: return try await serve(ManagerAPI.AllowAccess.self, request) { try await allowAccess($0, request) }
+        case ManagerAPI.DenyAccess.name: return try await serve(ManagerAPI.DenyAccess.self, request) { try await denyAccess($0, request) }
+        case ManagerAPI.ListUsers.name: return try await serve(ManagerAPI.ListUsers.self, request) { _ in try await listUsers() }
+        case ManagerAPI.RemoveUser.name:
+            return try await serve(ManagerAPI.RemoveUser.self, request) { try await removeUser($0.name, request) }
+        case ManagerAPI.SetPassword.name:
+            return try await serve(ManagerAPI.SetPassword.self, request) { try await setPassword($0, request) }
+        case ManagerAPI.ListSessions.name: return try await serve(ManagerAPI.ListSessions.self, request, listSessions)
+        case ManagerAPI.RevokeSession.name:
+            return try await serve(ManagerAPI.RevokeSession.self, request) { try await revokeSession($0, request) }
+        case ManagerAPI.WatchChanges.name: return watchChanges(request)
         default: throw VarlinkError.methodNotImplemented(call.method)
         }
     }
 
     public func varlinkError(for error: any Error) -> VarlinkError {
-        let prefix = definition.name + "."
+        let named = managerError(for: error)
+        if case .internalError = named { logger.error("control call failed: \(error)") }
+        return VarlinkError(named.name.qualified, named.parameters)
+    }
+
+    /// The interface's named error for a failure.
+    func managerError(for error: any Error) -> ManagerError {
         switch error {
+        case let error as ManagerError:
+            return error
         case let error as StoreError:
             switch error {
             case .notFound(let kind, let name):
                 switch kind {
-                case "server": return VarlinkError(prefix + "NoSuchServer", ["name": .string(name)])
-                case "endpoint": return VarlinkError(prefix + "NoSuchEndpoint", ["name": .string(name)])
-                case "user": return VarlinkError(prefix + "NoSuchUser", ["name": .string(name)])
-                default: return VarlinkError(prefix + "NoSuchSession", ["id": .string(name)])
+                case "server": return .noSuchServer(name: name)
+                case "endpoint": return .noSuchEndpoint(name: name)
+                case "user": return .noSuchUser(name: name)
+                default: return .noSuchSession(id: name)
                 }
             case .alreadyExists(let kind, let name):
-                let errorName = kind == "server" ? "ServerExists" : kind == "endpoint" ? "EndpointExists" : "UserExists"
-                return VarlinkError(prefix + errorName, ["name": .string(name)])
-            case .serverInUse(let server, let endpoints):
-                return VarlinkError(prefix + "ServerInUse", ["name": .string(server), "endpoints": JSONValue(endpoints)])
-            case .notAttached(let endpoint, let server):
-                return VarlinkError(prefix + "ServerNotAttached", ["endpoint": .string(endpoint), "server": .string(server)])
-            case .noSuchTool(let endpoint, let tool):
-                return VarlinkError(prefix + "NoSuchTool", ["endpoint": .string(endpoint), "tool": .string(tool)])
-            case .invalid(let field, let reason):
-                return invalidValue(field, reason)
-            case .newerSchema:
-                return VarlinkError(prefix + "InternalError", ["message": .string(error.description)])
+                switch kind {
+                case "server": return .serverExists(name: name)
+                case "endpoint": return .endpointExists(name: name)
+                default: return .userExists(name: name)
+                }
+            case .serverInUse(let server, let endpoints): return .serverInUse(name: server, endpoints: endpoints)
+            case .notAttached(let endpoint, let server): return .serverNotAttached(endpoint: endpoint, server: server)
+            case .noSuchTool(let endpoint, let tool): return .noSuchTool(endpoint: endpoint, tool: tool)
+            case .invalid(let field, let reason): return .invalidValue(field: field, reason: reason)
+            case .newerSchema: return .internalError(message: error.description)
             }
         case let error as InvalidValue:
-            return invalidValue(error.field, error.reason)
+            return .invalidValue(field: error.field, reason: error.reason)
         case let error as SecretKeyNotRotatable:
-            return VarlinkError(prefix + "SecretKeyNotRotatable", ["reason": .string(error.reason)])
+            return .secretKeyNotRotatable(reason: error.reason)
         default:
-            logger.error("control call failed: \(error)")
-            return VarlinkError(prefix + "InternalError", ["message": .string(String(describing: error))])
+            return .internalError(message: String(describing: error))
         }
     }
 
-    func invalidValue(_ field: String, _ reason: String) -> VarlinkError {
-        VarlinkError(definition.name + ".InvalidValue", ["field": .string(field), "reason": .string(reason)])
+    /// Serves a typed method: decodes its (already IDL-checked) parameters and encodes its reply.
+    func serve<Method: ManagerMethod>(
+        _ method: Method.Type, _ request: ManagerRequest, _ body: (Method.Parameters) async throws -> Method.Reply
+    ) async throws -> VarlinkResponse {
+        let parameters: Method.Parameters
+        do {
+            parameters = try ManagerAPI.decode(Method.Parameters.self, from: request.call.parameters)
+        } catch {
+            throw VarlinkError.invalidParameter(Self.path(of: error))
+        }
+        let reply = try ManagerAPI.object(try await body(parameters))
+        return .reply(definition.presentingAbsentOptionals(in: reply, method: Method.name))
     }
 
-    /// Audits a change and tells subscribers about it.
-    func recordChange(
-        _ request: ManagerRequest, action: String, object: String, name: String, message: String,
-        fields: [AuditField: String] = [:]
-    ) {
-        var all = fields
-        all[.action] = action
-        all[.object] = object
+    /// The parameter a decoding failure points at.
+    static func path(of error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "" }
+        let context: DecodingError.Context
+        switch error {
+        case .typeMismatch(_, let found), .valueNotFound(_, let found), .dataCorrupted(let found): context = found
+        case .keyNotFound(let key, let found): return (found.codingPath + [key]).map(\.stringValue).joined(separator: ".")
+        @unknown default: return ""
+        }
+        return context.codingPath.map(\.stringValue).joined(separator: ".")
+    }
+
+    /// Audits a change (its names come from the event, `fields` adds details) and tells subscribers about it.
+    func recordChange(_ request: ManagerRequest, _ event: ChangeEvent, message: String, fields: [AuditField: String] = [:]) {
+        var all = fields.merging(event.auditFields) { _, fromEvent in fromEvent }
         all[.peerUID] = String(request.peer.uid)
         all[.peerPID] = String(request.peer.pid)
-        all[AuditField(rawValue: object.uppercased()) ?? .object] = name
         audit.record(AuditEvent(kind: .configChanged, message: message + " (uid \(request.peer.uid))", fields: all))
-        changes.publish(
-            ControlChange(time: Date(), action: action, object: object, name: name, uid: request.peer.uid, pid: request.peer.pid))
+        changes.publish(ControlChange(time: Date(), origin: request.origin, event: event))
     }
 
-    private func getStatus() async throws -> [String: JSONValue] {
+    private func getStatus() async throws -> ManagerAPI.GetStatus.Reply {
         let counts = try await store.counts()
         let status = runtime()
-        return [
-            "status": [
-                "version": .string(status.version),
-                "pid": .int(Int64(status.pid)),
-                "started": .string(Timestamp.format(status.started)),
-                "uptime_seconds": .int(Int64(max(0, Date().timeIntervalSince(status.started)))),
-                "public_url": .string(status.publicURL),
-                "http_listen": .string(status.httpListen),
-                "control_socket": .string(status.controlSocket),
-                "state_directory": .string(status.stateDirectory),
-                "database": .string(store.path),
-                "schema_migrations": JSONValue(try store.appliedMigrations()),
-                "servers": .int(Int64(counts.servers)),
-                "endpoints": .int(Int64(counts.endpoints)),
-                "users": .int(Int64(counts.users)),
-                "active_sessions": .int(Int64(counts.activeGrants)),
-                "open_connections": .int(Int64(status.openConnections)),
-                "log_target": .string(status.logTarget),
-                "audit_target": .string(status.auditTarget),
-            ]
-        ]
+        return ManagerAPI.GetStatus.Reply(
+            status: ManagerAPI.Status(
+                version: status.version, pid: Int(status.pid), started: Timestamp.format(status.started),
+                uptimeSeconds: Int(max(0, Date().timeIntervalSince(status.started))), publicURL: status.publicURL,
+                httpListen: status.httpListen, controlSocket: status.controlSocket, stateDirectory: status.stateDirectory,
+                database: store.path, schemaMigrations: try store.appliedMigrations(), servers: counts.servers,
+                endpoints: counts.endpoints, users: counts.users, activeSessions: counts.activeGrants,
+                openConnections: status.openConnections, logTarget: status.logTarget, auditTarget: status.auditTarget))
     }
 
     private func watchChanges(_ request: ManagerRequest) -> VarlinkResponse {
-        let subscription = changes.subscribe()
-        let stream = AsyncThrowingStream<VarlinkStreamReply, any Error> { continuation in
-            let task = Task {
-                for await change in subscription {
-                    continuation.yield(VarlinkStreamReply([
-                        "change": [
-                            "time": .string(Timestamp.format(change.time)),
-                            "action": .string(change.action),
-                            "object": .string(change.object),
-                            "name": .string(change.name),
-                            "uid": .int(Int64(change.uid)),
-                            "pid": .int(Int64(change.pid)),
-                        ]
-                    ], continues: true))
-                }
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in task.cancel() }
+        .stream(changes.subscribe(mapping: Self.watchReplies))
+    }
+
+    /// The `WatchChanges` replies of a change: its wire names come from the typed event, nowhere else.
+    static func watchReplies(_ change: ControlChange) -> [VarlinkStreamReply] {
+        change.event.summaries.compactMap { summary in
+            let reply = ManagerAPI.WatchChanges.Reply(
+                change: ManagerAPI.Change(
+                    time: Timestamp.format(change.time), action: summary.action, object: summary.object.rawValue,
+                    name: summary.name, uid: Int(change.origin.uid), pid: Int(change.origin.pid)))
+            return (try? ManagerAPI.object(reply)).map { VarlinkStreamReply($0, continues: true) }
         }
-        return .stream(stream)
     }
 }
 
@@ -246,6 +262,9 @@ struct InvalidValue: Error {
 struct ManagerRequest {
     let call: VarlinkCall
     let peer: VarlinkPeer
+
+    /// The caller, as a change records it.
+    var origin: ChangeOrigin { .peer(uid: peer.uid, pid: peer.pid) }
 
     func string(_ name: String) -> String { call.parameters[name]?.stringValue ?? "" }
     func optionalString(_ name: String) -> String? { call.parameters[name]?.stringValue }
@@ -264,6 +283,10 @@ enum Timestamp {
 
     static func format(_ date: Date?) -> JSONValue {
         date.map { .string(format($0)) } ?? .null
+    }
+
+    static func format(_ date: Date?) -> String? {
+        date.map(format)
     }
 }
 

@@ -73,7 +73,7 @@ public final class CatalogService: Service, CatalogRefreshing {
             logger.warning("catalog refresh of \(name) failed: \(error)")
             try? await store.recordRefreshFailure(server: name, error: String(describing: error))
         }
-        changes.publish(ControlChange(time: Date(), action: "server-catalog-refreshed", object: "server", name: name, uid: 0, pid: 0))
+        changes.publish(ControlChange(time: Date(), origin: .daemon, event: .catalogRefreshed(server: name)))
     }
 
     public func serverChanged(_ name: String) async {
@@ -89,15 +89,17 @@ public final class CatalogService: Service, CatalogRefreshing {
     func apply(_ change: ControlChange) async {
         catalog.invalidate()
         let endpoints: [String]
-        switch change.action {
-        case "endpoint-enable-tools", "endpoint-disable-tools", "endpoint-attach", "endpoint-detach":
-            endpoints = [change.name]
-        case "endpoint-delete":
-            hub.close(endpoint: change.name)
+        switch change.event {
+        case .toolsSelected(let endpoint, _, _), .serverAttached(let endpoint, _), .serverDetached(let endpoint, _):
+            endpoints = [endpoint]
+        case .endpointDeleted(let endpoint):
+            hub.close(endpoint: endpoint)
             return
-        case "server-catalog-refreshed", "server-remove", "server-update":
-            endpoints = (try? await store.endpoints().filter { $0.servers.contains(change.name) }.map(\.name)) ?? []
-        default:
+        case .catalogRefreshed(let server), .serverRemoved(let server), .serverUpdated(let server):
+            endpoints = (try? await store.endpoints().filter { $0.servers.contains(server) }.map(\.name)) ?? []
+        case .userAdded, .userUpdated, .userRemoved, .passwordChanged, .serverAdded, .serverRefreshRequested,
+            .serverSignInStarted, .endpointCreated, .endpointUpdated, .accessAllowed, .accessDenied, .grantsRevoked,
+            .secretKeyRotated:
             return
         }
         let notification = JSONRPC.notification(method: "notifications/tools/list_changed", params: nil)

@@ -1,4 +1,5 @@
 import Foundation
+import SentinelControlAPI
 import SentinelCore
 import SentinelVarlink
 
@@ -11,7 +12,7 @@ struct CLIError: Error {
 /// The varlink connection to sentineld, with errors turned into sentences.
 struct ControlConnection {
     let client: VarlinkClient
-    static let interface = "io.sentinel.Manager"
+    static let interface = ManagerAPI.interface
 
     init(address: String) throws {
         do {
@@ -32,10 +33,39 @@ struct ControlConnection {
         }
     }
 
-    /// Calls with `more`, handing each reply to `body` until the stream ends.
-    func callMore(_ method: String, body: ([String: JSONValue]) throws -> Bool) throws {
+    /// Calls a typed method; the reply comes typed, and as it was sent (what `--json` prints).
+    func call<Method: ManagerMethod>(
+        _ method: Method.Type, _ parameters: Method.Parameters
+    ) throws -> (reply: Method.Reply, raw: [String: JSONValue]) {
+        let raw = try call(Method.name, try ManagerAPI.object(parameters))
+        return (try Self.decode(Method.Reply.self, raw), raw)
+    }
+
+    /// Calls a typed method that takes no parameters.
+    func call<Method: ManagerMethod>(_ method: Method.Type) throws -> (reply: Method.Reply, raw: [String: JSONValue])
+    where Method.Parameters == ManagerAPI.Empty {
+        try call(method, ManagerAPI.Empty())
+    }
+
+    /// Calls a typed method with `more`, handing each reply to `body` (typed and as sent) until the stream ends.
+    func callMore<Method: ManagerMethod>(
+        _ method: Method.Type, _ parameters: Method.Parameters, body: (Method.Reply, [String: JSONValue]) throws -> Bool
+    ) throws {
+        try callMore(Method.name, try ManagerAPI.object(parameters)) { raw in try body(try Self.decode(Method.Reply.self, raw), raw) }
+    }
+
+    static func decode<Reply: Decodable>(_ type: Reply.Type, _ raw: [String: JSONValue]) throws -> Reply {
         do {
-            try client.callMore(Self.interface + "." + method, [:], body: body)
+            return try ManagerAPI.decode(type, from: raw)
+        } catch {
+            throw CLIError(message: "the daemon sent a reply this sentinelctl cannot read (\(error)); are sentinelctl and sentineld the same version?")
+        }
+    }
+
+    /// Calls with `more`, handing each reply to `body` until the stream ends.
+    func callMore(_ method: String, _ parameters: [String: JSONValue] = [:], body: ([String: JSONValue]) throws -> Bool) throws {
+        do {
+            try client.callMore(Self.interface + "." + method, parameters, body: body)
         } catch let error as VarlinkError {
             throw CLIError(message: Self.explain(error))
         } catch let error as CLIError {
@@ -47,29 +77,35 @@ struct ControlConnection {
 
     /// A sentence for a named varlink error.
     static func explain(_ error: VarlinkError) -> String {
-        let p = error.parameters
-        func s(_ key: String) -> String { p[key]?.stringValue ?? "?" }
+        if let named = ManagerError(qualifiedName: error.name, parameters: error.parameters) { return explain(named) }
+        func s(_ key: String) -> String { error.parameters[key]?.stringValue ?? "?" }
         switch error.name {
-        case "io.sentinel.Manager.NoSuchServer": return "no server named '\(s("name"))'"
-        case "io.sentinel.Manager.NoSuchEndpoint": return "no endpoint named '\(s("name"))'"
-        case "io.sentinel.Manager.NoSuchUser": return "no user named '\(s("name"))'"
-        case "io.sentinel.Manager.NoSuchSession": return "no session with id '\(s("id"))'"
-        case "io.sentinel.Manager.NoSuchTool": return "endpoint '\(s("endpoint"))' has no tool '\(s("tool"))' (see: sentinelctl endpoint tools \(s("endpoint")))"
-        case "io.sentinel.Manager.ServerExists": return "a server named '\(s("name"))' already exists"
-        case "io.sentinel.Manager.EndpointExists": return "an endpoint named '\(s("name"))' already exists"
-        case "io.sentinel.Manager.UserExists": return "a user named '\(s("name"))' already exists"
-        case "io.sentinel.Manager.ServerInUse":
-            let endpoints = p["endpoints"]?.arrayValue?.compactMap(\.stringValue).joined(separator: ", ") ?? ""
-            return "server '\(s("name"))' is attached to endpoint(s) \(endpoints); detach it or use --force"
-        case "io.sentinel.Manager.ServerNotAttached": return "server '\(s("server"))' is not attached to endpoint '\(s("endpoint"))'"
-        case "io.sentinel.Manager.InvalidValue": return "\(s("field")): \(s("reason"))"
-        case "io.sentinel.Manager.InternalError": return "the daemon failed: \(s("message"))"
-        case "org.varlink.service.PermissionDenied":
+        case VarlinkError.permissionDenied.name:
             return "permission denied: the control socket needs root or membership in the control group"
         case "org.varlink.service.InvalidParameter": return "invalid parameter '\(s("parameter"))'"
         case "org.varlink.service.MethodNotFound", "org.varlink.service.InterfaceNotFound":
             return "the daemon does not know this call (\(error)); are sentinelctl and sentineld the same version?"
         default: return error.description
+        }
+    }
+
+    /// A sentence for one of the interface's own errors.
+    static func explain(_ error: ManagerError) -> String {
+        switch error {
+        case .noSuchServer(let name): "no server named '\(name)'"
+        case .noSuchEndpoint(let name): "no endpoint named '\(name)'"
+        case .noSuchUser(let name): "no user named '\(name)'"
+        case .noSuchSession(let id): "no session with id '\(id)'"
+        case .noSuchTool(let endpoint, let tool): "endpoint '\(endpoint)' has no tool '\(tool)' (see: sentinelctl endpoint tools \(endpoint))"
+        case .serverExists(let name): "a server named '\(name)' already exists"
+        case .endpointExists(let name): "an endpoint named '\(name)' already exists"
+        case .userExists(let name): "a user named '\(name)' already exists"
+        case .serverInUse(let name, let endpoints):
+            "server '\(name)' is attached to endpoint(s) \(endpoints.joined(separator: ", ")); detach it or use --force"
+        case .serverNotAttached(let endpoint, let server): "server '\(server)' is not attached to endpoint '\(endpoint)'"
+        case .secretKeyNotRotatable: VarlinkError(error.name.qualified, error.parameters).description
+        case .invalidValue(let field, let reason): "\(field): \(reason)"
+        case .internalError(let message): "the daemon failed: \(message)"
         }
     }
 }

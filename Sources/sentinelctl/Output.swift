@@ -36,6 +36,19 @@ enum Output {
         }
     }
 
+    /// A typed field as `text(_: JSONValue?)` shows it: "-" for none or empty.
+    static func text(_ value: String?) -> String {
+        text(value.map(JSONValue.string))
+    }
+
+    static func text(_ value: Int) -> String {
+        String(value)
+    }
+
+    static func text(_ value: [String]) -> String {
+        text(JSONValue(value))
+    }
+
     static func text(_ value: JSONValue?) -> String {
         switch value {
         case nil, .null?: return "-"

@@ -123,6 +123,12 @@ final class Daemon: Sendable {
             store: store, catalog: catalog, upstreams: upstreams, hub: hub, changes: changes,
             upstreamNotifications: pool.notifications, logger: Logger(label: "sentineld.catalog"))
 
+        // The authorization plane: bearer checks on every request, revocation that closes streams at once.
+        let verifier = BearerVerifier(store: store)
+        let grantStreams = GrantStreams()
+        let revocations = GrantRevocations(
+            store: store, verifier: verifier, streams: grantStreams, changes: changes, logger: Logger(label: "sentineld.auth"))
+
         let groupID = Self.groupID(named: configuration.controlGroup)
         if groupID == nil {
             logger.notice("control group '\(configuration.controlGroup)' does not exist; only root and the daemon's user may use the control socket")
@@ -137,7 +143,7 @@ final class Daemon: Sendable {
         }
         let manager = try ManagerInterface(
             store: store, audit: audit, policy: ControlAccessPolicy(daemonUID: getuid(), groupID: groupID),
-            changes: changes, catalogs: catalogService,
+            changes: changes, revocations: revocations, catalogs: catalogService,
             credentials: DaemonCredentials(
                 credentials: credentials, store: store, stateDirectory: stateDirectory, environment: environment),
             logger: Logger(label: "sentineld.control")
@@ -158,11 +164,6 @@ final class Daemon: Sendable {
                 url: "https://github.com/sentinel-mcp/sentinel"),
             logger: Logger(label: "sentineld.varlink"), observer: activity,
             maximumConnections: { [self] in self.configuration.controlMaxConnections })
-        // The authorization plane: bearer checks on every request, revocation that closes streams at once.
-        let verifier = BearerVerifier(store: store)
-        let grantStreams = GrantStreams()
-        let revocations = GrantRevocations(
-            store: store, verifier: verifier, streams: grantStreams, changes: changes, logger: Logger(label: "sentineld.auth"))
         let authorization = AuthorizationServer(
             store: store, catalog: catalog, audit: audit, revocations: revocations, credentials: credentials,
             catalogs: catalogService, logger: Logger(label: "sentineld.auth"), settings: authSettings)

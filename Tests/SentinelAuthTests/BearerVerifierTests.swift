@@ -66,24 +66,4 @@ struct BearerVerifierTests {
             #expect(error?.code == .insufficientScope)
         }
     }
-
-    @Test func aChangeThatEndsAGrantClosesItsOpenStreamsAndNoOthers() async throws {
-        try await Self.withGrant { store, _ in
-            let streams = GrantStreams()
-            let revocations = GrantRevocations(
-                store: store, verifier: BearerVerifier(store: store), streams: streams, changes: ChangeBroadcaster(),
-                logger: Logger(label: "test"))
-            let (_, first) = streams.register(grantID: "g1")
-            let (otherID, other) = streams.register(grantID: "g-other")
-            #expect(Set(streams.grantIDs) == ["g1", "g-other"])
-            await revocations.recheckOpenStreams()
-            #expect(!first.hasFired)  // g1 is still active; g-other is unknown to the store
-            #expect(other.hasFired)
-            streams.remove(grantID: "g-other", id: otherID)
-            _ = try await store.revokeGrants(matching: GrantFilter(id: "g1"))
-            await revocations.recheckOpenStreams()
-            #expect(first.hasFired)
-            #expect(streams.grantIDs.isEmpty)
-        }
-    }
 }

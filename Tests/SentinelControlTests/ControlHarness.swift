@@ -24,6 +24,18 @@ final class RecordingAuditSink: AuditSink, Sendable {
     }
 }
 
+/// Revocations as the control plane hands them over, kept in memory (the real ones live in SentinelAuth).
+final class RecordingRevocations: GrantRevoking {
+    private let recorded = Mutex<[[String]]>([])
+
+    func revoke(grantIDs: [String], by origin: ChangeOrigin) {
+        recorded.withLock { $0.append(grantIDs) }
+    }
+
+    /// The grant ids of each `revoke` call, in order.
+    var calls: [[String]] { recorded.withLock { $0 } }
+}
+
 /// A `ManagerInterface` over a real store in a temporary directory, with a recording audit sink.
 struct ControlHarness {
     static let admin = VarlinkPeer(uid: 0, gid: 0, pid: 4242, groups: [])
@@ -34,6 +46,7 @@ struct ControlHarness {
     let store: Store
     let audit = RecordingAuditSink()
     let changes = ChangeBroadcaster()
+    let revocations = RecordingRevocations()
     let manager: ManagerInterface
 
     init(policy: ControlAccessPolicy = ControlHarness.policy) throws {
@@ -42,7 +55,7 @@ struct ControlHarness {
         store = try Store(path: directory.appendingPathComponent("sentinel.sqlite").path)
         let stateDirectory = directory.path
         manager = try ManagerInterface(
-            store: store, audit: audit, policy: policy, changes: changes,
+            store: store, audit: audit, policy: policy, changes: changes, revocations: revocations,
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
             runtime: {
                 DaemonRuntimeStatus(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SentinelControlAPI
 import SentinelCore
 
 struct EndpointCommand: ParsableCommand {
@@ -9,40 +10,41 @@ struct EndpointCommand: ParsableCommand {
             Disable.self, Allow.self, Deny.self,
         ])
 
-    static func printEndpoint(_ endpoint: JSONValue) {
-        let auth = endpoint["auth"]?.stringValue == "none"
+    static func printEndpoint(_ endpoint: ManagerAPI.Endpoint) {
+        let auth = endpoint.auth == .none
             ? "none: NO AUTHENTICATION, anyone who can reach the listener may call its tools" : "oauth (sign-in and grant required)"
         Output.fields([
-            ("Name", Output.text(endpoint["name"])),
-            ("URL", Output.text(endpoint["url"])),
-            ("Description", Output.text(endpoint["description"])),
+            ("Name", Output.text(endpoint.name)),
+            ("URL", Output.text(endpoint.url)),
+            ("Description", Output.text(endpoint.description)),
             ("Auth", auth),
             ("Access", accessSummary(endpoint)),
-            ("Servers", Output.text(endpoint["servers"])),
-            ("Tools", "\(Output.text(endpoint["enabled_tools"])) enabled of \(Output.text(endpoint["available_tools"]))"),
-            ("Payload capture", Output.text(endpoint["capture_payloads"])),
-            ("Created", Output.text(endpoint["created"])),
-            ("Updated", Output.text(endpoint["updated"])),
+            ("Servers", Output.text(endpoint.servers)),
+            ("Tools", "\(endpoint.enabledTools) enabled of \(endpoint.availableTools)"),
+            ("Payload capture", Output.text(.bool(endpoint.capturePayloads))),
+            ("Created", Output.text(endpoint.created)),
+            ("Updated", Output.text(endpoint.updated)),
         ])
     }
 
-    static func accessSummary(_ endpoint: JSONValue) -> String {
-        if endpoint["auth"]?.stringValue == "none" { return "everyone (no authentication)" }
-        let users = endpoint["allowed_users"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        let groups = endpoint["allowed_groups"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        let parts = users.map { "user \($0)" } + groups.map { "group \($0)" }
-        return parts.isEmpty ? "nobody yet (sentinelctl endpoint allow \(Output.text(endpoint["name"])) --user NAME)" : parts.joined(separator: ", ")
+    static func accessSummary(_ endpoint: ManagerAPI.Endpoint) -> String {
+        if endpoint.auth == .none { return "everyone (no authentication)" }
+        let parts = endpoint.allowedUsers.map { "user \($0)" } + endpoint.allowedGroups.map { "group \($0)" }
+        return parts.isEmpty ? "nobody yet (sentinelctl endpoint allow \(Output.text(endpoint.name)) --user NAME)" : parts.joined(separator: ", ")
     }
 
-    static func printSelections(_ selections: [JSONValue]) {
+    static func printSelections(_ selections: [ManagerAPI.ToolSelection]) {
         Output.table(
             ["server", "tool", "exposed name", "state"],
             selections.map {
-                [
-                    Output.text($0["server"]), Output.text($0["tool"]), Output.text($0["exposed_name"]),
-                    $0["enabled"]?.boolValue == true ? "enabled" : "disabled",
-                ]
+                [Output.text($0.server), Output.text($0.tool), Output.text($0.exposedName), $0.enabled ? "enabled" : "disabled"]
             })
+    }
+
+    /// Prints the endpoint a reply carries: as sent with `--json`, else as fields.
+    static func show(_ reply: ManagerAPI.EndpointReply, raw: [String: JSONValue], json: Bool) {
+        if json { return Output.json(raw["endpoint"] ?? .null) }
+        printEndpoint(reply.endpoint)
     }
 
     struct Create: ParsableCommand {
@@ -58,14 +60,12 @@ struct EndpointCommand: ParsableCommand {
         var capturePayloads = false
 
         func run() throws {
-            let endpoint = try connection.connect().call(
-                "CreateEndpoint",
-                [
-                    "name": .string(name), "description": JSONValue(description), "servers": JSONValue(servers),
-                    "auth": .string(noAuth ? "none" : "oauth"), "capture_payloads": .bool(capturePayloads),
-                ])["endpoint"] ?? .null
-            if connection.json { return Output.json(endpoint) }
-            EndpointCommand.printEndpoint(endpoint)
+            let (reply, raw) = try connection.connect().call(
+                ManagerAPI.CreateEndpoint.self,
+                .init(
+                    name: name, description: description, servers: servers, auth: noAuth ? EndpointAuth.none : .oauth,
+                    capturePayloads: capturePayloads))
+            EndpointCommand.show(reply, raw: raw, json: connection.json)
         }
     }
 
@@ -74,14 +74,14 @@ struct EndpointCommand: ParsableCommand {
         @OptionGroup var connection: ConnectionOptions
 
         func run() throws {
-            let endpoints = try connection.connect().call("ListEndpoints")["endpoints"]?.arrayValue ?? []
-            if connection.json { return Output.json(.array(endpoints)) }
+            let (reply, raw) = try connection.connect().call(ManagerAPI.ListEndpoints.self)
+            if connection.json { return Output.json(raw["endpoints"] ?? []) }
             Output.table(
                 ["name", "auth", "servers", "tools", "url"],
-                endpoints.map {
+                reply.endpoints.map {
                     [
-                        Output.text($0["name"]), Output.text($0["auth"]), Output.text($0["servers"]),
-                        "\(Output.text($0["enabled_tools"]))/\(Output.text($0["available_tools"]))", Output.text($0["url"]),
+                        Output.text($0.name), Output.text($0.auth.rawValue), Output.text($0.servers),
+                        "\($0.enabledTools)/\($0.availableTools)", Output.text($0.url),
                     ]
                 })
         }
@@ -93,9 +93,8 @@ struct EndpointCommand: ParsableCommand {
         @Argument var name: String
 
         func run() throws {
-            let endpoint = try connection.connect().call("GetEndpoint", ["name": .string(name)])["endpoint"] ?? .null
-            if connection.json { return Output.json(endpoint) }
-            EndpointCommand.printEndpoint(endpoint)
+            let (reply, raw) = try connection.connect().call(ManagerAPI.GetEndpoint.self, .init(name: name))
+            EndpointCommand.show(reply, raw: raw, json: connection.json)
         }
     }
 
@@ -108,13 +107,15 @@ struct EndpointCommand: ParsableCommand {
         @Option(name: .customLong("capture-payloads"), help: "true or false.") var capturePayloads: Bool?
 
         func run() throws {
-            var changes: [String: JSONValue] = ["description": JSONValue(description), "auth": JSONValue(auth)]
-            if let capturePayloads { changes["capture_payloads"] = .bool(capturePayloads) }
-            changes = changes.filter { !$0.value.isNull }
-            guard !changes.isEmpty else { throw CLIError(message: "nothing to change; see sentinelctl endpoint update --help", exitCode: 64) }
-            let endpoint = try connection.connect().call("UpdateEndpoint", ["name": .string(name), "changes": .object(changes)])["endpoint"] ?? .null
-            if connection.json { return Output.json(endpoint) }
-            EndpointCommand.printEndpoint(endpoint)
+            guard description != nil || auth != nil || capturePayloads != nil else {
+                throw CLIError(message: "nothing to change; see sentinelctl endpoint update --help", exitCode: 64)
+            }
+            // An unknown auth mode goes to the daemon as given, which names it in its refusal.
+            var changes = try ManagerAPI.object(ManagerAPI.EndpointChanges(description: description, capturePayloads: capturePayloads))
+            if let auth { changes["auth"] = .string(auth) }
+            let connection = try connection.connect()
+            let raw = try connection.call(ManagerAPI.UpdateEndpoint.name, ["name": .string(name), "changes": .object(changes)])
+            EndpointCommand.show(try ControlConnection.decode(ManagerAPI.EndpointReply.self, raw), raw: raw, json: self.connection.json)
         }
     }
 
@@ -124,7 +125,7 @@ struct EndpointCommand: ParsableCommand {
         @Argument var name: String
 
         func run() throws {
-            _ = try connection.connect().call("DeleteEndpoint", ["name": .string(name)])
+            _ = try connection.connect().call(ManagerAPI.DeleteEndpoint.self, .init(name: name))
             if connection.json { return Output.json(.object([:])) }
             print("Deleted endpoint \(name).")
         }
@@ -137,9 +138,8 @@ struct EndpointCommand: ParsableCommand {
         @Argument var server: String
 
         func run() throws {
-            let reply = try connection.connect().call("AttachServer", ["endpoint": .string(endpoint), "server": .string(server)])
-            if connection.json { return Output.json(reply["endpoint"] ?? .null) }
-            EndpointCommand.printEndpoint(reply["endpoint"] ?? .null)
+            let (reply, raw) = try connection.connect().call(ManagerAPI.AttachServer.self, .init(endpoint: endpoint, server: server))
+            EndpointCommand.show(reply, raw: raw, json: connection.json)
         }
     }
 
@@ -150,9 +150,8 @@ struct EndpointCommand: ParsableCommand {
         @Argument var server: String
 
         func run() throws {
-            let reply = try connection.connect().call("DetachServer", ["endpoint": .string(endpoint), "server": .string(server)])
-            if connection.json { return Output.json(reply["endpoint"] ?? .null) }
-            EndpointCommand.printEndpoint(reply["endpoint"] ?? .null)
+            let (reply, raw) = try connection.connect().call(ManagerAPI.DetachServer.self, .init(endpoint: endpoint, server: server))
+            EndpointCommand.show(reply, raw: raw, json: connection.json)
         }
     }
 
@@ -162,9 +161,9 @@ struct EndpointCommand: ParsableCommand {
         @Argument var endpoint: String
 
         func run() throws {
-            let tools = try connection.connect().call("ListToolSelections", ["endpoint": .string(endpoint)])["tools"]?.arrayValue ?? []
-            if connection.json { return Output.json(.array(tools)) }
-            EndpointCommand.printSelections(tools)
+            let (reply, raw) = try connection.connect().call(ManagerAPI.ListToolSelections.self, .init(endpoint: endpoint))
+            if connection.json { return Output.json(raw["tools"] ?? []) }
+            EndpointCommand.printSelections(reply.tools)
         }
     }
 
@@ -192,7 +191,7 @@ struct EndpointCommand: ParsableCommand {
         @OptionGroup var selection: ToolSelectionArguments
 
         func run() throws {
-            try EndpointCommand.setTools(selection, method: "EnableTools", verb: "Enabled")
+            try EndpointCommand.setTools(selection, method: ManagerAPI.EnableTools.self, verb: "Enabled")
         }
     }
 
@@ -206,7 +205,7 @@ struct EndpointCommand: ParsableCommand {
         @OptionGroup var selection: ToolSelectionArguments
 
         func run() throws {
-            try EndpointCommand.setTools(selection, method: "DisableTools", verb: "Disabled")
+            try EndpointCommand.setTools(selection, method: ManagerAPI.DisableTools.self, verb: "Disabled")
         }
     }
 
@@ -221,8 +220,8 @@ struct EndpointCommand: ParsableCommand {
             if users.isEmpty && groups.isEmpty { throw ValidationError("name at least one --user or --group") }
         }
 
-        var parameters: [String: JSONValue] {
-            ["endpoint": .string(endpoint), "users": JSONValue(users), "groups": JSONValue(groups)]
+        var parameters: ManagerAPI.AccessChange {
+            ManagerAPI.AccessChange(endpoint: endpoint, users: users, groups: groups)
         }
     }
 
@@ -233,9 +232,9 @@ struct EndpointCommand: ParsableCommand {
         @OptionGroup var access: AccessArguments
 
         func run() throws {
-            let reply = try access.connection.connect().call("AllowAccess", access.parameters)
-            if access.connection.json { return Output.json(reply["endpoint"] ?? .null) }
-            print("Access to \(access.endpoint): \(EndpointCommand.accessSummary(reply["endpoint"] ?? .null))")
+            let (reply, raw) = try access.connection.connect().call(ManagerAPI.AllowAccess.self, access.parameters)
+            if access.connection.json { return Output.json(raw["endpoint"] ?? .null) }
+            print("Access to \(access.endpoint): \(EndpointCommand.accessSummary(reply.endpoint))")
         }
     }
 
@@ -246,26 +245,24 @@ struct EndpointCommand: ParsableCommand {
         @OptionGroup var access: AccessArguments
 
         func run() throws {
-            let reply = try access.connection.connect().call("DenyAccess", access.parameters)
-            if access.connection.json { return Output.json(.object(reply)) }
-            let revoked = reply["revoked"]?.arrayValue?.count ?? 0
-            print("Access to \(access.endpoint): \(EndpointCommand.accessSummary(reply["endpoint"] ?? .null)); \(revoked) session(s) revoked")
+            let (reply, raw) = try access.connection.connect().call(ManagerAPI.DenyAccess.self, access.parameters)
+            if access.connection.json { return Output.json(.object(raw)) }
+            print("Access to \(access.endpoint): \(EndpointCommand.accessSummary(reply.endpoint)); \(reply.revoked.count) session(s) revoked")
         }
     }
 
-    static func setTools(_ selection: ToolSelectionArguments, method: String, verb: String) throws {
+    static func setTools<Method: ManagerMethod>(_ selection: ToolSelectionArguments, method: Method.Type, verb: String) throws
+    where Method.Parameters == ManagerAPI.ToolChange, Method.Reply == ManagerAPI.ToolChangeReply {
         let connection = selection.connection
         let endpoint = selection.endpoint
-        let tools = selection.tools
-        let servers = selection.servers
-        let changed = try connection.connect().call(
-            method, ["endpoint": .string(endpoint), "tools": JSONValue(tools), "all_of": JSONValue(servers)]
-        )["changed"]?.arrayValue ?? []
-        if connection.json { return Output.json(.array(changed)) }
+        let (reply, raw) = try connection.connect().call(
+            method, ManagerAPI.ToolChange(endpoint: endpoint, tools: selection.tools, allOf: selection.servers))
+        if connection.json { return Output.json(raw["changed"] ?? []) }
+        let changed = reply.changed
         if changed.isEmpty {
             print("No change: already \(verb.lowercased()).")
         } else {
-            print("\(verb) \(changed.count) tool(s) on \(endpoint): \(changed.map { Output.text($0["exposed_name"]) }.joined(separator: ", "))")
+            print("\(verb) \(changed.count) tool(s) on \(endpoint): \(changed.map { Output.text($0.exposedName) }.joined(separator: ", "))")
         }
     }
 }

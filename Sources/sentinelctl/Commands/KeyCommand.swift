@@ -1,4 +1,5 @@
 import ArgumentParser
+import SentinelControlAPI
 import SentinelCore
 
 struct KeyCommand: ParsableCommand {
@@ -15,9 +16,9 @@ struct KeyCommand: ParsableCommand {
         @OptionGroup var connection: ConnectionOptions
 
         func run() throws {
-            let reply = try connection.connect().call("RotateSecretKey")
-            if connection.json { return Output.json(.object(reply)) }
-            print("Secret key rotated; \(Output.text(reply["reencrypted"])) secret(s) re-encrypted.")
+            let (reply, raw) = try connection.connect().call(ManagerAPI.RotateSecretKey.self)
+            if connection.json { return Output.json(.object(raw)) }
+            print("Secret key rotated; \(reply.reencrypted) secret(s) re-encrypted.")
         }
     }
 }

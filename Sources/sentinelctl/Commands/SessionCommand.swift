@@ -1,4 +1,5 @@
 import ArgumentParser
+import SentinelControlAPI
 import SentinelCore
 
 struct SessionCommand: ParsableCommand {
@@ -6,15 +7,14 @@ struct SessionCommand: ParsableCommand {
         commandName: "session", abstract: "List and revoke authorized sessions (grants).",
         subcommands: [List.self, Revoke.self])
 
-    static func printSessions(_ sessions: [JSONValue]) {
+    static func printSessions(_ sessions: [ManagerAPI.Session]) {
         Output.table(
             ["id", "user", "client", "endpoint", "created", "expires", "last used", "address"],
             sessions.map {
                 [
-                    Output.text($0["id"]), Output.text($0["user"]), Output.text($0["client_name"]), Output.text($0["endpoint"]),
-                    Output.text($0["created"]),
-                    $0["revoked"]?.isNull == false ? "revoked " + Output.text($0["revoked"]) : Output.text($0["expires"]),
-                    Output.text($0["last_used"]), Output.text($0["last_address"]),
+                    Output.text($0.id), Output.text($0.user), Output.text($0.clientName), Output.text($0.endpoint),
+                    Output.text($0.created), $0.revoked.map { "revoked " + Output.text($0) } ?? Output.text($0.expires),
+                    Output.text($0.lastUsed), Output.text($0.lastAddress),
                 ]
             })
     }
@@ -27,12 +27,11 @@ struct SessionCommand: ParsableCommand {
         @Flag(name: .customLong("all"), help: "Include expired and revoked sessions.") var includeInactive = false
 
         func run() throws {
-            let sessions = try connection.connect().call(
-                "ListSessions",
-                ["endpoint": JSONValue(endpoint), "user": JSONValue(user), "include_inactive": .bool(includeInactive)]
-            )["sessions"]?.arrayValue ?? []
-            if connection.json { return Output.json(.array(sessions)) }
-            SessionCommand.printSessions(sessions)
+            let (reply, raw) = try connection.connect().call(
+                ManagerAPI.ListSessions.self,
+                .init(endpoint: endpoint, user: user, includeInactive: includeInactive))
+            if connection.json { return Output.json(raw["sessions"] ?? []) }
+            SessionCommand.printSessions(reply.sessions)
         }
     }
 
@@ -49,11 +48,10 @@ struct SessionCommand: ParsableCommand {
         }
 
         func run() throws {
-            let revoked = try connection.connect().call(
-                "RevokeSession", ["id": JSONValue(id), "user": JSONValue(user), "endpoint": JSONValue(endpoint)]
-            )["revoked"]?.arrayValue ?? []
-            if connection.json { return Output.json(.array(revoked)) }
-            print("Revoked \(revoked.count) session(s).")
+            let (reply, raw) = try connection.connect().call(
+                ManagerAPI.RevokeSession.self, .init(id: id, user: user, endpoint: endpoint))
+            if connection.json { return Output.json(raw["revoked"] ?? []) }
+            print("Revoked \(reply.revoked.count) session(s).")
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SentinelControlAPI
 import SentinelCore
 
 struct UserCommand: ParsableCommand {
@@ -20,14 +21,9 @@ struct UserCommand: ParsableCommand {
 
         func run() throws {
             let password = noPassword ? nil : try SecretInput.read(prompt: "Password for \(name): ", confirm: true)
-            let user = try connection.connect().call(
-                "AddUser",
-                [
-                    "name": .string(name), "display_name": JSONValue(displayName), "password": JSONValue(password),
-                    "groups": JSONValue(groups),
-                ]
-            )["user"] ?? .null
-            if connection.json { return Output.json(user) }
+            let (_, raw) = try connection.connect().call(
+                ManagerAPI.AddUser.self, .init(name: name, displayName: displayName, password: password, groups: groups))
+            if connection.json { return Output.json(raw["user"] ?? .null) }
             print("Added user \(name).")
         }
     }
@@ -37,15 +33,14 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var connection: ConnectionOptions
 
         func run() throws {
-            let users = try connection.connect().call("ListUsers")["users"]?.arrayValue ?? []
-            if connection.json { return Output.json(.array(users)) }
+            let (reply, raw) = try connection.connect().call(ManagerAPI.ListUsers.self)
+            if connection.json { return Output.json(raw["users"] ?? []) }
             Output.table(
                 ["name", "display name", "groups", "password", "sessions", "created"],
-                users.map {
+                reply.users.map {
                     [
-                        Output.text($0["name"]), Output.text($0["display_name"]), Output.text($0["groups"]),
-                        $0["has_password"]?.boolValue == true ? "set" : "none", Output.text($0["active_sessions"]),
-                        Output.text($0["created"]),
+                        Output.text($0.name), Output.text($0.displayName), Output.text($0.groups), $0.hasPassword ? "set" : "none",
+                        Output.text($0.activeSessions), Output.text($0.created),
                     ]
                 })
         }
@@ -70,15 +65,11 @@ struct UserCommand: ParsableCommand {
         }
 
         func run() throws {
-            let user = try connection.connect().call(
-                "UpdateUser",
-                [
-                    "name": .string(name), "display_name": JSONValue(displayName), "add_groups": JSONValue(addGroups),
-                    "remove_groups": JSONValue(removeGroups),
-                ]
-            )["user"] ?? .null
-            if connection.json { return Output.json(user) }
-            print("Updated user \(name) (groups: \(Output.text(user["groups"]))).")
+            let (reply, raw) = try connection.connect().call(
+                ManagerAPI.UpdateUser.self,
+                .init(name: name, displayName: displayName, addGroups: addGroups, removeGroups: removeGroups))
+            if connection.json { return Output.json(raw["user"] ?? .null) }
+            print("Updated user \(name) (groups: \(Output.text(reply.user.groups))).")
         }
     }
 
@@ -88,7 +79,7 @@ struct UserCommand: ParsableCommand {
         @Argument var name: String
 
         func run() throws {
-            _ = try connection.connect().call("RemoveUser", ["name": .string(name)])
+            _ = try connection.connect().call(ManagerAPI.RemoveUser.self, .init(name: name))
             if connection.json { return Output.json(.object([:])) }
             print("Removed user \(name).")
         }
@@ -102,7 +93,7 @@ struct UserCommand: ParsableCommand {
 
         func run() throws {
             let password = try SecretInput.read(prompt: "New password for \(name): ", confirm: true)
-            _ = try connection.connect().call("SetPassword", ["name": .string(name), "password": .string(password)])
+            _ = try connection.connect().call(ManagerAPI.SetPassword.self, .init(name: name, password: password))
             if connection.json { return Output.json(.object([:])) }
             print("Password of \(name) changed.")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SentinelControlAPI
 import SentinelCore
 
 struct WatchCommand: ParsableCommand {
@@ -8,14 +9,14 @@ struct WatchCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        try connection.connect().callMore("WatchChanges") { reply in
-            let change = reply["change"] ?? .null
+        try connection.connect().callMore(ManagerAPI.WatchChanges.self, ManagerAPI.Empty()) { reply, raw in
+            let change = reply.change
             if connection.json {
-                print(change.text())
+                print((raw["change"] ?? .null).text())
             } else {
                 print(
-                    "\(Output.text(change["time"])) \(Output.text(change["action"])) \(Output.text(change["object"])) "
-                        + "\(Output.text(change["name"])) uid=\(Output.text(change["uid"])) pid=\(Output.text(change["pid"]))")
+                    "\(Output.text(change.time)) \(Output.text(change.action)) \(Output.text(change.object)) "
+                        + "\(Output.text(change.name)) uid=\(change.uid) pid=\(change.pid)")
             }
             fflush(nil)
             return true
