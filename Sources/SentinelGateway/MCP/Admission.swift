@@ -1,5 +1,5 @@
 import Hummingbird
-import SentinelStore
+import SentinelCore
 
 /// Whether a request may reach an endpoint.
 enum Admission {

@@ -1,5 +1,4 @@
 public import SentinelCore
-public import SentinelStore
 
 /// What one endpoint exposes, as the data plane needs it on every request.
 public struct EndpointSnapshot: Sendable {
