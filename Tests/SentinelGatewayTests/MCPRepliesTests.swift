@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
 import SentinelCore
 import Testing
 @testable import SentinelGateway
@@ -96,5 +97,24 @@ struct MCPRepliesTests {
         #expect(decoded["result"]?["_meta"]?[MCPProtocol.serverInfoKey]?["title"] == "Sentinel: open")
         let handshake = try MCPReplies(era: .handshake, endpoint: endpoint, version: "1").toolError(id: RawJSON(Array("3".utf8)), "no").decoded()
         #expect(handshake == ["jsonrpc": "2.0", "id": 3, "result": ["content": [["type": "text", "text": "no"]], "isError": true]])
+    }
+
+    /// `listResponse` writes a list straight into the body; it must send the very bytes `resultResponse` builds.
+    @Test(arguments: [MCPExchange.Era.handshake, .modern])
+    func aListWrittenIntoTheBodyIsTheResultBuiltFromMembers(era: MCPExchange.Era) async throws {
+        let replies = MCPReplies(era: era, endpoint: Endpoint(name: "open", auth: .none, createdAt: Date(), updatedAt: Date()), version: "9.9.9-test")
+        let elements = [#"{"name":"a"}"#, #"{"name":"b","x":[1,2]}"#].map { RawJSON(Array($0.utf8)) }
+        for (count, trailing) in [(2, [(String, RawJSON)]()), (1, [("nextCursor", RawJSON(string: "o:1"))]), (0, MCPReplies.cacheMembers(scope: .private))] {
+            let listed = RawJSON(Array(("[" + elements.prefix(count).map(\.text).joined(separator: ",") + "]").utf8))
+            let expected = try await Self.body(replies.resultResponse(id: RawJSON(Array("7".utf8)), [("tools", listed)] + trailing))
+            let written = try await Self.body(replies.listResponse(id: RawJSON(Array("7".utf8)), "tools", elements: elements.prefix(count), then: trailing))
+            #expect(String(decoding: written, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+        }
+    }
+
+    static func body(_ response: Response) async throws -> [UInt8] {
+        let collector = ByteCollector()
+        try await response.body.write(collector)
+        return collector.bytes
     }
 }

@@ -18,17 +18,10 @@ extension MCPEndpointHandler {
             start = offset
         }
         let end = min(tools.count, start + pageSize)
-        var listed: [UInt8] = [UInt8(ascii: "[")]
-        listed.reserveCapacity(tools[start..<end].reduce(2) { $0 + $1.bytes.count + 1 })
-        for (index, definition) in tools[start..<end].enumerated() {
-            if index > 0 { listed.append(UInt8(ascii: ",")) }
-            listed += definition.bytes
-        }
-        listed.append(UInt8(ascii: "]"))
-        var members: [(String, RawJSON)] = [("tools", RawJSON(listed))]
+        var members: [(String, RawJSON)] = []
         if end < tools.count { members.append(("nextCursor", RawJSON(string: Self.cursor(offset: end)))) }
         if exchange.era == .modern { members += MCPReplies.cacheMembers(scope: .private) }
-        return exchange.replies.resultResponse(id: id, members)
+        return exchange.replies.listResponse(id: id, "tools", elements: tools[start..<end], then: members)
     }
 
     /// The `tools/list` entry of one tool: the upstream's object, renamed (see `ToolDefinition`).
