@@ -1,5 +1,6 @@
 """Shared fixtures: run the real sentineld and sentinelctl binaries from the build directory."""
 
+import contextlib
 import json
 import os
 import shutil
@@ -157,3 +158,44 @@ def sentinelctl_logs(workdir, *filters):
     result = subprocess.run([str(SENTINELCTL), "logs", "-D", str(journal_directory(workdir)), "--json", *filters],
                             capture_output=True, text=True, check=True)
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def start_listening_server(argv, port, what):
+    """Starts a test server (`argv`, a Python MCP server script and its port) and waits until it listens on `port`."""
+    process = subprocess.Popen([str(a) for a in argv], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def listening():
+        if process.poll() is not None:
+            raise AssertionError(f"{what} exited with {process.returncode}: {process.stderr.read().decode()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+    wait_for(listening, 20, f"{what} to listen")
+    return process
+
+
+def stop_process(process):
+    """SIGTERM, then SIGKILL after 10 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
+def unix_group_with_member(group, member):
+    """A Unix group with one member for the test's duration (root only): who may use a control socket."""
+    require_root()
+    subprocess.run(["groupadd", "-f", group], check=True)
+    if subprocess.run(["id", member], capture_output=True).returncode != 0:
+        subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", "-G", group, member], check=True)
+    try:
+        yield group
+    finally:
+        subprocess.run(["userdel", member], capture_output=True)
+        subprocess.run(["groupdel", group], capture_output=True)

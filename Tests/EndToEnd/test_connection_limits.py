@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SENTINELCTL, SENTINELD, BUILD, Daemon, free_port, journal_entries, require_root, wait_for
+from conftest import (SENTINELCTL, SENTINELD, BUILD, Daemon, free_port, journal_entries, require_root,
+                      unix_group_with_member, wait_for)
 
 HERE = Path(__file__).parent
 DEMO_SERVER = BUILD / "sentinel-demo-server"
@@ -504,13 +505,8 @@ MEMBER = "sntlimmember"
 
 @pytest.fixture
 def control_group():
-    require_root()
-    subprocess.run(["groupadd", "-f", GROUP], check=True)
-    if subprocess.run(["id", MEMBER], capture_output=True).returncode != 0:
-        subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", "-G", GROUP, MEMBER], check=True)
-    yield GROUP
-    subprocess.run(["userdel", MEMBER], capture_output=True)
-    subprocess.run(["groupdel", GROUP], capture_output=True)
+    with unix_group_with_member(GROUP, MEMBER) as group:
+        yield group
 
 
 def test_a_self_created_control_socket_belongs_to_the_control_group(workdir, control_group):

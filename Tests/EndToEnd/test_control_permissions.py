@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import SENTINELCTL, Daemon, require_root
+from conftest import SENTINELCTL, Daemon, unix_group_with_member
 
 GROUP = "snttestctl"
 MEMBER = "snttestmember"
@@ -14,13 +14,8 @@ MEMBER = "snttestmember"
 
 @pytest.fixture
 def control_group():
-    require_root()
-    subprocess.run(["groupadd", "-f", GROUP], check=True)
-    if subprocess.run(["id", MEMBER], capture_output=True).returncode != 0:
-        subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", "-G", GROUP, MEMBER], check=True)
-    yield GROUP
-    subprocess.run(["userdel", MEMBER], capture_output=True)
-    subprocess.run(["groupdel", GROUP], capture_output=True)
+    with unix_group_with_member(GROUP, MEMBER) as group:
+        yield group
 
 
 def test_bound_socket_is_group_only(daemon):

@@ -11,7 +11,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import textwrap
@@ -26,7 +25,8 @@ from mcp.client.caching import CacheConfig, InMemoryResponseCacheStore
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 
-from conftest import SENTINELCTL, SENTINELD, Daemon, free_port, journal_entries, require_root, short_tempdir, wait_for
+from conftest import (SENTINELCTL, SENTINELD, Daemon, free_port, journal_entries, require_root, short_tempdir,
+                      start_listening_server, stop_process)
 
 HERE = Path(__file__).parent
 BUILD = os.environ.get("SENTINEL_BUILD_DIR", "/work/main/.build/debug")
@@ -48,29 +48,7 @@ def anyio_backend():
 
 
 def start_upstream(port):
-    process = subprocess.Popen([sys.executable, str(PARAM_UPSTREAM), str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-    def listening():
-        if process.poll() is not None:
-            raise AssertionError(f"the upstream exited with {process.returncode}: {process.stderr.read().decode()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
-        except OSError:
-            return False
-    wait_for(listening, 20, "the param-header upstream to listen")
-    return process
-
-
-def stop_process(process):
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    return start_listening_server([sys.executable, PARAM_UPSTREAM, port], port, "the param-header upstream")
 
 
 @pytest.fixture(scope="module")

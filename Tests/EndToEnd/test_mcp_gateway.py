@@ -10,8 +10,6 @@ then 2026-07-28) and "2026-07-28" (pinned, no probe).
 import itertools
 import os
 import shutil
-import socket
-import subprocess
 import sys
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from mcp.client.stdio import StdioServerParameters
 from mcp.client.subscriptions import ToolsListChanged
 from mcp.shared.exceptions import MCPError
 
-from conftest import Daemon, free_port, short_tempdir, wait_for
+from conftest import Daemon, free_port, short_tempdir, start_listening_server, stop_process
 
 HERE = Path(__file__).parent
 BUILD = os.environ.get("SENTINEL_BUILD_DIR", "/work/main/.build/debug")
@@ -51,29 +49,7 @@ def mode(request):
 
 
 def start_fastmcp(port):
-    process = subprocess.Popen([PYTHON, str(FASTMCP_UPSTREAM), str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-    def listening():
-        if process.poll() is not None:
-            raise AssertionError(f"fastmcp upstream exited with {process.returncode}: {process.stderr.read().decode()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
-        except OSError:
-            return False
-    wait_for(listening, 20, "the fastmcp upstream to listen")
-    return process
-
-
-def stop_process(process):
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    return start_listening_server([PYTHON, FASTMCP_UPSTREAM, port], port, "the fastmcp upstream")
 
 
 async def upstream_catalog(server):
