@@ -192,19 +192,23 @@ final class Daemon: Sendable {
             daemon: self, store: store, http: http, varlink: varlink, catalogs: catalogService, demo: demo,
             httpIsLoopback: httpIsLoopback, logger: logger)
 
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: UpstreamPoolService(pool: pool)),
-                    .init(service: catalogService),
-                    .init(service: revocations),
-                    .init(service: varlink),
-                    .init(service: http),
-                    .init(service: supervisor),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                cancellationSignals: [],
-                logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [
+                .init(service: UpstreamPoolService(pool: pool)),
+                .init(service: catalogService),
+                .init(service: revocations),
+                .init(service: varlink),
+                .init(service: http),
+                .init(service: supervisor),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            cancellationSignals: [],
+            logger: logger)
+        // A service that does not finish its graceful shutdown must not keep the daemon alive past systemd's patience:
+        // past the stop timeout (in-flight calls) and a margin for upstream children (SIGTERM, then SIGKILL after 5 s),
+        // the group cancels what is left and `run` ends with gracefulShutdownTimedOut.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.stopTimeoutSeconds + 15)
+        let group = ServiceGroup(configuration: groupConfiguration)
         supervisor.attach(group: group)
         logger.info(
             "sentineld \(SentinelVersion.current) starting",
@@ -214,6 +218,10 @@ final class Daemon: Sendable {
             ])
         do {
             try await group.run()
+        } catch let error as HTTPServerError {
+            throw DaemonStartupError(description: error.description)
+        } catch let error as VarlinkServerError {
+            throw DaemonStartupError(description: error.description)
         } catch {
             logger.error("sentineld stopped with an error: \(error)")
             throw error

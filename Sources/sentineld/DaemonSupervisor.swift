@@ -43,8 +43,14 @@ final class DaemonSupervisor: Service, Sendable {
     }
 
     func run() async throws {
-        await http.waitUntilListening()
-        await varlink.waitUntilListening()
+        // Readiness follows the binds: a listener that failed ends the group with its error (naming the address);
+        // until the group is cancelled, nothing here may say "ready" or audit a start.
+        let httpListens = await http.waitUntilListening()
+        let varlinkListens = await varlink.waitUntilListening()
+        guard httpListens && varlinkListens else {
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(60)) }
+            return
+        }
         if let address = http.localAddress?.ipAddress {
             // An inherited socket may be bound anywhere: decide from the actual address.
             let loopback = ListenAddress(host: address, port: 0).isLoopback

@@ -92,6 +92,41 @@ def test_watchdog_pings_when_requested(workdir):
         notify.close()
 
 
+@pytest.mark.parametrize("taken", ["http", "control"])
+def test_a_failed_bind_names_the_address_and_never_says_ready(workdir, taken):
+    """Readiness follows the binds: no READY=1, no "ready" log line, no daemon-started audit; one line names what."""
+    notify = NotifySocket(workdir)
+    d = Daemon(workdir, env={"NOTIFY_SOCKET": notify.path})
+    holder = None
+    if taken == "http":
+        holder = socket.socket()
+        holder.bind(("127.0.0.1", d.port))
+        holder.listen()
+        expected = f"sentineld: cannot listen for HTTP on 127.0.0.1:{d.port}: Address already in use"
+    else:
+        (d.socket / "occupied").mkdir(parents=True)  # a directory where the socket should go
+        expected = f"sentineld: cannot create the control socket {d.socket}: Is a directory"
+    try:
+        d.start(wait=False)
+        assert d.process.wait(15) == 1
+        log = d.log.read_text()
+        assert expected in log.splitlines(), log
+        assert not any(line.endswith("sentineld: ready") for line in log.splitlines()), log
+        assert "daemon-started" not in log and "Error:" not in log, log
+        time.sleep(0.2)
+        try:
+            while True:
+                notify.messages.append(notify.sock.recv(4096).decode())
+        except socket.timeout:
+            pass
+        assert not any("READY=1" in m for m in notify.messages), notify.messages
+    finally:
+        if holder:
+            holder.close()
+        d.stop()
+        notify.close()
+
+
 def test_state_survives_restart(workdir):
     d = Daemon(workdir).start()
     d.ctl("server", "add", "kept", "--", "/bin/true")
@@ -238,3 +273,68 @@ def test_socket_activation_picks_sockets_by_name(workdir, order):
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(15) == 0
+
+
+def test_sigterm_under_load_stops_within_the_stop_timeout(workdir):
+    """In-flight calls that never finish, an event stream, a varlink `more` stream, a half-sent request and idle
+    connections: SIGTERM still ends sentineld with 0 soon after [Daemon] StopTimeoutSec, its stdio children with it."""
+    import json
+    import threading
+    config = workdir / "sentineld.conf"
+    config.write_text("[Daemon]\nStopTimeoutSec=2\n")
+    d = Daemon(workdir, extra_args=["--demo"], config=config).start()
+    url = d.url + "/mcp/demo"
+    meta = {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {}}
+
+    def post(method, params, name=None, timeout=30):
+        headers = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream",
+                   "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": method}
+        if name:
+            headers["Mcp-Name"] = name
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": {**params, "_meta": meta}}).encode()
+        return urllib.request.urlopen(urllib.request.Request(url, data=body, headers=headers), timeout=timeout)
+
+    def tools():
+        try:
+            return [t["name"] for t in json.loads(post("tools/list", {}).read())["result"]["tools"]]
+        except OSError:
+            return []
+    wait_for(lambda: any(n.endswith("hang") for n in tools()), 15, "the demo endpoint's tools")
+    names = tools()
+    hang = next(n for n in names if n.endswith("hang"))
+    slow = next(n for n in names if n.endswith("slow"))
+
+    def quietly(call):
+        try:
+            call().read()
+        except OSError:
+            pass
+    for call in (lambda: post("tools/call", {"name": hang, "arguments": {}}, hang, 60),
+                 lambda: post("tools/call", {"name": slow, "arguments": {"seconds": 60}}, slow, 60),
+                 lambda: post("subscriptions/listen", {}, timeout=60)):
+        threading.Thread(target=quietly, args=(call,), daemon=True).start()
+    watch = subprocess.Popen([str(SENTINELCTL), "--address", d.address, "watch"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    held = [socket.create_connection(("127.0.0.1", d.port)) for _ in range(5)]
+    partial = socket.create_connection(("127.0.0.1", d.port))
+    partial.sendall(b"POST /mcp/demo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+    held.append(partial)
+    control = socket.socket(socket.AF_UNIX)
+    control.connect(str(d.socket))
+    held.append(control)
+    children = subprocess.run(["pgrep", "-P", str(d.process.pid)], capture_output=True, text=True).stdout.split()
+    assert children, "the demo endpoint's stdio server runs as a child"
+    time.sleep(1)
+    try:
+        started = time.monotonic()
+        d.process.send_signal(signal.SIGTERM)
+        assert d.process.wait(20) == 0
+        assert time.monotonic() - started < 10, "stopped, but only after the bound for in-flight calls had long passed"
+        for pid in children:
+            assert not os.path.exists(f"/proc/{pid}") or "Z" in open(f"/proc/{pid}/stat").read().split()[2]
+    finally:
+        watch.kill()
+        watch.wait()
+        for s in held:
+            s.close()
+        d.stop()

@@ -33,6 +33,7 @@ public final class HTTPServer: Service, Sendable {
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
     private let onShutdown: @Sendable () -> Void
     private let listening = Mutex<[CheckedContinuation<Void, Never>]?>([])
+    private let isListening = Mutex(false)
 
     /// - Parameter limits: read as each connection is accepted (connection caps, deadlines, trusted proxies).
     public init(
@@ -58,8 +59,9 @@ public final class HTTPServer: Service, Sendable {
     /// The bound address once listening (useful with port 0).
     public var localAddress: SocketAddress? { boundAddress.withLock { $0 } }
 
-    /// Returns once the socket is listening, or `run` has failed.
-    public func waitUntilListening() async {
+    /// Returns once the socket is listening (true), or `run` has failed to listen (false: `run` throws why).
+    @discardableResult
+    public func waitUntilListening() async -> Bool {
         await withCheckedContinuation { continuation in
             let done = listening.withLock { waiters -> Bool in
                 guard waiters != nil else { return true }
@@ -68,6 +70,7 @@ public final class HTTPServer: Service, Sendable {
             }
             if done { continuation.resume() }
         }
+        return isListening.withLock { $0 }
     }
 
     private func markListening() {
@@ -105,9 +108,10 @@ public final class HTTPServer: Service, Sendable {
             }
         } catch {
             markListening()
-            throw error
+            throw HTTPServerError(listener: listener, underlying: error)
         }
         boundAddress.withLock { $0 = serverChannel.channel.localAddress }
+        isListening.withLock { $0 = true }
         markListening()
         logger.info("HTTP listening on \(serverChannel.channel.localAddress.map { "\($0)" } ?? "inherited socket")")
 

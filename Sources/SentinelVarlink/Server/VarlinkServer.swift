@@ -37,6 +37,7 @@ public final class VarlinkServer: Service, Sendable {
     private let maximumMessageBytes: Int
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
     private let boundSignal = OneShotSignal()
+    private let isListening = Mutex(false)
     private let maximumConnections: @Sendable () -> Int
     private let admitted = Mutex(AdmittedConnections())
 
@@ -96,9 +97,11 @@ public final class VarlinkServer: Service, Sendable {
         return staging.utf8.count < 108 ? staging : path
     }
 
-    /// Returns once the socket is listening (or `run` failed before that).
-    public func waitUntilListening() async {
+    /// Returns once the socket is listening (true), or `run` has failed to listen (false: `run` throws why).
+    @discardableResult
+    public func waitUntilListening() async -> Bool {
         await boundSignal.wait()
+        return isListening.withLock { $0 }
     }
 
     public func run() async throws {
@@ -142,10 +145,14 @@ public final class VarlinkServer: Service, Sendable {
             case .fileDescriptor(let descriptor):
                 serverChannel = try await bootstrap.bind(descriptor, childChannelInitializer: initializer)
             }
-        } catch {
+        } catch let error as VarlinkServerError {
             boundSignal.fire()
             throw error
+        } catch {
+            boundSignal.fire()
+            throw VarlinkServerError.cannotListen(listener: listener, underlying: error)
         }
+        isListening.withLock { $0 = true }
         boundSignal.fire()
         logger.debug("varlink server listening")
         await withGracefulShutdownHandler {
@@ -328,10 +335,22 @@ public final class VarlinkServer: Service, Sendable {
 /// Why the varlink server could not start.
 public enum VarlinkServerError: Error, CustomStringConvertible {
     case cannotPlaceSocket(path: String, reason: String)
+    /// Binding failed: `socket` names the path or the inherited descriptor.
+    case cannotBind(socket: String, reason: String)
+
+    static func cannotListen(listener: VarlinkServer.Listener, underlying: any Error) -> Self {
+        let socket = switch listener {
+        case .path(let path, _, _): path
+        case .fileDescriptor(let descriptor): "the socket-activated descriptor \(descriptor)"
+        }
+        let reason = (underlying as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(underlying)"
+        return .cannotBind(socket: socket, reason: reason)
+    }
 
     public var description: String {
         switch self {
         case .cannotPlaceSocket(let path, let reason): "cannot create the control socket \(path): \(reason)"
+        case .cannotBind(let socket, let reason): "cannot listen on the control socket \(socket): \(reason)"
         }
     }
 }
