@@ -20,10 +20,10 @@ struct MCPConnectPromptTests {
         return gateway
     }
 
-    /// A handshake-era session on `open` whose `initialize` declared `capabilities`.
-    static func session(_ gateway: GatewayHarness, capabilities: JSONValue) async throws -> HTTPFields {
+    /// A handshake-era session on `open` of `version` whose `initialize` declared `capabilities`.
+    static func session(_ gateway: GatewayHarness, capabilities: JSONValue, version: String = "2025-11-25") async throws -> HTTPFields {
         let initialized = try await gateway.call(
-            "initialize", params: ["protocolVersion": "2025-11-25", "capabilities": capabilities, "clientInfo": ["name": "t", "version": "1"]])
+            "initialize", params: ["protocolVersion": .string(version), "capabilities": capabilities, "clientInfo": ["name": "t", "version": "1"]])
         return [.mcpSessionID: try #require(initialized.headers[.mcpSessionID])]
     }
 
@@ -64,6 +64,9 @@ struct MCPConnectPromptTests {
         Self.expectToolError(try await gateway.call("tools/call", params: Self.echo, headers: formOnly), modern: false)
         let none = try await Self.session(gateway, capabilities: [:])
         Self.expectToolError(try await gateway.call("tools/call", params: Self.echo, headers: none), modern: false)
+        // URL mode and -32042 came with 2025-11-25: an older session cannot have declared them.
+        let older = try await Self.session(gateway, capabilities: Self.urlMode, version: "2025-06-18")
+        Self.expectToolError(try await gateway.call("tools/call", params: Self.echo, headers: older), modern: false)
         // A client that does not echo Mcp-Session-Id (claude.ai) has declared nothing this request can show.
         _ = try await Self.session(gateway, capabilities: Self.urlMode)
         Self.expectToolError(try await gateway.call("tools/call", params: Self.echo), modern: false)

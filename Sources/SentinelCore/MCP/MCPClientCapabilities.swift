@@ -35,12 +35,16 @@ public struct MCPClientCapabilities: Sendable, Equatable {
         self.init(bytes: message.bytes, range: range)
     }
 
-    /// The capabilities an `initialize` request declares (`params.capabilities`).
-    public init(initialize message: JSONRPCMessage) {
-        guard let range = message.paramsMembers["capabilities"] else {
+    /// The capabilities an `initialize` request declares (`params.capabilities`) for a session of the negotiated
+    /// `version`. URL-mode elicitation (and its error -32042) came with 2025-11-25: an older session has none.
+    public init(initialize message: JSONRPCMessage, version: String) {
+        guard let range = message.paramsMembers["capabilities"], version >= Self.urlElicitationSince else {
             self.init()
             return
         }
         self.init(bytes: message.bytes, range: range)
     }
+
+    /// The first handshake-era version with URL-mode elicitation.
+    public static let urlElicitationSince = "2025-11-25"
 }
