@@ -259,7 +259,8 @@ A POST body whose \\fBContent\\-Type\\fR is not \\fBapplication/json\\fR (parame
 .BR sentinel\\-audit (7).
 .PP
 Handshake\\-era sessions: \\fBinitialize\\fR issues an \\fBMcp\\-Session\\-Id\\fR that verifies itself
-(an HMAC over its protocol version, issue time, endpoint and grant, with a key kept in the
+(an HMAC over its protocol version, the client capabilities Sentinel acts on, issue time,
+endpoint and grant, with a key kept in the
 database sealed by the secret key), so sessions stay valid across restarts and idle exits. The
 database remembers sessions ended by DELETE, and when a session was last used, until they would
 have expired. A session unused for \\fB[HTTP] SessionIdleSec=\\fR ends. A request naming a forged,
