@@ -356,11 +356,13 @@ def test_the_reply_to_a_cancelled_call_is_a_valid_error_in_both_eras(gateway):
 
     thread = threading.Thread(target=call)
     thread.start()
-    time.sleep(0.5)
-    cancelled = httpx2.post(url, headers=headers, timeout=30, json={
-        "jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 77, "reason": "test"}})
-    assert cancelled.status_code == 202
-    thread.join(10)
+    deadline = time.monotonic() + 15
+    while thread.is_alive() and time.monotonic() < deadline:  # until the call is in flight and hears it
+        cancelled = httpx2.post(url, headers=headers, timeout=30, json={
+            "jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 77, "reason": "test"}})
+        assert cancelled.status_code == 202
+        thread.join(0.2)
+    assert not thread.is_alive(), "the call was not cancelled"
     response = answer["response"]
     assert response.status_code == 200
     body = response.json()
