@@ -259,7 +259,8 @@ A POST body whose \\fBContent\\-Type\\fR is not \\fBapplication/json\\fR (parame
 .BR sentinel\\-audit (7).
 .PP
 Handshake\\-era sessions: \\fBinitialize\\fR issues an \\fBMcp\\-Session\\-Id\\fR that verifies itself
-(an HMAC over its protocol version, issue time, endpoint and grant, with a key kept in the
+(an HMAC over its protocol version, the client capabilities Sentinel acts on, issue time,
+endpoint and grant, with a key kept in the
 database sealed by the secret key), so sessions stay valid across restarts and idle exits. The
 database remembers sessions ended by DELETE, and when a session was last used, until they would
 have expired. A session unused for \\fB[HTTP] SessionIdleSec=\\fR ends. A request naming a forged,
@@ -276,7 +277,18 @@ tools on its next \\fBtools/list\\fR; \\fBsubscriptions/listen\\fR announces cha
 .PP
 Sentinel's own JSON\\-RPC errors lie outside the range JSON\\-RPC reserves (2026\\-07\\-28 reserves
 \\-32020 to \\-32099 for the MCP specification): \\-31001 when an upstream does not answer within
-its call timeout, \\-31003 when it fails or is unreachable, \\-32800 when the call was cancelled.
+its call timeout, \\-31002 (HTTP 429) when the endpoint or the caller runs its maximum of
+concurrent calls, \\-31003 when it fails or is unreachable, \\-32800 when the call was
+cancelled. An upstream's error in the reserved range is reported as \\-31003 with its message.
+.PP
+A call whose personal credential is missing, expired or refused by the upstream is answered
+with a tool error (\\fBisError\\fR) naming \\fIpublic\\-url\\fB/oauth/credentials\\fR. A client
+that declared URL\\-mode elicitation (\\fBelicitation.url\\fR in \\fBinitialize\\fR, kept with the
+session, or in the request's \\fB_meta\\fR in 2026\\-07\\-28) is asked to open
+\\fIpublic\\-url\\fB/oauth/credentials#server\\-\\fR\\fIname\\fR instead: error \\-32042 with
+\\fBdata.elicitations\\fR in the handshake era; in 2026\\-07\\-28 an \\fBinput_required\\fR result
+whose \\fBinputRequests\\fR hold the \\fBelicitation/create\\fR (never \\-32042). Its retry is
+served as a new call; if the credential is still missing it gets the tool error.
 .SH "SYSTEMD INTEGRATION"
 Listening sockets are taken by name (\\fBhttp\\fR, \\fBvarlink\\fR) from
 \\fBsd_listen_fds_with_names\\fR(3); without them sentineld binds \\fB[HTTP] Listen=\\fR and

@@ -361,10 +361,11 @@ def session_call(daemon, session, endpoint="conf"):
 
 
 def forged(session):
-    scheme, version, issued, nonce, tag = session.split(".")
+    scheme, version, capabilities, issued, nonce, tag = session.split(".")
     return [
-        ".".join([scheme, version, str(int(issued) + 1), nonce, tag]),   # another issue time, same tag
-        ".".join([scheme, version, issued, nonce, tag[:-1] + ("0" if tag[-1] != "0" else "1")]),
+        ".".join([scheme, version, capabilities, str(int(issued) + 1), nonce, tag]),   # another issue time, same tag
+        ".".join([scheme, version, capabilities, issued, nonce, tag[:-1] + ("0" if tag[-1] != "0" else "1")]),
+        ".".join([scheme, version, "1" if capabilities == "0" else "0", issued, nonce, tag]),  # other capabilities
         "0123456789abcdef0123456789abcdef",                            # an id of the kind Sentinel issued before
     ]
 

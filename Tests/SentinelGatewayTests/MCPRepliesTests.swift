@@ -61,6 +61,7 @@ struct MCPRepliesTests {
         #expect(handshake.result?["content"]?.arrayValue?.count == 1)
     }
 
+    /// A client that declared no URL-mode elicitation (`MCPConnectPromptTests` has the others).
     @Test func credentialRequiredIsAToolErrorInBothEras() async throws {
         let gateway = try await GatewayHarness.make()
         let message = "Connect your files account at https://gw.example.org/connect/files, then retry."

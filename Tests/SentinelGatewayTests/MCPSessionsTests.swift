@@ -57,6 +57,22 @@ struct MCPSessionsTests {
         }
     }
 
+    @Test func theCapabilitiesDeclaredInInitializeOutliveARestart() async throws {
+        try await Self.withStore { open in
+            let id = try await Self.sessions(try open()).create(
+                endpoint: "eng", grant: "g1", protocolVersion: "2025-11-25", capabilities: MCPClientCapabilities(urlElicitation: true),
+                clientName: "c", clientVersion: "", now: Self.now)
+            guard case .valid(let session) = await Self.sessions(try open()).resolve(
+                id, endpoint: "eng", grant: "g1", idleSeconds: Self.day, now: Self.now)
+            else { Issue.record("a valid id was refused after a restart"); return }
+            #expect(session.capabilities.urlElicitation)
+            var flipped = try #require(MCPSessionID(parsing: id))
+            flipped.capabilities = MCPClientCapabilities()
+            #expect(!Self.isValid(await Self.sessions(try open()).resolve(
+                flipped.text, endpoint: "eng", grant: "g1", idleSeconds: Self.day, now: Self.now)), "the capabilities are signed")
+        }
+    }
+
     @Test func anEndedSessionStaysEndedAcrossARestart() async throws {
         try await Self.withStore { open in
             let sessions = Self.sessions(try open())

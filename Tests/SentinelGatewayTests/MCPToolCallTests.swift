@@ -110,6 +110,7 @@ struct MCPToolCallTests {
             let second = try await gateway.callTool("echo", id: 2, endpoint: "eng", headers: Self.ada)
             #expect(second.status == .tooManyRequests)
             #expect(second.headers[.retryAfter] == "1")
+            #expect(second.errorCode == Int64(JSONRPCErrorCode.callLimitReached), "its own code, not an internal error")
             #expect(second.errorMessage.contains("this caller is running its maximum of 1 concurrent calls"))
             let other = try await gateway.callTool("echo", id: 3, endpoint: "eng", headers: Self.bob)
             #expect(other.status == .ok, "another caller still gets in")

@@ -36,6 +36,8 @@ public final class UpstreamCredentials: UpstreamCredentialSource {
 
     /// Where users connect or re-authenticate their personal servers.
     public var credentialsPage: String { settings().issuer + "/oauth/credentials" }
+    /// The credentials page at `server`'s section: the URL a client's URL-mode elicitation opens.
+    public func connectPage(for server: String) -> String { credentialsPage + "#server-" + server }
     var callbackURL: String { settings().issuer + "/oauth/upstream/callback" }
 
     // MARK: - Using credentials
@@ -121,7 +123,8 @@ public final class UpstreamCredentials: UpstreamCredentialSource {
                 "Server \(server.name) has no shared credential yet; an administrator must connect it (sentinelctl server login \(server.name)).")
         }
         return UpstreamCredentialRequired(
-            "Server \(server.name) needs your own credentials. Connect it at \(credentialsPage), then try again.")
+            "Server \(server.name) needs your own credentials. Connect it at \(credentialsPage), then try again.",
+            server: server.name, connectURL: connectPage(for: server.name))
     }
 
     func expired(_ server: Server, owner: String?) -> UpstreamCredentialRequired {
@@ -130,7 +133,8 @@ public final class UpstreamCredentials: UpstreamCredentialSource {
                 "The shared credential of server \(server.name) expired; an administrator must connect it again (sentinelctl server login \(server.name)).")
         }
         return UpstreamCredentialRequired(
-            "Your credentials for server \(server.name) expired or were refused. Re-authenticate at \(credentialsPage), then try again.")
+            "Your credentials for server \(server.name) expired or were refused. Re-authenticate at \(credentialsPage), then try again.",
+            server: server.name, connectURL: connectPage(for: server.name))
     }
 
     // MARK: - Connecting

@@ -177,11 +177,21 @@ public enum JSONRPCErrorCode {
     public static let missingCapability = -32021
     /// MCP 2026-07-28: unsupported protocol version (`data.supported`, `data.requested`).
     public static let unsupportedVersion = -32022
+    /// MCP 2025-11-25 (`URLElicitationRequiredError`): the request can be served once the user has completed the URL
+    /// elicitations in `data.elicitations`. Never sent in 2026-07-28, where an `input_required` result carries them.
+    public static let urlElicitationRequired = -32042
     /// Sentinel: the upstream server did not answer within its call timeout.
     public static let requestTimeout = -31001
+    /// Sentinel: the endpoint, or the caller's share of it, runs its maximum of concurrent calls (HTTP 429 with
+    /// `Retry-After`): retry shortly.
+    public static let callLimitReached = -31002
     /// Sentinel: the upstream server failed, broke the protocol or is unreachable.
     public static let upstreamUnavailable = -31003
     /// The call was cancelled (by the client, or its connection closed): LSP's RequestCancelled,
     /// outside the JSON-RPC reserved range.
     public static let requestCancelled = -32800
+
+    /// The codes the MCP specification reserves for its own errors (-32020 to -32099). Each has a meaning for one hop
+    /// and one protocol era, so an upstream's error in this range is not passed on to a client as it came.
+    public static let reservedForMCP = -32099 ... -32020
 }

@@ -2,26 +2,37 @@ public import Foundation
 
 /// A handshake-era `Mcp-Session-Id` that the gateway can verify without remembering it.
 ///
-/// Text form: `s1.<version>.<issued>.<nonce>.<tag>`, all visible ASCII: the negotiated protocol
-/// version without dashes (`20251125`), the issue time in Unix seconds, 16 random bytes and the
-/// first 16 bytes of an HMAC-SHA256 over those fields and the endpoint and grant the session
-/// belongs to, all in lower-case hex. A forged id, or one presented on another endpoint or by
-/// another grant, fails the HMAC; what the id cannot say (that it was deleted, when it was last
-/// used) the store remembers.
+/// Text form: `s2.<version>.<capabilities>.<issued>.<nonce>.<tag>`, all visible ASCII: the negotiated
+/// protocol version without dashes (`20251125`), the client capabilities Sentinel acts on as one
+/// lower-case hex digit of flags (`MCPClientCapabilities`: 1 = URL-mode elicitation), the issue time
+/// in Unix seconds, 16 random bytes and the first 16 bytes of an HMAC-SHA256 over those fields and
+/// the endpoint and grant the session belongs to, all in lower-case hex. A forged id, or one presented
+/// on another endpoint or by another grant, fails the HMAC; what the id cannot say (that it was
+/// deleted, when it was last used) the store remembers. The capabilities ride in the id so that a
+/// restart or another node still knows what the client declared in `initialize`. Ids of the earlier
+/// form `s1.<version>.<issued>.<nonce>.<tag>` (no capabilities) stay valid.
 public struct MCPSessionID: Sendable, Equatable {
     public var protocolVersion: String
+    /// What the client declared in `initialize` (always none for an `s1` id).
+    public var capabilities: MCPClientCapabilities
     public var issuedAt: Int64
     /// 32 lower-case hex digits.
     public var nonce: String
     /// 32 lower-case hex digits.
     public var tag: String
+    /// An id of the earlier `s1` form, which carries no capabilities.
+    let legacy: Bool
 
-    static let scheme = "s1"
+    static let scheme = "s2"
+    /// The earlier form, without capabilities.
+    static let schemeWithoutCapabilities = "s1"
     static let hexLength = 32
 
     /// A new id's fields before signing; `tag` is filled in by `signed(with:)`.
-    public init(protocolVersion: String, issuedAt: Int64, nonce: [UInt8]) {
+    public init(protocolVersion: String, capabilities: MCPClientCapabilities = .init(), issuedAt: Int64, nonce: [UInt8]) {
         self.protocolVersion = protocolVersion
+        self.capabilities = capabilities
+        self.legacy = false
         self.issuedAt = issuedAt
         self.nonce = Self.hex(nonce)
         self.tag = ""
@@ -29,8 +40,19 @@ public struct MCPSessionID: Sendable, Equatable {
 
     /// Reads an id; nil when it is not one this gateway could have issued.
     public init?(parsing text: String) {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 5, parts[0] == Self.scheme, parts[1].utf8.count == 8, parts[1].allSatisfy(\.isASCII),
+        var parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        var capabilities = MCPClientCapabilities()
+        if parts.count == 6, parts[0] == Self.scheme, parts[2].utf8.count == 1, let flags = UInt8(parts[2], radix: 16),
+            parts[2] == parts[2].lowercased()
+        {
+            capabilities = Self.capabilities(flags)
+            parts.remove(at: 2)
+            self.legacy = false
+        } else {
+            guard parts.count == 5, parts[0] == Self.schemeWithoutCapabilities else { return nil }
+            self.legacy = true
+        }
+        guard parts[1].utf8.count == 8, parts[1].allSatisfy(\.isASCII),
             parts[1].allSatisfy(\.isNumber), let issued = Int64(parts[2]), issued > 0,
             Self.isHex(parts[3]), Self.isHex(parts[4])
         else { return nil }
@@ -38,6 +60,7 @@ public struct MCPSessionID: Sendable, Equatable {
         let version = String(digits[0..<4]) + "-" + String(digits[4..<6]) + "-" + String(digits[6..<8])
         guard MCPProtocol.isHandshake(version) else { return nil }
         self.protocolVersion = version
+        self.capabilities = capabilities
         self.issuedAt = issued
         self.nonce = String(parts[3])
         self.tag = String(parts[4])
@@ -45,15 +68,29 @@ public struct MCPSessionID: Sendable, Equatable {
 
     /// The header value.
     public var text: String {
-        [Self.scheme, protocolVersion.replacingOccurrences(of: "-", with: ""), String(issuedAt), nonce, tag]
+        let version = protocolVersion.replacingOccurrences(of: "-", with: "")
+        if legacy { return [Self.schemeWithoutCapabilities, version, String(issuedAt), nonce, tag].joined(separator: ".") }
+        return [Self.scheme, version, String(Self.flags(capabilities), radix: 16), String(issuedAt), nonce, tag]
             .joined(separator: ".")
     }
 
     /// The bytes the tag authenticates: the id's fields, and the endpoint and grant (empty on
     /// endpoints without authentication) it was issued to, NUL-separated.
     public func signedBytes(endpoint: String, grant: String?) -> [UInt8] {
-        let fields = ["sentinel-mcp-session", Self.scheme, protocolVersion, String(issuedAt), nonce, endpoint, grant ?? ""]
+        let fields = legacy
+            ? ["sentinel-mcp-session", Self.schemeWithoutCapabilities, protocolVersion, String(issuedAt), nonce, endpoint, grant ?? ""]
+            : ["sentinel-mcp-session", Self.scheme, protocolVersion, String(Self.flags(capabilities), radix: 16), String(issuedAt),
+               nonce, endpoint, grant ?? ""]
         return Array(fields.joined(separator: "\u{0}").utf8)
+    }
+
+    /// The capabilities as flags: bit 0 URL-mode elicitation.
+    static func flags(_ capabilities: MCPClientCapabilities) -> UInt8 {
+        capabilities.urlElicitation ? 1 : 0
+    }
+
+    static func capabilities(_ flags: UInt8) -> MCPClientCapabilities {
+        MCPClientCapabilities(urlElicitation: flags & 1 != 0)
     }
 
     /// This id with its tag: the first 16 bytes of `mac` over `signedBytes`.

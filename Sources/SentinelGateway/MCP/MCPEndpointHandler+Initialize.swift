@@ -21,6 +21,7 @@ extension MCPEndpointHandler {
         do {
             response.headers[.mcpSessionID] = try await sessions.create(
                 endpoint: endpoint, grant: exchange.grant?.grantID, protocolVersion: version,
+                capabilities: MCPClientCapabilities(initialize: message, version: version),
                 clientName: info?["name"]?.stringValue ?? "unknown", clientVersion: info?["version"]?.stringValue ?? "")
         } catch {
             // Sessions are optional: the client is served without one.

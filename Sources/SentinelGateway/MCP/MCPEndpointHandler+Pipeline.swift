@@ -151,12 +151,14 @@ extension MCPEndpointHandler {
         case .modern(let versionHeaderDiffers):
             exchange.era = .modern
             exchange.versionHeaderDiffers = versionHeaderDiffers
+            if message.method == "tools/call" { exchange.capabilities = MCPClientCapabilities(modern: message, meta: meta) }
         case .handshake(let versionHeaderDiffers):
             exchange.versionHeaderDiffers = versionHeaderDiffers
             if let session {
                 exchange.protocolVersion = session.protocolVersion
                 exchange.clientName = session.clientName
                 exchange.clientVersion = session.clientVersion
+                exchange.capabilities = session.capabilities
             }
         }
         return await dispatch(message, id: message.id ?? .null, exchange: exchange, allowStreaming: allowStreaming)

@@ -77,10 +77,20 @@ extension MCPEndpointHandler {
             ("arguments", argumentsRange.map { message.raw($0) } ?? .emptyObject),
         ]
         if !forwardedMeta.isEmpty { upstreamParams.append(("_meta", RawJSON.object(forwardedMeta))) }
+        // A 2026-07-28 retry answering an input_required reply (MCPConnectPrompt) is served as a new call; what it
+        // answered only changes how a still-missing credential is reported. Neither inputResponses nor a requestState
+        // is forwarded upstream: they answer Sentinel, not the upstream.
+        var answered: Set<String> = []
+        if exchange.era == .modern, let responses = params["inputResponses"],
+            let members = try? JSONScanner.members(of: message.bytes, in: JSONScanner.trimmed(message.bytes, responses))
+        {
+            answered = Set(members.keys)
+        }
         let call = UpstreamToolCall(
             server: server, params: RawJSON.object(upstreamParams), headers: paramHeaders, clientToken: clientToken,
             key: InFlightCalls.key(
-                endpoint: endpoint.name, grant: exchange.grant?.grantID, session: exchange.sessionID, requestID: id.text))
+                endpoint: endpoint.name, grant: exchange.grant?.grantID, session: exchange.sessionID, requestID: id.text),
+            answered: answered)
         let capture = endpoint.capturePayloads ? argumentsRange.map { message.raw($0) } : nil
 
         let accept = exchange.request.headers[.accept] ?? ""

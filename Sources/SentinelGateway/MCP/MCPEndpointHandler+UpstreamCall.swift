@@ -1,5 +1,6 @@
 import NIOCore
 import SentinelCore
+import SentinelCrypto
 import SentinelStore
 import SentinelUpstream
 
@@ -95,8 +96,8 @@ extension MCPEndpointHandler {
             if isError { detail = "the tool reported an error" }
         } catch let error as UpstreamError {
             switch error {
-            case .rpc(_, let message, let rawError):
-                reply = MCPReplies.upstreamError(id: id, raw: rawError)
+            case .rpc(let code, let message, let rawError):
+                reply = MCPReplies.upstreamError(id: id, server: server.name, code: code, message: message, raw: rawError)
                 outcome = .error
                 detail = message
             case .timeout(let limit):
@@ -109,10 +110,17 @@ extension MCPEndpointHandler {
                 detail = error.description
             }
         } catch let error as UpstreamCredentialRequired {
-            // A tool error, so the model can tell the user what to do.
-            reply = replies.toolError(id: id, error.message)
+            // A tool error, so the model can tell the user what to do; or, for a client that can show a URL, the
+            // spec's request to open the page where the user connects the account.
+            let prompt = Self.connectPrompt(for: error, call: call, exchange: exchange)
+            reply = replies.credentialRequired(
+                id: id, message: error.message, server: error.server ?? server.name, url: error.connectURL ?? "", prompt: prompt,
+                elicitationID: SecureRandom.token(bytes: 16))
             outcome = .error
-            detail = error.message
+            switch prompt {
+            case .toolError: detail = error.message
+            case .urlElicitationRequired, .inputRequired: detail = error.message + " (the client was asked to open the page)"
+            }
         } catch is CancellationError {
             reply = MCPReplies.cancelled(id: id)
             outcome = .cancelled
@@ -127,6 +135,14 @@ extension MCPEndpointHandler {
             requestBytes: requestBytes, responseBytes: resultBytes?.bytes.count ?? 0, detail: detail, arguments: capture,
             result: exchange.snapshot.endpoint.capturePayloads ? resultBytes : nil)
         return reply
+    }
+
+    /// How to tell this caller to connect the credential `error` names (see `MCPConnectPrompt`).
+    static func connectPrompt(for error: UpstreamCredentialRequired, call: UpstreamToolCall, exchange: MCPExchange) -> MCPConnectPrompt {
+        let answered = call.answered.contains(MCPConnectPrompt.inputKey(server: error.server ?? call.server.name))
+        return MCPConnectPrompt.choose(
+            modern: exchange.era == .modern, capabilities: exchange.capabilities, hasURL: error.connectURL != nil,
+            answered: answered)
     }
 
     /// Rewrites an upstream progress notification's params to carry the client's own token.

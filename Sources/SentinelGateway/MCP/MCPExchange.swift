@@ -22,6 +22,9 @@ struct MCPExchange: Sendable {
     var versionHeaderDiffers = false
     var clientName = "unknown"
     var clientVersion = ""
+    /// What the client declared that Sentinel's replies depend on: from `initialize` (kept with the session) in the
+    /// handshake era, from the request's `_meta` in 2026-07-28 (read for `tools/call` only, the one method it changes).
+    var capabilities = MCPClientCapabilities()
 
     init(
         request: Request, context: GatewayRequestContext, snapshot: EndpointSnapshot, grant: AccessTokenGrant?, sessionID: String?,

@@ -34,9 +34,14 @@ struct MCPReplies: Sendable {
 
     /// A result of Sentinel's own, from its members.
     func result(id: RawJSON, _ members: [(String, RawJSON)]) -> RawJSON {
+        result(id: id, type: "complete", members)
+    }
+
+    /// A result of Sentinel's own with the 2026-07-28 `resultType` `type` (`complete`, `input_required`).
+    private func result(id: RawJSON, type: String, _ members: [(String, RawJSON)]) -> RawJSON {
         var members = members
         if era == .modern {
-            members.insert(("resultType", RawJSON(string: "complete")), at: 0)
+            members.insert(("resultType", RawJSON(string: type)), at: 0)
             members.append(("_meta", RawJSON.object([(MCPProtocol.serverInfoKey, serverInfo)])))
         }
         return JSONRPC.result(id: id, result: RawJSON.object(members))
@@ -91,6 +96,32 @@ struct MCPReplies: Sendable {
         return result(id: id, [("content", RawJSON(content)), ("isError", RawJSON(Array("true".utf8)))])
     }
 
+    /// The reply to a tool call whose credential the caller must connect (missing, expired or refused upstream), as
+    /// `prompt` says (`MCPConnectPrompt.choose`): the readable tool error, or a URL elicitation of the page at `url`
+    /// with `message` as its text: error -32042 in the handshake era (`elicitationID` names it), an `input_required`
+    /// result under `MCPConnectPrompt.inputKey(server:)` in 2026-07-28.
+    func credentialRequired(
+        id: RawJSON, message: String, server: String, url: String, prompt: MCPConnectPrompt, elicitationID: @autoclosure () -> String
+    ) -> RawJSON {
+        switch prompt {
+        case .toolError:
+            return toolError(id: id, message)
+        case .urlElicitationRequired:
+            let elicitation: JSONValue = [
+                "mode": "url", "elicitationId": .string(elicitationID()), "url": .string(url), "message": .string(message),
+            ]
+            return JSONRPC.error(
+                id: id, code: JSONRPCErrorCode.urlElicitationRequired, message: message, data: ["elicitations": [elicitation]])
+        case .inputRequired:
+            let request: JSONValue = [
+                "method": "elicitation/create", "params": ["mode": "url", "url": .string(url), "message": .string(message)],
+            ]
+            return result(id: id, type: "input_required", [
+                ("inputRequests", RawJSON.object([(MCPConnectPrompt.inputKey(server: server), RawJSON(request))])),
+            ])
+        }
+    }
+
     /// The members that say how long a list may be cached: never, so the next request shows the current tools.
     static func cacheMembers(scope: CacheScope) -> [(String, RawJSON)] {
         [("ttlMs", RawJSON(Array("0".utf8))), ("cacheScope", RawJSON(string: scope.rawValue))]
@@ -128,9 +159,14 @@ struct MCPReplies: Sendable {
         invalidParams(id: id, "Unknown tool: \(name)")
     }
 
-    /// The upstream's own JSON-RPC error, passed on as it came.
-    static func upstreamError(id: RawJSON, raw: RawJSON) -> RawJSON {
-        JSONRPC.error(id: id, rawError: raw)
+    /// The upstream's own JSON-RPC error, passed on as it came; except a code the MCP specification reserves
+    /// (-32020…-32099), which speaks of the hop between Sentinel and the upstream, in the upstream's protocol era (a
+    /// header mismatch, an unsupported version, a URL elicitation Sentinel never declared it could show): passed on,
+    /// it would send the client after a fault it cannot fix (the SDK re-lists tools on -32020), so it is reported as
+    /// the upstream's fault with its message.
+    static func upstreamError(id: RawJSON, server: String, code: Int, message: String, raw: RawJSON) -> RawJSON {
+        guard JSONRPCErrorCode.reservedForMCP.contains(code) else { return JSONRPC.error(id: id, rawError: raw) }
+        return upstreamUnavailable(id: id, server: server, why: "the server answered with error \(code): \(message)")
     }
 
     /// The upstream did not answer within the server's call timeout.
@@ -157,7 +193,7 @@ struct MCPReplies: Sendable {
 
     /// 429 with `Retry-After`: the endpoint, or the caller's share of it, runs its maximum of concurrent calls.
     static func throttled(id: RawJSON, _ message: String) -> Response {
-        var response = jsonError(status: .tooManyRequests, id: id, code: JSONRPCErrorCode.internalError, message: message)
+        var response = jsonError(status: .tooManyRequests, id: id, code: JSONRPCErrorCode.callLimitReached, message: message)
         response.headers[.retryAfter] = "1"
         return response
     }

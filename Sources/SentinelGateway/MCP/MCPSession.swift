@@ -1,4 +1,5 @@
 import Foundation
+import SentinelCore
 
 /// What the gateway remembers of a handshake-era client after `initialize`.
 struct MCPSession: Sendable {
@@ -7,6 +8,8 @@ struct MCPSession: Sendable {
     /// requests cannot use or end it.
     var grant: String?
     var protocolVersion: String
+    /// What the client declared in `initialize` that Sentinel's replies depend on (carried in the signed id).
+    var capabilities: MCPClientCapabilities
     var clientName: String
     var clientVersion: String
     var lastUsed: Date

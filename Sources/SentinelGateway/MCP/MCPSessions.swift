@@ -35,16 +35,18 @@ final class MCPSessions: Sendable {
 
     /// Issues a session id for a client that just initialized.
     func create(
-        endpoint: String, grant: String?, protocolVersion: String, clientName: String, clientVersion: String, now: Date = Date()
+        endpoint: String, grant: String?, protocolVersion: String, capabilities: MCPClientCapabilities = .init(),
+        clientName: String, clientVersion: String, now: Date = Date()
     ) async throws -> String {
         let unsigned = MCPSessionID(
-            protocolVersion: protocolVersion, issuedAt: Int64(now.timeIntervalSince1970), nonce: SecureRandom.bytes(count: 16))
+            protocolVersion: protocolVersion, capabilities: capabilities, issuedAt: Int64(now.timeIntervalSince1970),
+            nonce: SecureRandom.bytes(count: 16))
         let id = unsigned.signed(with: Digest.hmacSHA256(key: try await sessionKey(), data: unsigned.signedBytes(endpoint: endpoint, grant: grant)))
         let text = id.text
         cache.insert(
             text,
             MCPSession(
-                endpoint: endpoint, grant: grant, protocolVersion: protocolVersion, clientName: clientName,
+                endpoint: endpoint, grant: grant, protocolVersion: protocolVersion, capabilities: capabilities, clientName: clientName,
                 clientVersion: clientVersion, lastUsed: now, recordedUse: id.issued))
         return text
     }
@@ -80,7 +82,7 @@ final class MCPSessions: Sendable {
             return .refused("session \(text) expired after \(idleSeconds) s without use")
         }
         let session = MCPSession(
-            endpoint: endpoint, grant: grant, protocolVersion: id.protocolVersion,
+            endpoint: endpoint, grant: grant, protocolVersion: id.protocolVersion, capabilities: id.capabilities,
             clientName: stored.map(\.clientName).flatMap { $0.isEmpty ? nil : $0 } ?? "unknown",
             clientVersion: stored?.clientVersion ?? "", lastUsed: now, recordedUse: lastUsed)
         cache.insert(text, session)

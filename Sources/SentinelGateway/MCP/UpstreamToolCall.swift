@@ -8,4 +8,7 @@ struct UpstreamToolCall: Sendable {
     let headers: [(name: String, value: String)]
     let clientToken: RawJSON?
     let key: String
+    /// The keys of the request's `inputResponses` (2026-07-28): the input requests of an earlier `input_required`
+    /// reply this retry answers.
+    var answered: Set<String> = []
 }

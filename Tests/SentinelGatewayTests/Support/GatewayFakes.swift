@@ -7,8 +7,8 @@ import Synchronization
 
 /// Upstream clients whose tools behave by name: `echo` answers its arguments (with an upstream `serverInfo` the
 /// gateway must not pass on), `fail` answers a JSON-RPC error, `late` times out at the limit it was given, and
-/// `slow` runs until `releaseSlowCalls()` or until cancelled. With `credentialMessage` set, every call needs a
-/// credential (`UpstreamCredentialRequired`).
+/// `slow` runs until `releaseSlowCalls()` or until cancelled. `fail` takes its error's `code` from its arguments
+/// (default -32000). With `requireCredential` set, every call needs a credential (`UpstreamCredentialRequired`).
 final class FakeUpstreams: UpstreamProvider, Sendable {
     /// One call as the upstream received it.
     struct Call: Sendable {
@@ -21,7 +21,7 @@ final class FakeUpstreams: UpstreamProvider, Sendable {
     private struct State {
         var calls: [Call] = []
         var cancelled = 0
-        var credentialMessage: String?
+        var credential: (message: String, connectURL: String?)?
         var waiting: [OneShotSignal] = []
     }
 
@@ -38,8 +38,10 @@ final class FakeUpstreams: UpstreamProvider, Sendable {
     /// Calls that ended because the gateway cancelled them.
     var cancelledCalls: Int { state.withLock { $0.cancelled } }
 
-    func requireCredential(_ message: String?) {
-        state.withLock { $0.credentialMessage = message }
+    /// Every call needs a credential: `message` says so; `connectURL` is where the caller connects it (nil: only an
+    /// administrator can). nil `message`: calls need none again.
+    func requireCredential(_ message: String?, connectURL: String? = nil) {
+        state.withLock { $0.credential = message.map { ($0, connectURL) } }
     }
 
     /// Lets every `slow` call running now finish; later ones wait for the next release.
@@ -61,7 +63,9 @@ final class FakeUpstreams: UpstreamProvider, Sendable {
     }
 
     func client(for server: Server, user: String?) async throws -> any UpstreamClient {
-        if let message = state.withLock({ $0.credentialMessage }) { throw UpstreamCredentialRequired(message) }
+        if let credential = state.withLock({ $0.credential }) {
+            throw UpstreamCredentialRequired(credential.message, server: server.name, connectURL: credential.connectURL)
+        }
         return FakeUpstreamClient(owner: self, user: user)
     }
 
@@ -89,8 +93,9 @@ final class FakeUpstreams: UpstreamProvider, Sendable {
                 "_meta": [MCPProtocol.serverInfoKey: ["name": "upstream-files", "version": "0.1"]],
             ] as JSONValue)
         case "fail":
+            let code = decoded["arguments"]?["code"]?.intValue ?? -32000
             throw UpstreamError.rpc(
-                code: -32000, message: "the disk is full", raw: RawJSON(["code": -32000, "message": "the disk is full"] as JSONValue))
+                code: Int(code), message: "the disk is full", raw: RawJSON(["code": .int(code), "message": "the disk is full"] as JSONValue))
         case "late":
             throw UpstreamError.timeout(timeout)
         case "slow":

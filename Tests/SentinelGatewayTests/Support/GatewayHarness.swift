@@ -103,15 +103,16 @@ final class GatewayHarness: Sendable {
         return try await send(endpoint: endpoint, body: RawJSON(body).text, headers: headers, channel: channel)
     }
 
-    /// POSTs a 2026-07-28 request: `_meta` with version, client info and capabilities, and the matching headers.
+    /// POSTs a 2026-07-28 request: `_meta` with version, client info and `capabilities`, and the matching headers.
     func modernCall(
-        _ method: String, id: Int = 1, params: JSONValue = [:], endpoint: String = "open", headers: HTTPFields = [:]
+        _ method: String, id: Int = 1, params: JSONValue = [:], endpoint: String = "open", headers: HTTPFields = [:],
+        capabilities: JSONValue = [:]
     ) async throws -> TestReply {
         var params = params.objectValue ?? [:]
         params["_meta"] = [
             MCPProtocol.versionKey: .string(MCPProtocol.modernVersion),
             MCPProtocol.clientInfoKey: ["name": "harness", "version": "1.0"],
-            MCPProtocol.clientCapabilitiesKey: [:],
+            MCPProtocol.clientCapabilitiesKey: capabilities,
         ]
         var fields: HTTPFields = [
             .mcpProtocolVersion: MCPProtocol.modernVersion, .mcpMethod: method,
