@@ -191,7 +191,8 @@ struct HTTPUpstreamClientTests {
 
     @Test func aRestartedServerIsInitializedAgainAndTheCallRetried() async throws {
         let first = try await HTTPFixtureServer.start(HTTPFixtureServers.handshakeFastMCP)
-        let client = first.client()
+        // Generous: the re-initialize meets a Python server that has just started, slow on a loaded two-core machine.
+        let client = first.client(connectTimeoutSeconds: 30)
         defer { Task { await client.shutdown() } }
         _ = try await client.request(Self.toolsCall, params: Self.call("echo", #"{"text":"one"}"#), timeout: .seconds(10), progress: nil)
         let oldSession = try #require(client.sessionID)
