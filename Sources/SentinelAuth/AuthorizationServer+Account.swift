@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import SentinelCore
 import SentinelCrypto
 import SentinelGateway
@@ -111,13 +112,15 @@ extension AuthorizationServer {
 
     /// Deletes the user's own credential for a server; their next call to it names the credentials page.
     func disconnectOwnCredential(_ server: String, user: User, signInToken: String, address: String?) async -> Response {
-        let removed: Bool
-        do {
-            removed = try await credentials.disconnect(
-                server: server, owner: user.name, fields: [.actor: user.name, .remoteAddress: address ?? ""])
-        } catch {
-            // An unknown server name throws notFound: the user has nothing there either.
-            removed = false
+        var removed = false
+        if (try? await store.credential(server: server, owner: user.name)) != nil {
+            do {
+                try await credentials.disconnect(
+                    server: server, owner: user.name, fields: [.actor: user.name, .remoteAddress: address ?? ""])
+                removed = true
+            } catch {
+                logger.error("cannot delete the credential of \(user.name) for \(server): \(error)")
+            }
         }
         guard removed else {
             return await accountOverview(

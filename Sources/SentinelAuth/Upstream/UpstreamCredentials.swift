@@ -196,12 +196,11 @@ public final class UpstreamCredentials: UpstreamCredentialSource {
         return pending
     }
 
-    /// Deletes a credential; returns whether there was one. `fields` join its audit entry (who did it, from where).
-    @discardableResult
-    public func disconnect(server: String, owner: String?, fields: [AuditField: String] = [:]) async throws -> Bool {
-        guard try await store.deleteCredential(server: server, owner: owner) else { return false }
-        record("removed", server: server, owner: owner, detail: nil, fields: fields)
-        return true
+    /// Deletes a credential. `fields` join its audit entry (who did it, from where).
+    public func disconnect(server: String, owner: String?, fields: [AuditField: String] = [:]) async throws {
+        if try await store.deleteCredential(server: server, owner: owner) {
+            record("removed", server: server, owner: owner, detail: nil, fields: fields)
+        }
     }
 
     /// Deletes the shared credential (`shared`) or every user's credential of a server whose mode changed.
