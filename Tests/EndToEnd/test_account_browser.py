@@ -130,7 +130,6 @@ def test_sign_in_consent_connect_both_kinds_then_revoke_disconnect_and_sign_out_
         for tool in ("gh__whoami", "tk__whoami"):
             answer = mcp_call(daemon.url, access, tool).json()["result"]
             assert answer["content"][0]["text"] == "alice", answer
-        stream_client, stream = open_event_stream(daemon.url, "eng", access)
 
         # The account page: still signed in (same browser), the session and both credentials listed.
         browser.get(daemon.url + "/oauth/account")
@@ -145,7 +144,9 @@ def test_sign_in_consent_connect_both_kinds_then_revoke_disconnect_and_sign_out_
         assert "a token you pasted" in browser.find_element(By.ID, "credential-tk").text
         screenshots(browser, "account")
 
-        # Revoke: the client's open stream ends and its next call is refused, within a second of the click.
+        # Revoke: the client's open stream ends and its next call is refused, within a second of the click. (With
+        # nothing to send, a stream that stayed open would run into its 3 s read timeout.)
+        stream_client, stream = open_event_stream(daemon.url, "eng", access, read_timeout=3)
         try:
             clicked = time.monotonic()
             browser.find_element(By.ID, f"revoke-{grant}").click()

@@ -47,7 +47,7 @@ enum HTMLPage {
         h2{font-size:1.1rem;margin:1.5rem 0 .3rem}h3{font-size:1rem;margin:0 0 .4rem;word-break:break-word}
         .item{border-top:1px solid #d5d9e0;margin-top:.9rem;padding-top:.7rem}
         a.button{flex:1;text-align:center;padding:.7rem 1rem;font-size:1rem;border-radius:.4rem;border:1px solid #2456c7;color:#2456c7;text-decoration:none}
-        button.danger{background:#fff;color:#a32020;border-color:#a32020}
+        button.danger{background:#fff;color:#a32020;border-color:#a32020}.signedin button{white-space:nowrap}
         .notice{background:#e8f4ea;border:1px solid #8fc79a;color:#1d5a2a;padding:.6rem;border-radius:.4rem}
         </style>
         </head>
