@@ -75,6 +75,9 @@ public final class AuthorizationServer: Sendable {
         }
         router.get("/oauth/credentials") { request, _ in await self.credentialsPage(request) }
         router.post("/oauth/credentials") { request, context in await self.credentialsForm(request, context: context) }
+        router.get("/oauth/account") { request, _ in await self.accountPage(request) }
+        router.post("/oauth/account") { request, context in await self.accountForm(request, context: context) }
+        router.post("/oauth/sign-out") { request, context in await self.signOut(request, context: context) }
     }
 
     // MARK: - Metadata

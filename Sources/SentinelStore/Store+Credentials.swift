@@ -13,7 +13,8 @@ extension Store {
         return secrets
     }
 
-    /// Stores (or replaces) a credential, sealed.
+    /// Stores (or replaces) a credential, sealed. Its `created_at` is `connectedAt`, so a refresh that passes the old
+    /// `connectedAt` keeps the time the owner connected.
     public func saveCredential(_ credential: UpstreamCredential) async throws {
         let secrets = try sealer()
         var payload: [String: String] = ["access_token": credential.accessToken]
@@ -33,7 +34,7 @@ extension Store {
                     """,
                 arguments: [
                     serverID, userID, credential.kind.rawValue, credential.state.rawValue, Data(sealed), credential.expiresAt,
-                    credential.updatedAt, credential.updatedAt,
+                    credential.connectedAt, credential.updatedAt,
                 ])
         }
     }
@@ -56,7 +57,7 @@ extension Store {
                 server: server, owner: owner, kind: CredentialKind(rawValue: row["kind"]) ?? .bearer,
                 state: UpstreamCredential.State(rawValue: row["state"]) ?? .expired, accessToken: payload["access_token"] ?? "",
                 refreshToken: payload["refresh_token"], expiresAt: row["expires_at"], tokenEndpoint: payload["token_endpoint"],
-                updatedAt: row["updated_at"])
+                updatedAt: row["updated_at"], connectedAt: row["created_at"])
         }
     }
 

@@ -6,7 +6,8 @@ public import SentinelCore
 ///
 /// An owner is a user name; nil is the server's shared credential. The two never stand in for each other.
 public protocol UpstreamCredentialStore: Sendable {
-    /// Stores or replaces the credential of `credential.owner` for `credential.server` (both must exist).
+    /// Stores or replaces the credential of `credential.owner` for `credential.server` (both must exist); it reads
+    /// back with `connectedAt` as given.
     func saveCredential(_ credential: UpstreamCredential) async throws
     /// The credential of exactly `owner` (nil: the shared one) for `server`, opened; nil when none is stored.
     func credential(server: String, owner: String?) async throws -> UpstreamCredential?

@@ -41,6 +41,26 @@ extension StoreContractSuite {
                 try await store.saveCredential(stray)
             }
         },
+        StoreContractCheck("aRefreshKeepsWhenTheOwnerConnected") { make in
+            let store = try await ContractSeed.world(make)
+            _ = try await store.addServer(ContractSeed.http("web", credentialMode: .personal))
+            let connected = ContractSeed.now
+            let first = UpstreamCredential(
+                server: "web", owner: "alice", kind: .oauth, accessToken: "one", refreshToken: "r1", updatedAt: connected)
+            try await store.saveCredential(first)
+            try expectEqual(try await store.credential(server: "web", owner: "alice")?.connectedAt, connected, "connected at")
+            let later = connected.addingTimeInterval(3600)
+            let refreshed = UpstreamCredential(
+                server: "web", owner: "alice", kind: .oauth, accessToken: "two", refreshToken: "r2", updatedAt: later,
+                connectedAt: first.connectedAt)
+            try await store.saveCredential(refreshed)
+            let read = try await store.credential(server: "web", owner: "alice")
+            try expectEqual(read?.connectedAt, connected, "connected at after a refresh")
+            try expectEqual(read?.updatedAt, later, "updated at after a refresh")
+            try await store.saveCredential(
+                UpstreamCredential(server: "web", owner: "alice", kind: .bearer, accessToken: "three", updatedAt: later))
+            try expectEqual(try await store.credential(server: "web", owner: "alice")?.connectedAt, later, "connected at after reconnecting")
+        },
         StoreContractCheck("credentialsNeedASecretKey") { make in
             let store = try await make(nil)
             _ = try await store.addServer(ContractSeed.http("web"))

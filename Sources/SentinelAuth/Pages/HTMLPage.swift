@@ -44,6 +44,11 @@ enum HTMLPage {
         .note{color:#5b6477;font-size:.9rem}
         .signedin{display:flex;justify-content:space-between;align-items:center;gap:.5rem;font-size:.9rem;color:#5b6477}
         .signedin button{flex:0;padding:.3rem .6rem;font-size:.85rem}
+        h2{font-size:1.1rem;margin:1.5rem 0 .3rem}h3{font-size:1rem;margin:0 0 .4rem;word-break:break-word}
+        .item{border-top:1px solid #d5d9e0;margin-top:.9rem;padding-top:.7rem}
+        a.button{flex:1;text-align:center;padding:.7rem 1rem;font-size:1rem;border-radius:.4rem;border:1px solid #2456c7;color:#2456c7;text-decoration:none}
+        button.danger{background:#fff;color:#a32020;border-color:#a32020}.signedin button{white-space:nowrap}
+        .notice{background:#e8f4ea;border:1px solid #8fc79a;color:#1d5a2a;padding:.6rem;border-radius:.4rem}
         </style>
         </head>
         <body>

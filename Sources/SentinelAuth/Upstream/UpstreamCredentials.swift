@@ -92,7 +92,7 @@ public final class UpstreamCredentials: UpstreamCredentialSource {
                 let fresh = UpstreamCredential(
                     server: server.name, owner: owner, kind: .oauth, accessToken: tokens.accessToken,
                     refreshToken: tokens.refreshToken ?? refreshToken, expiresAt: tokens.expiresIn.map { now.addingTimeInterval(TimeInterval($0)) },
-                    tokenEndpoint: registration.tokenEndpoint, updatedAt: now)
+                    tokenEndpoint: registration.tokenEndpoint, updatedAt: now, connectedAt: current.connectedAt)
                 try await store.saveCredential(fresh)
                 record("refreshed", server: server.name, owner: owner, detail: nil)
                 return fresh
@@ -200,10 +200,10 @@ public final class UpstreamCredentials: UpstreamCredentialSource {
         return pending
     }
 
-    /// Deletes a credential.
-    public func disconnect(server: String, owner: String?) async throws {
+    /// Deletes a credential. `fields` join its audit entry (who did it, from where).
+    public func disconnect(server: String, owner: String?, fields: [AuditField: String] = [:]) async throws {
         if try await store.deleteCredential(server: server, owner: owner) {
-            record("removed", server: server, owner: owner, detail: nil)
+            record("removed", server: server, owner: owner, detail: nil, fields: fields)
         }
     }
 
@@ -238,8 +238,8 @@ public final class UpstreamCredentials: UpstreamCredentialSource {
         return registration
     }
 
-    func record(_ change: String, server: String, owner: String?, detail: String?) {
-        var fields: [AuditField: String] = [.server: server, .change: change, .credentialOwner: owner ?? "(shared)"]
+    func record(_ change: String, server: String, owner: String?, detail: String?, fields extra: [AuditField: String] = [:]) {
+        var fields = extra.merging([.server: server, .change: change, .credentialOwner: owner ?? "(shared)"]) { $1 }
         if let owner { fields[.user] = owner }
         if let detail { fields[.detail] = detail }
         audit.record(

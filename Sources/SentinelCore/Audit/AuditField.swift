@@ -28,6 +28,8 @@ public enum AuditField: String, Sendable, CaseIterable, Comparable {
     case protocolVersion = "PROTOCOL_VERSION"
     case versionHeader = "VERSION_HEADER"
     case remoteAddress = "REMOTE_ADDRESS"
+    /// The signed-in user who made a change on their account page (revoked a session, disconnected a credential).
+    case actor = "ACTOR"
     // Grants, sign-ins and client registrations
     case scope = "SCOPE"
     case durationSeconds = "DURATION_SEC"

@@ -20,10 +20,14 @@ public struct UpstreamCredential: Sendable, Equatable {
     /// The upstream's token endpoint, for refreshing (OAuth).
     public var tokenEndpoint: String?
     public var updatedAt: Date
+    /// When the owner connected it (signed in or pasted the token); a refresh keeps it, `updatedAt` moves.
+    public var connectedAt: Date
 
+    /// `connectedAt` nil means `updatedAt`: a new connection.
     public init(
         server: String, owner: String?, kind: CredentialKind, state: State = .connected, accessToken: String,
-        refreshToken: String? = nil, expiresAt: Date? = nil, tokenEndpoint: String? = nil, updatedAt: Date
+        refreshToken: String? = nil, expiresAt: Date? = nil, tokenEndpoint: String? = nil, updatedAt: Date,
+        connectedAt: Date? = nil
     ) {
         self.server = server
         self.owner = owner
@@ -34,5 +38,6 @@ public struct UpstreamCredential: Sendable, Equatable {
         self.expiresAt = expiresAt
         self.tokenEndpoint = tokenEndpoint
         self.updatedAt = updatedAt
+        self.connectedAt = connectedAt ?? updatedAt
     }
 }
