@@ -35,7 +35,7 @@ final class ClientBox: @unchecked Sendable {
 struct BlockingTimeout: Error {}
 
 /// Runs blocking client code on its own thread; fails with `BlockingTimeout` after `timeout` seconds.
-func blocking<T: Sendable>(timeout: Double = 5, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+func blocking<T: Sendable>(timeout: Double = 20, _ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
         let pending = Mutex<CheckedContinuation<T, any Error>?>(continuation)
         let finish: @Sendable (Result<T, any Error>) -> Void = { result in

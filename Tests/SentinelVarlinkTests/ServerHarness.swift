@@ -69,7 +69,7 @@ struct BlockingTimeout: Error {}
 
 /// Runs blocking client code on its own thread (so it cannot starve the cooperative pool) and fails
 /// with `BlockingTimeout` if it has not finished within `timeout` seconds.
-func blocking<T: Sendable>(timeout: Double = 5, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+func blocking<T: Sendable>(timeout: Double = 20, _ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
         let pending = Mutex<CheckedContinuation<T, any Error>?>(continuation)
         let finish: @Sendable (Result<T, any Error>) -> Void = { result in
