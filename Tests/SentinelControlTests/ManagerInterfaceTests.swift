@@ -1,5 +1,6 @@
 import Foundation
 @testable import SentinelControl
+import SentinelControlAPI
 import SentinelCore
 import SentinelStore
 @testable import SentinelVarlink
@@ -52,7 +53,7 @@ struct ManagerInterfaceTests {
             let newer = StoreError.newerSchema(path: "/db", unknownMigrations: ["v9"])
             #expect(manager.varlinkError(for: newer) == VarlinkError("io.sentinel.Manager.InternalError", ["message": .string(newer.description)]))
             #expect(manager.varlinkError(for: Unexpected()) == VarlinkError("io.sentinel.Manager.InternalError", ["message": "disk on fire"]))
-            #expect(manager.varlinkError(for: InvalidValue(field: "password", reason: "short"))
+            #expect(manager.varlinkError(for: ManagerError.invalidValue(field: "password", reason: "short"))
                 == VarlinkError("io.sentinel.Manager.InvalidValue", ["field": "password", "reason": "short"]))
         }
     }
