@@ -51,6 +51,7 @@ extension ManagerInterface {
     func updateServer(_ parameters: ManagerAPI.UpdateServer.Parameters, _ request: ManagerRequest) async throws -> ManagerAPI.ServerReply {
         let name = parameters.name
         let changes = parameters.changes
+        let previousMode = try await store.server(named: name).credentialMode
         let updated = try await store.updateServer(named: name) { server in
             if let value = changes.description { server.description = value }
             if let value = changes.command { server.command = value }
@@ -71,6 +72,8 @@ extension ManagerInterface {
             // Secrets the new mode does not use are discarded, not kept around.
             if mode != .shared { try await credentials?.discard(server: name, shared: true) }
             if mode != .personal { try await credentials?.discard(server: name, shared: false) }
+            // A personal server's own credential only ever listed its catalog: it never becomes everyone's.
+            if previousMode == .personal && mode == .shared { try await credentials?.discard(server: name, shared: true) }
         }
         if let token = changes.token {
             guard updated.credentialMode == .shared else {
@@ -105,21 +108,44 @@ extension ManagerInterface {
         }
     }
 
-    func loginServer(_ name: String, _ request: ManagerRequest) async throws -> ManagerAPI.LoginServer.Reply {
-        let server = try await store.server(named: name)
-        guard server.credentialMode == .shared, server.credentialKind == .oauth else {
+    /// Connects the server's own credential: a shared server's, or a personal server's catalog-only one (it lists
+    /// the tools; `PooledUpstreams` never hands it to a user's call). A token is stored and the catalog fetched with
+    /// it at once; an OAuth server's sign-in starts instead, and the callback stores the credential.
+    func loginServer(_ parameters: ManagerAPI.LoginServer.Parameters, _ request: ManagerRequest) async throws -> ManagerAPI.LoginServer.Reply {
+        let server = try await store.server(named: parameters.name)
+        let name = server.name
+        let purpose = server.credentialMode == .personal ? "catalog credential" : "shared credential"
+        switch (server.credentialMode, server.credentialKind, parameters.token) {
+        case (.none, _, _):
+            throw ManagerError.invalidValue(field: "name", reason: "server \(name) needs no credential (its credential mode is none)")
+        case (_, .oauth, .some):
             throw ManagerError.invalidValue(
-                field: "name", reason: "server \(server.name) is not a shared server using OAuth (--credential shared --auth oauth)")
+                field: "token", reason: "server \(name) signs in with OAuth: run sentinelctl server login \(name) without a token")
+        case (_, .bearer, nil):
+            throw ManagerError.invalidValue(
+                field: "token", reason: "server \(name) takes a bearer token: sentinelctl server login \(name) --token-stdin")
+        case (_, .bearer, .some(let token)):
+            try await setSharedToken(server, token)
+            recordChange(
+                request, .serverSignInStarted(server: name), message: "\(purpose) of \(name) connected (bearer token)",
+                fields: [.detail: purpose])
+            await catalogs?.refresh(server: name)
+            return ManagerAPI.LoginServer.Reply(server: try await encode(try await store.server(named: name)))
+        case (_, .oauth, nil):
+            guard let credentials else { throw ManagerError.internalError(message: "credentials are not available") }
+            let url: String
+            do {
+                url = try await credentials.beginSharedLogin(server: server)
+            } catch {
+                throw ManagerError.invalidValue(field: "name", reason: "cannot start the sign-in: \(error)")
+            }
+            recordChange(
+                request, .serverSignInStarted(server: name),
+                message: server.credentialMode == .personal
+                    ? "sign-in for the catalog credential of \(name) started" : "sign-in to \(name) started",
+                fields: [.detail: purpose])
+            return ManagerAPI.LoginServer.Reply(url: url)
         }
-        guard let credentials else { throw ManagerError.internalError(message: "credentials are not available") }
-        let url: String
-        do {
-            url = try await credentials.beginSharedLogin(server: server)
-        } catch {
-            throw ManagerError.invalidValue(field: "name", reason: "cannot start the sign-in: \(error)")
-        }
-        recordChange(request, .serverSignInStarted(server: server.name), message: "sign-in to \(server.name) started")
-        return ManagerAPI.LoginServer.Reply(url: url)
     }
 
     func rotateSecretKey(_ request: ManagerRequest) async throws -> ManagerAPI.RotateSecretKey.Reply {
@@ -174,6 +200,7 @@ extension ManagerInterface {
         let endpoints = try await store.endpoints().filter { $0.servers.contains(server.name) }.map(\.name)
         let summary = try await credentials?.summary(server: server.name)
         let personal = server.credentialMode == .personal
+        let own = summary?.shared
         return ManagerAPI.Server(
             name: server.name, transport: server.transport, description: server.description, command: server.command,
             environment: server.environment, workingDirectory: server.workingDirectory, url: server.url,
@@ -183,10 +210,27 @@ extension ManagerInterface {
             oauthClientID: server.oauthClientID,
             sharedCredential: server.credentialMode == .shared ? summary?.shared ?? "missing" : nil,
             connectedUsers: personal ? summary?.connectedUsers ?? 0 : 0, expiredUsers: personal ? summary?.expiredUsers ?? 0 : 0,
+            catalogCredential: personal ? own ?? "missing" : nil,
+            catalogState: Self.catalogState(server, ownCredential: own, connectedUsers: summary?.connectedUsers ?? 0),
             connectTimeout: server.connectTimeoutSeconds, callTimeout: server.callTimeoutSeconds, toolCount: toolCount,
             endpoints: endpoints, created: Timestamp.format(server.createdAt), updated: Timestamp.format(server.updatedAt),
             refreshed: Timestamp.format(server.refreshedAt), lastError: server.lastError,
             protocolFaults: runtime().upstreamProtocolFaults[server.name] ?? 0)
+    }
+
+    /// Where a server's catalog stands. A catalog that cannot be listed because no credential is connected yet (the
+    /// server's own, or for a personal server any user's) is waiting, not failed: that is how every credentialed
+    /// server starts.
+    static func catalogState(_ server: Server, ownCredential: String?, connectedUsers: Int) -> ManagerAPI.CatalogState {
+        if server.refreshedAt != nil && server.lastError == nil { return .listed }
+        let canList: Bool
+        switch server.credentialMode {
+        case .none: canList = true
+        case .shared: canList = ownCredential == UpstreamCredential.State.connected.rawValue || !server.headers.isEmpty
+        case .personal: canList = ownCredential == UpstreamCredential.State.connected.rawValue || connectedUsers > 0
+        }
+        if !canList { return .waitingForCredential }
+        return server.refreshedAt == nil ? .notRefreshed : .failed
     }
 
     /// What an audit entry says about a server: its shape, never its environment values.

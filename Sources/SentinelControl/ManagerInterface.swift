@@ -109,7 +109,7 @@ public struct ManagerInterface: VarlinkInterface {
         case ManagerAPI.RemoveServer.name:
             return try await serve(ManagerAPI.RemoveServer.self, request) { try await removeServer($0, request) }
         case ManagerAPI.LoginServer.name:
-            return try await serve(ManagerAPI.LoginServer.self, request) { try await loginServer($0.name, request) }
+            return try await serve(ManagerAPI.LoginServer.self, request) { try await loginServer($0, request) }
         case ManagerAPI.RotateSecretKey.name:
             return try await serve(ManagerAPI.RotateSecretKey.self, request) { _ in try await rotateSecretKey(request) }
         case ManagerAPI.ListServerTools.name:
@@ -180,7 +180,8 @@ public struct ManagerInterface: VarlinkInterface {
                 }
             case .serverInUse(let server, let endpoints): return .serverInUse(name: server, endpoints: endpoints)
             case .notAttached(let endpoint, let server): return .serverNotAttached(endpoint: endpoint, server: server)
-            case .noSuchTool(let endpoint, let tool): return .noSuchTool(endpoint: endpoint, tool: tool)
+            case .noSuchTool(let endpoint, let tool):
+                return .noSuchTool(endpoint: endpoint, tool: tool, reason: "no server attached to the endpoint lists it")
             case .invalid(let field, let reason): return .invalidValue(field: field, reason: reason)
             case .newerSchema: return .internalError(message: error.description)
             }

@@ -1,6 +1,19 @@
 public import SentinelCore
 
 extension ManagerAPI {
+    /// Where a server's cached catalog stands.
+    public enum CatalogState: String, Codable, Sendable, CaseIterable {
+        /// The last refresh listed the tools.
+        case listed
+        /// No refresh has been tried yet.
+        case notRefreshed = "not_refreshed"
+        /// The catalog needs a credential that nobody has connected yet: the admin's (shared mode, or a personal
+        /// server's catalog credential) or, for a personal server, any user's. A state, not a fault.
+        case waitingForCredential = "waiting_for_credential"
+        /// The last refresh failed (`last_error` says why); the previous catalog stays.
+        case failed
+    }
+
     /// An upstream server, as the server methods report it (secrets never: only header names).
     public struct Server: Codable, Sendable, Equatable {
         public var name: String
@@ -21,6 +34,10 @@ extension ManagerAPI {
         /// Personal mode: users with a connected credential, and with an expired one.
         public var connectedUsers: Int
         public var expiredUsers: Int
+        /// Personal mode: the catalog-only credential the admin connected (`connected`, `expired` or `missing`); it
+        /// lists the tools and is never used for a user's call.
+        public var catalogCredential: String?
+        public var catalogState: CatalogState
         public var connectTimeout: Int
         public var callTimeout: Int
         public var toolCount: Int
@@ -35,7 +52,7 @@ extension ManagerAPI {
             name: String, transport: ServerTransport, description: String, command: [String], environment: [String: String],
             workingDirectory: String?, url: String?, headerNames: [String], credentialMode: CredentialMode,
             credentialKind: CredentialKind, credentialEnv: String?, oauthClientID: String?, sharedCredential: String?,
-            connectedUsers: Int, expiredUsers: Int, connectTimeout: Int, callTimeout: Int, toolCount: Int, endpoints: [String],
+            connectedUsers: Int, expiredUsers: Int, catalogCredential: String?, catalogState: CatalogState, connectTimeout: Int, callTimeout: Int, toolCount: Int, endpoints: [String],
             created: String, updated: String, refreshed: String?, lastError: String?, protocolFaults: Int
         ) {
             self.name = name
@@ -53,6 +70,8 @@ extension ManagerAPI {
             self.sharedCredential = sharedCredential
             self.connectedUsers = connectedUsers
             self.expiredUsers = expiredUsers
+            self.catalogCredential = catalogCredential
+            self.catalogState = catalogState
             self.connectTimeout = connectTimeout
             self.callTimeout = callTimeout
             self.toolCount = toolCount
@@ -75,6 +94,8 @@ extension ManagerAPI {
             case sharedCredential = "shared_credential"
             case connectedUsers = "connected_users"
             case expiredUsers = "expired_users"
+            case catalogCredential = "catalog_credential"
+            case catalogState = "catalog_state"
             case connectTimeout = "connect_timeout"
             case callTimeout = "call_timeout"
             case toolCount = "tool_count"
@@ -307,12 +328,29 @@ extension ManagerAPI {
 
     public enum LoginServer: ManagerMethod {
         public static let name = "LoginServer"
-        public typealias Parameters = ObjectName
+
+        public struct Parameters: Codable, Sendable, Equatable {
+            public var name: String
+            /// A bearer token (a secret: stored encrypted, never shown): a personal server's catalog credential, or
+            /// a shared server's credential. Without it, an OAuth server's sign-in starts.
+            public var token: String?
+
+            public init(name: String, token: String? = nil) {
+                self.name = name
+                self.token = token
+            }
+        }
 
         public struct Reply: Codable, Sendable, Equatable {
-            /// Where the admin signs in, in a browser.
-            public var url: String
-            public init(url: String) { self.url = url }
+            /// Where the admin signs in, in a browser (OAuth servers).
+            public var url: String?
+            /// The server once a token is stored and its catalog fetched with it.
+            public var server: Server?
+
+            public init(url: String? = nil, server: Server? = nil) {
+                self.url = url
+                self.server = server
+            }
         }
     }
 

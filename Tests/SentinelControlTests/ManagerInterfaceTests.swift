@@ -35,7 +35,7 @@ struct ManagerInterfaceTests {
         (.alreadyExists(kind: "user", name: "u"), "UserExists", ["name": "u"]),
         (.serverInUse(server: "x", endpoints: ["a", "b"]), "ServerInUse", ["name": "x", "endpoints": ["a", "b"] as JSONValue]),
         (.notAttached(endpoint: "e", server: "x"), "ServerNotAttached", ["endpoint": "e", "server": "x"]),
-        (.noSuchTool(endpoint: "e", tool: "x/t"), "NoSuchTool", ["endpoint": "e", "tool": "x/t"]),
+        (.noSuchTool(endpoint: "e", tool: "x/t"), "NoSuchTool", ["endpoint": "e", "tool": "x/t", "reason": "no server attached to the endpoint lists it"]),
         (.invalid(field: "url", reason: "bad"), "InvalidValue", ["field": "url", "reason": "bad"]),
     ])
     func storeErrorsBecomeNamedErrorsWithTheirParameters(error: StoreError, name: String, parameters: [String: JSONValue]) async throws {

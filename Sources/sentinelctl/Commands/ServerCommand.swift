@@ -81,13 +81,29 @@ struct ServerCommand: ParsableCommand {
             ["name", "transport", "target", "mode", "tools", "endpoints", "state"],
             servers.map { server in
                 let target = server.transport == .http ? Output.text(server.url) : server.command.joined(separator: " ")
-                let state = server.lastError.map { "error: \($0)" } ?? (server.refreshed != nil ? "ok" : "not refreshed")
+                let state = catalogState(server)
                 return [
                     Output.text(server.name), Output.text(server.transport.rawValue), target,
                     Output.text(server.credentialMode.rawValue), Output.text(server.toolCount),
                     Output.text(server.endpoints), state,
                 ]
             })
+    }
+
+    /// Where the server's catalog stands, in words; waiting for a credential is a state, not an error.
+    static func catalogState(_ server: ManagerAPI.Server) -> String {
+        switch server.catalogState {
+        case .listed: "ok"
+        case .notRefreshed: "not refreshed"
+        case .waitingForCredential: "waiting for a credential"
+        case .failed: "error: \(server.lastError ?? "unknown")"
+        }
+    }
+
+    /// What the admin can do about a catalog that waits for a credential.
+    static func waitingHint(_ server: ManagerAPI.Server) -> String {
+        server.credentialMode == .personal
+            ? "sentinelctl server login \(server.name), or the first user's" : "sentinelctl server login \(server.name)"
     }
 
     static func credentialSummary(_ server: ManagerAPI.Server) -> String {
@@ -116,11 +132,14 @@ struct ServerCommand: ParsableCommand {
             ("URL", Output.text(server.url)),
             ("Headers", Output.text(server.headerNames)),
             ("Credentials", credentialSummary(server)),
+        ] + (server.credentialMode == .personal ? [("Catalog credential", Output.text(server.catalogCredential))] : []) + [
             ("Timeouts", "connect \(server.connectTimeout) s, call \(server.callTimeout) s"),
             ("Tools", Output.text(server.toolCount)),
             ("Endpoints", Output.text(server.endpoints)),
+            ("Catalog", server.catalogState == .waitingForCredential
+                ? "waiting for a credential (\(waitingHint(server)))" : catalogState(server)),
             ("Refreshed", Output.text(server.refreshed)),
-            ("Last error", Output.text(server.lastError)),
+            ("Last error", server.catalogState == .waitingForCredential ? "-" : Output.text(server.lastError)),
             ("Protocol faults", Output.text(server.protocolFaults)),
             ("Created", Output.text(server.created)),
             ("Updated", Output.text(server.updated)),
@@ -271,15 +290,32 @@ struct ServerCommand: ParsableCommand {
 
     struct Login: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Sign in to a shared OAuth server: prints the URL to open in a browser.",
-            discussion: "The shared credential is stored (encrypted) when the sign-in completes; every user's calls then use it.")
+            abstract: "Connect a server's own credential: a shared server's, or a personal server's catalog credential.",
+            discussion: """
+                OAuth servers: prints the URL to open in a browser; the credential is stored (encrypted) when the \
+                sign-in completes. Bearer servers: --token-stdin reads the token; it is stored encrypted and the \
+                catalog is fetched with it at once. A shared server's credential serves every user's calls. A \
+                personal server's catalog credential only lists its tools (so tools can be enabled before anyone \
+                connects); each user's calls still carry their own credential.
+                """)
         @OptionGroup var connection: ConnectionOptions
         @Argument var name: String
+        @Flag(name: .customLong("token-stdin"), help: "Read a bearer token from standard input; stored encrypted.")
+        var tokenFromStdin = false
 
         func run() throws {
-            let (reply, raw) = try connection.connect().call(ManagerAPI.LoginServer.self, .init(name: name))
+            let token = tokenFromStdin ? try SecretInput.read(prompt: "Token: ", confirm: false) : nil
+            let (reply, raw) = try connection.connect().call(ManagerAPI.LoginServer.self, .init(name: name, token: token))
             if connection.json { return Output.json(.object(raw)) }
-            print("Open this URL in a browser to sign in to \(name):\n\(Output.text(reply.url))")
+            if let url = reply.url {
+                print("Open this URL in a browser to sign in to \(name):\n\(url)")
+            } else if let server = reply.server {
+                let purpose = server.credentialMode == .personal ? "catalog credential" : "shared credential"
+                if let error = server.lastError {
+                    throw CLIError(message: "stored the \(purpose) of \(name), but listing its tools failed: \(error)")
+                }
+                print("Connected the \(purpose) of \(name): \(server.toolCount) tool(s) listed.")
+            }
         }
     }
 
