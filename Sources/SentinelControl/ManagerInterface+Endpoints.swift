@@ -104,6 +104,17 @@ extension ManagerInterface {
         guard !tools.isEmpty || !servers.isEmpty else {
             throw ManagerError.invalidValue(field: "tools", reason: "name at least one SERVER/TOOL or a server in all_of")
         }
+        if enabled, !servers.isEmpty {
+            // Enabling a whole catalog that is not there yet would change nothing, silently.
+            let attached = try await store.endpoint(named: endpoint).servers
+            for server in servers where attached.contains(server) {
+                guard try await store.tools(server: server).isEmpty else { continue }
+                throw ManagerError.invalidValue(
+                    field: "all_of",
+                    reason: "server \(server) lists no tools yet, so all of them is none; name its tools as \(server)/TOOL "
+                        + "to enable them ahead of its catalog")
+            }
+        }
         let changed: [ToolSelection]
         do {
             changed = try await store.setTools(endpoint: endpoint, tools: tools, allOf: servers, enabled: enabled)

@@ -25,7 +25,12 @@ extension ManagerInterface {
         server.headers = settings.headers ?? [:]
         Self.applyCredentialSettings(settings, to: &server)
         if settings.token != nil && server.credentialMode != .shared {
-            throw ManagerError.invalidValue(field: "token", reason: "a token can be given only to a server in shared mode")
+            throw ManagerError.invalidValue(
+                field: "token",
+                reason: server.credentialMode == .personal
+                    ? "a token can be given only to a server in shared mode (a personal server's catalog credential: "
+                        + "sentinelctl server login \(server.name) --token-stdin, once it is added)"
+                    : "a token can be given only to a server in shared mode")
         }
         let added = try await store.addServer(server)
         if let token = settings.token { try await setSharedToken(added, token) }

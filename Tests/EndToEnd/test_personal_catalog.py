@@ -149,6 +149,12 @@ def test_cli_says_why_it_refuses(setup):
     assert "server 'other' is not attached to endpoint 'eng' (sentinelctl endpoint attach eng other)" in refused(
         "endpoint", "enable", "eng", "other/whoami")
     assert "no server named 'ghost'" in refused("endpoint", "enable", "eng", "ghost/x")
+    assert "server tk lists no tools yet" in refused("endpoint", "enable", "eng", "--all", "tk")
+    assert refused("server", "refresh", "tk") == (
+        "sentinelctl: tk cannot list its tools yet: it waits for a credential (sentinelctl server login tk, or the first "
+        "user's)")
+    assert "sentinelctl server login" in refused("server", "add", "nt", "--url", upstream.url + "/mcp",
+                                                  "--credential-mode", "personal", "--token-stdin", input="t\n")
 
     # A bearer server's catalog credential is a token; a wrong one is refused with the upstream's answer.
     assert "--token-stdin" in refused("server", "login", "tk")

@@ -107,6 +107,10 @@ struct PersonalCatalogTests {
             let endpoint = try ManagerAPI.decode(
                 ManagerAPI.EndpointReply.self, from: try await harness.call("GetEndpoint", ["name": "eng"])).endpoint
             #expect((endpoint.enabledTools, endpoint.availableTools, endpoint.awaitingTools) == (0, 0, 2))
+            // All of a catalog that is not there yet is nothing: refused with the way to name its tools instead.
+            let all = await harness.callError("EnableTools", ["endpoint": "eng", "all_of": ["wiki"]])
+            #expect(all?.name == "io.sentinel.Manager.InvalidValue")
+            #expect(all?.parameters["reason"]?.stringValue?.contains("name its tools as wiki/TOOL") == true)
 
             try await harness.store.replaceCatalog(
                 server: "wiki", tools: ["page", "search", "edit"].map { Tool(server: "wiki", name: $0, discoveredAt: Date()) })

@@ -281,6 +281,9 @@ struct ServerCommand: ParsableCommand {
         func run() throws {
             let (reply, raw) = try connection.connect().call(ManagerAPI.RefreshServer.self, .init(name: name))
             if connection.json { return Output.json(raw["server"] ?? .null) }
+            if reply.server.catalogState == .waitingForCredential {
+                throw CLIError(message: "\(name) cannot list its tools yet: it waits for a credential (\(ServerCommand.waitingHint(reply.server)))")
+            }
             if let error = reply.server.lastError {
                 throw CLIError(message: "refreshing \(name) failed: \(error)")
             }
