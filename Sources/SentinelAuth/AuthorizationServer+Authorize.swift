@@ -139,7 +139,8 @@ extension AuthorizationServer {
         let context = ConsentContext(
             clientName: client.name, clientID: client.id, redirectHost: URL(string: request.redirectURI)?.host ?? request.redirectURI,
             endpoint: snapshot.endpoint.name, endpointDescription: snapshot.endpoint.description,
-            enabledTools: snapshot.enabled.count, requestFields: requestFields)
+            enabledTools: snapshot.enabled.count, requestFields: requestFields,
+            awaitingTools: (try? await store.unlistedEnabledTools(endpoint: snapshot.endpoint.name).count) ?? 0)
         return .valid(ValidatedRequest(request: request, client: client, context: context))
     }
 

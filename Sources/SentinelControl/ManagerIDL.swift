@@ -18,6 +18,11 @@ enum ManagerIDL {
         # token, or OAuth at the upstream (Sentinel is the OAuth client).
         type CredentialKind (bearer, oauth)
 
+        # Where a server's cached catalog stands: listed by the last refresh, not
+        # refreshed yet, waiting for a credential nobody has connected yet (a state,
+        # not a fault), or failed (last_error says why; the old catalog stays).
+        type CatalogState (listed, not_refreshed, waiting_for_credential, failed)
+
         # How an endpoint admits clients: OAuth grants, or nobody checked (loopback only).
         type EndpointAuth (oauth, none)
 
@@ -46,6 +51,10 @@ enum ManagerIDL {
           # Personal mode: users with a connected credential, and with an expired one.
           connected_users: int,
           expired_users: int,
+          # Personal mode: the catalog-only credential the admin connected (LoginServer):
+          # connected, expired or missing. It lists the tools, never serves a user's call.
+          catalog_credential: ?string,
+          catalog_state: CatalogState,
           # Seconds allowed to connect and initialize.
           connect_timeout: int,
           # Seconds allowed for one tool call.
@@ -142,6 +151,8 @@ enum ManagerIDL {
           allowed_groups: []string,
           enabled_tools: int,
           available_tools: int,
+          # Tools enabled by name that their server does not list yet (or any more).
+          awaiting_tools: int,
           created: string,
           updated: string
         )
@@ -159,7 +170,10 @@ enum ManagerIDL {
           tool: string,
           # The name clients see: server__tool, unique on the endpoint.
           exposed_name: string,
-          enabled: bool
+          enabled: bool,
+          # Whether the server's catalog lists it; an enabled tool it does not list
+          # (enabled ahead of the catalog, or gone from it) is exposed once it does.
+          listed: bool
         )
 
         # A person who may sign in and authorize AI clients.
@@ -243,9 +257,13 @@ enum ManagerIDL {
         # use it, unless force is true (it is then detached from them).
         method RemoveServer(name: string, force: ?bool) -> (detached_from: []string)
 
-        # Starts the upstream OAuth sign-in of a shared-mode OAuth server: open the
-        # returned URL in a browser; the credential is stored when it completes.
-        method LoginServer(name: string) -> (url: string)
+        # Connects the server's own credential: a shared server's, or the catalog-only
+        # credential of a personal server (it lists the tools before any user connects
+        # and never serves a user's call). With token (bearer servers), it is stored
+        # encrypted and the catalog fetched at once: the reply carries the server.
+        # Without (OAuth servers), the upstream sign-in starts: open the returned URL
+        # in a browser; the credential is stored, and the catalog fetched, when it completes.
+        method LoginServer(name: string, token: ?string) -> (url: ?string, server: ?Server)
 
         # Re-encrypts every stored secret with a new key, in one transaction. Not
         # possible while the key comes from the systemd credential sentinel.key.
@@ -289,11 +307,15 @@ enum ManagerIDL {
         # Detaches a server; its tools on this endpoint are disabled.
         method DetachServer(endpoint: string, server: string) -> (endpoint: Endpoint)
 
-        # Every catalog tool of the endpoint's servers, with its state.
+        # Every catalog tool of the endpoint's servers, with its state, then the tools
+        # enabled by name that their server does not list (listed false).
         method ListToolSelections(endpoint: string) -> (tools: []ToolSelection)
 
         # Enables tools named SERVER/TOOL (or by exposed name), and every tool of
-        # the servers in all_of. Unknown names fail before anything changes.
+        # the servers in all_of. A tool of an attached server whose catalog is still
+        # empty (e.g. waiting for a credential) is enabled ahead of the catalog when
+        # named SERVER/TOOL or SERVER__TOOL: listed false, exposed once the server
+        # lists it. Other unknown names fail before anything changes.
         method EnableTools(endpoint: string, tools: ?[]string, all_of: ?[]string) -> (changed: []ToolSelection)
 
         method DisableTools(endpoint: string, tools: ?[]string, all_of: ?[]string) -> (changed: []ToolSelection)
@@ -327,7 +349,8 @@ enum ManagerIDL {
         error NoSuchEndpoint (name: string)
         error NoSuchUser (name: string)
         error NoSuchSession (id: string)
-        error NoSuchTool (endpoint: string, tool: string)
+        # reason says why, in words (e.g. the server's catalog does not list it).
+        error NoSuchTool (endpoint: string, tool: string, reason: string)
         error ServerExists (name: string)
         error EndpointExists (name: string)
         error UserExists (name: string)

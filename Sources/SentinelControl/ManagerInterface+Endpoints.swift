@@ -92,7 +92,9 @@ extension ManagerInterface {
     }
 
     func listToolSelections(_ endpoint: String) async throws -> ManagerAPI.ListToolSelections.Reply {
-        ManagerAPI.ListToolSelections.Reply(tools: try await store.toolSelections(endpoint: endpoint).map(Self.encode))
+        let listed = try await store.toolSelections(endpoint: endpoint)
+        let unlisted = try await store.unlistedEnabledTools(endpoint: endpoint)
+        return ManagerAPI.ListToolSelections.Reply(tools: (listed + unlisted).map(Self.encode))
     }
 
     func setTools(_ parameters: ManagerAPI.ToolChange, _ request: ManagerRequest, enabled: Bool) async throws -> ManagerAPI.ToolChangeReply {
@@ -102,7 +104,24 @@ extension ManagerInterface {
         guard !tools.isEmpty || !servers.isEmpty else {
             throw ManagerError.invalidValue(field: "tools", reason: "name at least one SERVER/TOOL or a server in all_of")
         }
-        let changed = try await store.setTools(endpoint: endpoint, tools: tools, allOf: servers, enabled: enabled)
+        if enabled, !servers.isEmpty {
+            // Enabling a whole catalog that is not there yet would change nothing, silently.
+            let attached = try await store.endpoint(named: endpoint).servers
+            for server in servers where attached.contains(server) {
+                guard try await store.tools(server: server).isEmpty else { continue }
+                throw ManagerError.invalidValue(
+                    field: "all_of",
+                    reason: "server \(server) lists no tools yet, so all of them is none; name its tools as \(server)/TOOL "
+                        + "to enable them ahead of its catalog")
+            }
+        }
+        let changed: [ToolSelection]
+        do {
+            changed = try await store.setTools(endpoint: endpoint, tools: tools, allOf: servers, enabled: enabled)
+        } catch StoreError.noSuchTool(let endpoint, let tool) {
+            throw ManagerError.noSuchTool(
+                endpoint: endpoint, tool: tool, reason: await whyUnknown(tool, endpoint: endpoint, enabling: enabled))
+        }
         if !changed.isEmpty {
             let verb = enabled ? "enabled" : "disabled"
             recordChange(
@@ -113,6 +132,21 @@ extension ManagerInterface {
                     + changed.map(\.exposedName).joined(separator: ", "))
         }
         return ManagerAPI.ToolChangeReply(changed: changed.map(Self.encode))
+    }
+
+    /// Why `name` names no tool the endpoint can enable or disable, in words an admin can act on.
+    func whyUnknown(_ name: String, endpoint: String, enabling: Bool) async -> String {
+        guard let reference = ToolReference(naming: name) else {
+            return "name it SERVER/TOOL, or by the exposed name that sentinelctl endpoint tools \(endpoint) shows"
+        }
+        let server = reference.server
+        guard (try? await store.server(named: server)) != nil else { return "no server named '\(server)'" }
+        guard let attached = try? await store.endpoint(named: endpoint).servers, attached.contains(server) else {
+            return "server '\(server)' is not attached to endpoint '\(endpoint)' (sentinelctl endpoint attach \(endpoint) \(server))"
+        }
+        let count = (try? await store.tools(server: server).count) ?? 0
+        if !enabling && count == 0 { return "it is not enabled, and server \(server) lists no tools yet" }
+        return "server \(server) lists \(count) tool(s), none named '\(reference.tool)'"
     }
 
     func allowAccess(_ parameters: ManagerAPI.AccessChange, _ request: ManagerRequest) async throws -> ManagerAPI.EndpointReply {
@@ -170,17 +204,19 @@ extension ManagerInterface {
 
     func encode(_ endpoint: Endpoint) async throws -> ManagerAPI.Endpoint {
         let selections = try await store.toolSelections(endpoint: endpoint.name)
+        let awaiting = try await store.unlistedEnabledTools(endpoint: endpoint.name)
         let access = try await store.access(endpoint: endpoint.name)
         return ManagerAPI.Endpoint(
             name: endpoint.name, description: endpoint.description, auth: endpoint.auth,
             capturePayloads: endpoint.capturePayloads, servers: endpoint.servers,
             url: runtime().publicURL + "/mcp/" + endpoint.name, allowedUsers: access.users, allowedGroups: access.groups,
-            enabledTools: selections.filter(\.enabled).count, availableTools: selections.count,
+            enabledTools: selections.filter(\.enabled).count, availableTools: selections.count, awaitingTools: awaiting.count,
             created: Timestamp.format(endpoint.createdAt), updated: Timestamp.format(endpoint.updatedAt))
     }
 
     static func encode(_ selection: ToolSelection) -> ManagerAPI.ToolSelection {
         ManagerAPI.ToolSelection(
-            server: selection.server, tool: selection.tool, exposedName: selection.exposedName, enabled: selection.enabled)
+            server: selection.server, tool: selection.tool, exposedName: selection.exposedName, enabled: selection.enabled,
+            listed: selection.listed)
     }
 }

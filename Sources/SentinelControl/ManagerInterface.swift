@@ -101,16 +101,21 @@ public struct ManagerInterface: VarlinkInterface {
         let request = ManagerRequest(call: call, peer: peer)
         switch call.member {
         case ManagerAPI.GetStatus.name: return try await serve(ManagerAPI.GetStatus.self, request) { _ in try await getStatus() }
-        case "AddServer": return .reply(try await addServer(request))
-        case "ListServers": return .reply(try await listServers())
-        case "GetServer": return .reply(try await getServer(request))
-        case "UpdateServer": return .reply(try await updateServer(request))
-        case "RemoveServer": return .reply(try await removeServer(request))
-        case "LoginServer": return .reply(try await loginServer(request))
+        case ManagerAPI.AddServer.name: return try await serve(ManagerAPI.AddServer.self, request) { try await addServer($0, request) }
+        case ManagerAPI.ListServers.name: return try await serve(ManagerAPI.ListServers.self, request) { _ in try await listServers() }
+        case ManagerAPI.GetServer.name: return try await serve(ManagerAPI.GetServer.self, request) { try await getServer($0.name) }
+        case ManagerAPI.UpdateServer.name:
+            return try await serve(ManagerAPI.UpdateServer.self, request) { try await updateServer($0, request) }
+        case ManagerAPI.RemoveServer.name:
+            return try await serve(ManagerAPI.RemoveServer.self, request) { try await removeServer($0, request) }
+        case ManagerAPI.LoginServer.name:
+            return try await serve(ManagerAPI.LoginServer.self, request) { try await loginServer($0, request) }
         case ManagerAPI.RotateSecretKey.name:
             return try await serve(ManagerAPI.RotateSecretKey.self, request) { _ in try await rotateSecretKey(request) }
-        case "ListServerTools": return .reply(try await listServerTools(request))
-        case "RefreshServer": return .reply(try await refreshServer(request))
+        case ManagerAPI.ListServerTools.name:
+            return try await serve(ManagerAPI.ListServerTools.self, request) { try await listServerTools($0.name) }
+        case ManagerAPI.RefreshServer.name:
+            return try await serve(ManagerAPI.RefreshServer.self, request) { try await refreshServer($0.name, request) }
         case ManagerAPI.CreateEndpoint.name:
             return try await serve(ManagerAPI.CreateEndpoint.self, request) { try await createEndpoint($0, request) }
         case ManagerAPI.ListEndpoints.name: return try await serve(ManagerAPI.ListEndpoints.self, request) { _ in try await listEndpoints() }
@@ -175,12 +180,11 @@ public struct ManagerInterface: VarlinkInterface {
                 }
             case .serverInUse(let server, let endpoints): return .serverInUse(name: server, endpoints: endpoints)
             case .notAttached(let endpoint, let server): return .serverNotAttached(endpoint: endpoint, server: server)
-            case .noSuchTool(let endpoint, let tool): return .noSuchTool(endpoint: endpoint, tool: tool)
+            case .noSuchTool(let endpoint, let tool):
+                return .noSuchTool(endpoint: endpoint, tool: tool, reason: "no server attached to the endpoint lists it")
             case .invalid(let field, let reason): return .invalidValue(field: field, reason: reason)
             case .newerSchema: return .internalError(message: error.description)
             }
-        case let error as InvalidValue:
-            return .invalidValue(field: error.field, reason: error.reason)
         case let error as SecretKeyNotRotatable:
             return .secretKeyNotRotatable(reason: error.reason)
         default:
@@ -252,37 +256,19 @@ public struct ManagerInterface: VarlinkInterface {
     }
 }
 
-/// A refused parameter value, reported as `InvalidValue(field, reason)`.
-struct InvalidValue: Error {
-    var field: String
-    var reason: String
-}
-
-/// A call with typed accessors for its (already IDL-checked) parameters.
+/// A call and its caller: what a method needs besides its typed parameters (to audit a change and name its origin).
 struct ManagerRequest {
     let call: VarlinkCall
     let peer: VarlinkPeer
 
     /// The caller, as a change records it.
     var origin: ChangeOrigin { .peer(uid: peer.uid, pid: peer.pid) }
-
-    func string(_ name: String) -> String { call.parameters[name]?.stringValue ?? "" }
-    func optionalString(_ name: String) -> String? { call.parameters[name]?.stringValue }
-    func optionalBool(_ name: String) -> Bool? { call.parameters[name]?.boolValue }
-    func strings(_ name: String) -> [String] {
-        call.parameters[name]?.arrayValue?.compactMap(\.stringValue) ?? []
-    }
-    func object(_ name: String) -> [String: JSONValue] { call.parameters[name]?.objectValue ?? [:] }
 }
 
 /// RFC 3339 timestamps in UTC, as every control reply uses.
 enum Timestamp {
     static func format(_ date: Date) -> String {
         date.ISO8601Format()
-    }
-
-    static func format(_ date: Date?) -> JSONValue {
-        date.map { .string(format($0)) } ?? .null
     }
 
     static func format(_ date: Date?) -> String? {
@@ -295,10 +281,4 @@ public struct SecretKeyNotRotatable: Error, CustomStringConvertible {
     public var reason: String
     public init(reason: String) { self.reason = reason }
     public var description: String { reason }
-}
-
-/// A failure the caller cannot fix, reported as `InternalError(message)`.
-struct InternalError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
 }

@@ -13,13 +13,15 @@ extension ManagerAPI {
         public var allowedGroups: [String]
         public var enabledTools: Int
         public var availableTools: Int
+        /// Tools enabled by name that their server does not list yet (or any more).
+        public var awaitingTools: Int
         public var created: String
         public var updated: String
 
         public init(
             name: String, description: String, auth: EndpointAuth, capturePayloads: Bool, servers: [String], url: String,
-            allowedUsers: [String], allowedGroups: [String], enabledTools: Int, availableTools: Int, created: String,
-            updated: String
+            allowedUsers: [String], allowedGroups: [String], enabledTools: Int, availableTools: Int, awaitingTools: Int,
+            created: String, updated: String
         ) {
             self.name = name
             self.description = description
@@ -31,6 +33,7 @@ extension ManagerAPI {
             self.allowedGroups = allowedGroups
             self.enabledTools = enabledTools
             self.availableTools = availableTools
+            self.awaitingTools = awaitingTools
             self.created = created
             self.updated = updated
         }
@@ -42,6 +45,7 @@ extension ManagerAPI {
             case allowedGroups = "allowed_groups"
             case enabledTools = "enabled_tools"
             case availableTools = "available_tools"
+            case awaitingTools = "awaiting_tools"
         }
     }
 
@@ -69,16 +73,19 @@ extension ManagerAPI {
         public var tool: String
         public var exposedName: String
         public var enabled: Bool
+        /// Whether the server's catalog lists the tool (false: enabled by name ahead of the catalog, or gone from it).
+        public var listed: Bool
 
-        public init(server: String, tool: String, exposedName: String, enabled: Bool) {
+        public init(server: String, tool: String, exposedName: String, enabled: Bool, listed: Bool = true) {
             self.server = server
             self.tool = tool
             self.exposedName = exposedName
             self.enabled = enabled
+            self.listed = listed
         }
 
         enum CodingKeys: String, CodingKey {
-            case server, tool, enabled
+            case server, tool, enabled, listed
             case exposedName = "exposed_name"
         }
     }

@@ -7,7 +7,8 @@ public enum ManagerError: Error, Sendable, Equatable {
     case noSuchEndpoint(name: String)
     case noSuchUser(name: String)
     case noSuchSession(id: String)
-    case noSuchTool(endpoint: String, tool: String)
+    /// `reason` says why in words (no server part, a server not attached, a catalog that does not list it).
+    case noSuchTool(endpoint: String, tool: String, reason: String)
     case serverExists(name: String)
     case endpointExists(name: String)
     case userExists(name: String)
@@ -62,7 +63,8 @@ public enum ManagerError: Error, Sendable, Equatable {
             .endpointExists(let name), .userExists(let name):
             ["name": .string(name)]
         case .noSuchSession(let id): ["id": .string(id)]
-        case .noSuchTool(let endpoint, let tool): ["endpoint": .string(endpoint), "tool": .string(tool)]
+        case .noSuchTool(let endpoint, let tool, let reason):
+            ["endpoint": .string(endpoint), "tool": .string(tool), "reason": .string(reason)]
         case .serverInUse(let name, let endpoints): ["name": .string(name), "endpoints": JSONValue(endpoints)]
         case .serverNotAttached(let endpoint, let server): ["endpoint": .string(endpoint), "server": .string(server)]
         case .secretKeyNotRotatable(let reason): ["reason": .string(reason)]
@@ -83,7 +85,7 @@ public enum ManagerError: Error, Sendable, Equatable {
         case .noSuchEndpoint: self = .noSuchEndpoint(name: text("name"))
         case .noSuchUser: self = .noSuchUser(name: text("name"))
         case .noSuchSession: self = .noSuchSession(id: text("id"))
-        case .noSuchTool: self = .noSuchTool(endpoint: text("endpoint"), tool: text("tool"))
+        case .noSuchTool: self = .noSuchTool(endpoint: text("endpoint"), tool: text("tool"), reason: text("reason"))
         case .serverExists: self = .serverExists(name: text("name"))
         case .endpointExists: self = .endpointExists(name: text("name"))
         case .userExists: self = .userExists(name: text("name"))

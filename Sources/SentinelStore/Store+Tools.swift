@@ -58,6 +58,10 @@ extension Store {
     /// the name it would get at that moment (the same one unless another tool has taken it meanwhile).
     /// An enabled tool that has left its server's catalog keeps its name reserved; it can still be
     /// disabled by `SERVER/TOOL` or by that name.
+    ///
+    /// A tool of an attached server whose catalog is empty (not listed yet: it may be waiting for a
+    /// credential) is enabled ahead of the catalog when named `SERVER/TOOL` or `SERVER__TOOL`: stored by
+    /// name with its pinned name, `listed` false, and exposed once the server lists it.
     public func setTools(
         endpoint: String, tools: [String], allOf servers: [String], enabled: Bool
     ) async throws -> [ToolSelection] {
@@ -65,14 +69,21 @@ extension Store {
             let endpointID = try db.id(of: "endpoint", table: "endpoints", name: endpoint)
             let selections = try Self.toolSelections(endpoint: endpoint, db: db)
             var targets: [ToolSelection] = []
-            let absent = enabled ? [] : try Self.absentEnabledTools(endpointID: endpointID, db: db)
+            let absent = try Self.absentEnabledTools(endpointID: endpointID, db: db)
+            let attached = try Self.endpoint(named: endpoint, db: db).servers
             for name in tools {
                 let matches: (ToolSelection) -> Bool = { "\($0.server)/\($0.tool)" == name || $0.exposedName == name }
-                guard let selection = selections.first(where: matches) ?? absent.first(where: matches)
-                else { throw StoreError.noSuchTool(endpoint: endpoint, tool: name) }
-                targets.append(selection)
+                if let selection = selections.first(where: matches) ?? absent.first(where: matches) {
+                    targets.append(selection)
+                } else if enabled,
+                    let ahead = try Self.aheadOfCatalog(
+                        name, endpoint: endpoint, attached: attached, known: selections + absent + targets, db: db)
+                {
+                    targets.append(ahead)
+                } else {
+                    throw StoreError.noSuchTool(endpoint: endpoint, tool: name)
+                }
             }
-            let attached = try Self.endpoint(named: endpoint, db: db).servers
             for server in servers {
                 _ = try db.id(of: "server", table: "servers", name: server)
                 guard attached.contains(server) else { throw StoreError.notAttached(endpoint: endpoint, server: server) }
@@ -103,6 +114,38 @@ extension Store {
             }
             return changed
         }
+    }
+
+    /// Enabled tools that their server's catalog does not list (enabled ahead of it, or gone from it), with the
+    /// names they keep reserved; `listed` is false. Ordered by server name, then tool name.
+    public func unlistedEnabledTools(endpoint: String) async throws -> [ToolSelection] {
+        try await pool.read { db in
+            try Self.absentEnabledTools(endpointID: try db.id(of: "endpoint", table: "endpoints", name: endpoint), db: db)
+        }
+    }
+
+    /// The not yet enabled selection of a tool named ahead of its server's catalog, or nil when `name` cannot be
+    /// one: not `SERVER/TOOL` or `SERVER__TOOL`, a server not attached, or one whose catalog lists tools (then
+    /// a name it does not list is a typo, not a tool to come). Its exposed name is unique among `known`.
+    static func aheadOfCatalog(
+        _ name: String, endpoint: String, attached: [String], known: [ToolSelection], db: Database
+    ) throws -> ToolSelection? {
+        guard let reference = ToolReference(naming: name), attached.contains(reference.server) else { return nil }
+        let serverID = try db.id(of: "server", table: "servers", name: reference.server)
+        guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tools WHERE server_id = ?", arguments: [serverID]) == 0
+        else { return nil }
+        if let same = known.first(where: { $0.server == reference.server && $0.tool == reference.tool }) { return same }
+        var pinned: [String: String] = [:]
+        for selection in known where selection.enabled || !selection.listed {
+            pinned[ExposedName.key(server: selection.server, tool: selection.tool)] = selection.exposedName
+        }
+        let pairs = known.map { (server: $0.server, tool: $0.tool) } + [(server: reference.server, tool: reference.tool)]
+        let names = ExposedName.assign(pairs, pinned: pinned)
+        return ToolSelection(
+            endpoint: endpoint, server: reference.server, tool: reference.tool,
+            exposedName: names[ExposedName.key(server: reference.server, tool: reference.tool)]
+                ?? ExposedName.preferred(server: reference.server, tool: reference.tool),
+            enabled: false, listed: false)
     }
 
     static func toolSelections(endpoint: String, db: Database) throws -> [ToolSelection] {
@@ -152,7 +195,9 @@ extension Store {
                 ORDER BY s.name, et.tool_name
                 """, arguments: [endpointID]
         ).map { row in
-            ToolSelection(endpoint: row["endpoint"], server: row["server"], tool: row["tool"], exposedName: row["pinned"], enabled: true)
+            ToolSelection(
+                endpoint: row["endpoint"], server: row["server"], tool: row["tool"], exposedName: row["pinned"], enabled: true,
+                listed: false)
         }
     }
 

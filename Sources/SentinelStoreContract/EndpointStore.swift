@@ -29,7 +29,14 @@ public protocol EndpointStore: Sendable {
     ///
     /// Enabling pins the exposed name while the tool stays enabled, whatever its catalog becomes; disabling
     /// releases it. An enabled tool that left its catalog keeps its name reserved and can still be disabled.
+    ///
+    /// A tool named `SERVER/TOOL` or `SERVER__TOOL` (`ToolReference(naming:)`) of an attached server whose
+    /// catalog is empty is enabled ahead of the catalog: stored by name, returned with `listed` false, exposed once
+    /// the server lists it. When the catalog lists tools, a name it does not list is `noSuchTool`.
     func setTools(endpoint: String, tools: [String], allOf servers: [String], enabled: Bool) async throws -> [ToolSelection]
+    /// Enabled tools their server's catalog does not list (enabled ahead of it, or gone from it), with the names
+    /// they keep reserved and `listed` false; ordered by server name, then tool name.
+    func unlistedEnabledTools(endpoint: String) async throws -> [ToolSelection]
     /// The endpoint and every catalog tool of its servers (full definitions) read at one moment, in
     /// `toolSelections` order.
     func exposedTools(endpoint name: String) async throws -> (endpoint: Endpoint, tools: [ExposedTool])

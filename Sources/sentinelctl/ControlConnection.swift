@@ -96,7 +96,9 @@ struct ControlConnection {
         case .noSuchEndpoint(let name): "no endpoint named '\(name)'"
         case .noSuchUser(let name): "no user named '\(name)'"
         case .noSuchSession(let id): "no session with id '\(id)'"
-        case .noSuchTool(let endpoint, let tool): "endpoint '\(endpoint)' has no tool '\(tool)' (see: sentinelctl endpoint tools \(endpoint))"
+        case .noSuchTool(let endpoint, let tool, let reason):
+            "endpoint '\(endpoint)' has no tool '\(tool)': \(reason)"
+                + (reason.contains("sentinelctl") ? "" : " (see: sentinelctl endpoint tools \(endpoint))")
         case .serverExists(let name): "a server named '\(name)' already exists"
         case .endpointExists(let name): "an endpoint named '\(name)' already exists"
         case .userExists(let name): "a user named '\(name)' already exists"

@@ -3,6 +3,7 @@ import SentinelControl
 import SentinelCore
 import SentinelStore
 import SentinelVarlink
+import Synchronization
 import Testing
 
 struct AuditTests {
@@ -36,6 +37,23 @@ struct AuditTests {
             #expect(event.fields[.action] == "server-update")
             #expect(!harness.audit.journalText.contains { $0.contains("hunter2") || $0.contains("hunter3") })
             #expect(try await harness.store.server(named: "files").environment == ["SECRET": "hunter3"])
+        }
+    }
+
+    @Test func secretsFromStandardInputReachNeitherTheReplyNorTheAuditLog() async throws {
+        try await withHarness { harness in
+            let added = try await harness.call(
+                "AddServer",
+                ["server": ["name": "team", "transport": "http", "url": "https://mcp.example.org/mcp", "credential_mode": "shared",
+                            "token": "tok-first-s3cret"]])
+            let updated = try await harness.call(
+                "UpdateServer", ["name": "team", "changes": ["token": "tok-second-s3cret", "description": "team docs"]])
+            let event = try #require(harness.audit.events.last)
+            #expect(event.fields[.action] == "server-update")
+            #expect(event.message.contains("description, token"))
+            #expect(!harness.audit.journalText.contains { $0.contains("s3cret") })
+            #expect(!JSONValue.object(added).text().contains("s3cret") && !JSONValue.object(updated).text().contains("s3cret"))
+            #expect(harness.credentials.tokens.withLock { $0[.init(server: "team", owner: nil)] } == "tok-second-s3cret")
         }
     }
 

@@ -10,12 +10,6 @@ import Testing
 struct ControlAPIAgreementTests {
     static let definition = try! VarlinkInterfaceDefinition(parsing: ManagerIDL.text)
 
-    /// Methods still called by name with dictionaries (their typed form is yet to come).
-    static let untyped: Set<String> = [
-        "AddServer", "ListServers", "GetServer", "UpdateServer", "RemoveServer", "LoginServer", "ListServerTools",
-        "RefreshServer",
-    ]
-
     /// A value of `type` with every optional field present (`full`) or absent (`!full`), at any depth.
     static func sample(_ type: VarlinkType, full: Bool) -> JSONValue? {
         switch type {
@@ -59,11 +53,10 @@ struct ControlAPIAgreementTests {
         for method in ManagerAPI.methods { try Self.check(method) }
     }
 
-    @Test func everyIDLMethodIsTypedOrKnownToBeUntyped() {
+    @Test func everyIDLMethodIsTyped() {
         let typed = Set(ManagerAPI.methods.map { $0.name })
         #expect(typed.count == ManagerAPI.methods.count)
-        #expect(typed.isDisjoint(with: Self.untyped))
-        #expect(typed.union(Self.untyped) == Set(Self.definition.methods.keys))
+        #expect(typed == Set(Self.definition.methods.keys))
     }
 
     @Test func everyErrorAgreesWithTheIDL() throws {

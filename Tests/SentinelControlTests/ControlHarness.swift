@@ -36,6 +36,44 @@ final class RecordingRevocations: GrantRevoking {
     var calls: [[String]] { recorded.withLock { $0 } }
 }
 
+/// The daemon's credential handling, in memory: tokens by server and owner (nil: the server's own credential).
+final class RecordingCredentials: CredentialAdministering {
+    struct Key: Hashable {
+        var server: String
+        var owner: String?
+    }
+
+    let tokens = Mutex<[Key: String]>([:])
+    let users = Mutex<[String: (connected: Int, expired: Int)]>([:])
+
+    func setSharedToken(server: Server, token: String) async throws {
+        tokens.withLock { $0[Key(server: server.name, owner: nil)] = token }
+    }
+
+    func beginSharedLogin(server: Server) async throws -> String {
+        "https://auth.example.org/authorize?server=\(server.name)"
+    }
+
+    func discard(server: String, shared: Bool) async throws {
+        if shared {
+            tokens.withLock { $0[Key(server: server, owner: nil)] = nil }
+        } else {
+            tokens.withLock { $0 = $0.filter { $0.key.server != server || $0.key.owner == nil } }
+            users.withLock { $0[server] = nil }
+        }
+    }
+
+    func summary(server: String) async throws -> (connectedUsers: Int, expiredUsers: Int, shared: String?) {
+        let counts = users.withLock { $0[server] } ?? (connected: 0, expired: 0)
+        let own = tokens.withLock { $0[Key(server: server, owner: nil)] }
+        return (counts.connected, counts.expired, own == nil ? nil : "connected")
+    }
+
+    func rotateSecretKey() async throws -> Int {
+        throw SecretKeyNotRotatable(reason: "not in tests")
+    }
+}
+
 /// A `ManagerInterface` over a real store in a temporary directory, with a recording audit sink.
 struct ControlHarness {
     static let admin = VarlinkPeer(uid: 0, gid: 0, pid: 4242, groups: [])
@@ -47,6 +85,7 @@ struct ControlHarness {
     let audit = RecordingAuditSink()
     let changes = ChangeBroadcaster()
     let revocations = RecordingRevocations()
+    let credentials = RecordingCredentials()
     let manager: ManagerInterface
 
     init(policy: ControlAccessPolicy = ControlHarness.policy) throws {
@@ -55,7 +94,7 @@ struct ControlHarness {
         store = try Store(path: directory.appendingPathComponent("sentinel.sqlite").path)
         let stateDirectory = directory.path
         manager = try ManagerInterface(
-            store: store, audit: audit, policy: policy, changes: changes, revocations: revocations,
+            store: store, audit: audit, policy: policy, changes: changes, revocations: revocations, credentials: credentials,
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
             runtime: {
                 DaemonRuntimeStatus(

@@ -1,5 +1,6 @@
 import Foundation
 @testable import SentinelControl
+import SentinelControlAPI
 import SentinelCore
 import SentinelStore
 @testable import SentinelVarlink
@@ -34,7 +35,7 @@ struct ManagerInterfaceTests {
         (.alreadyExists(kind: "user", name: "u"), "UserExists", ["name": "u"]),
         (.serverInUse(server: "x", endpoints: ["a", "b"]), "ServerInUse", ["name": "x", "endpoints": ["a", "b"] as JSONValue]),
         (.notAttached(endpoint: "e", server: "x"), "ServerNotAttached", ["endpoint": "e", "server": "x"]),
-        (.noSuchTool(endpoint: "e", tool: "x/t"), "NoSuchTool", ["endpoint": "e", "tool": "x/t"]),
+        (.noSuchTool(endpoint: "e", tool: "x/t"), "NoSuchTool", ["endpoint": "e", "tool": "x/t", "reason": "no server attached to the endpoint lists it"]),
         (.invalid(field: "url", reason: "bad"), "InvalidValue", ["field": "url", "reason": "bad"]),
     ])
     func storeErrorsBecomeNamedErrorsWithTheirParameters(error: StoreError, name: String, parameters: [String: JSONValue]) async throws {
@@ -52,7 +53,7 @@ struct ManagerInterfaceTests {
             let newer = StoreError.newerSchema(path: "/db", unknownMigrations: ["v9"])
             #expect(manager.varlinkError(for: newer) == VarlinkError("io.sentinel.Manager.InternalError", ["message": .string(newer.description)]))
             #expect(manager.varlinkError(for: Unexpected()) == VarlinkError("io.sentinel.Manager.InternalError", ["message": "disk on fire"]))
-            #expect(manager.varlinkError(for: InvalidValue(field: "password", reason: "short"))
+            #expect(manager.varlinkError(for: ManagerError.invalidValue(field: "password", reason: "short"))
                 == VarlinkError("io.sentinel.Manager.InvalidValue", ["field": "password", "reason": "short"]))
         }
     }

@@ -97,6 +97,38 @@ extension StoreContractSuite {
             try expectEqual(exposed.tools.map(\.exposedName), selections.map(\.exposedName), "exposed names")
             try expectEqual(exposed.tools.map(\.tool.description), ["does z", "does a", "does read", "does write"], "definitions")
         },
+        StoreContractCheck("toolsOfAServerWithoutACatalogAreEnabledByNameAndExposedWhenListed") { make in
+            let store = try await ContractSeed.world(make)
+            _ = try await store.addServer(ContractSeed.http("wiki", credentialMode: .personal))
+            _ = try await store.attach(server: "wiki", to: "eng")
+            let ahead = try await store.setTools(endpoint: "eng", tools: ["wiki/search", "wiki__page.get"], allOf: [], enabled: true)
+            try expectEqual(
+                ahead.map { [$0.exposedName, "\($0.enabled)", "\($0.listed)"] },
+                [["wiki__search", "true", "false"], ["wiki__page_get", "true", "false"]], "enabled ahead")
+            try expectEqual(
+                try await store.setTools(endpoint: "eng", tools: ["wiki/search"], allOf: [], enabled: true), [], "enabling again")
+            try expectEqual(
+                try await store.unlistedEnabledTools(endpoint: "eng").map(\.exposedName), ["wiki__page_get", "wiki__search"],
+                "unlisted enabled tools")
+            try expectEqual(try await store.exposedTools(endpoint: "eng").tools.filter(\.enabled).count, 0, "exposed before the catalog")
+            // Names without a server, or of a server not attached, are still unknown.
+            try await expectError(StoreError.noSuchTool(endpoint: "eng", tool: "search")) {
+                try await store.setTools(endpoint: "eng", tools: ["search"], allOf: [], enabled: true)
+            }
+            _ = try await store.addServer(ContractSeed.http("mail", credentialMode: .personal))
+            try await expectError(StoreError.noSuchTool(endpoint: "eng", tool: "mail/send")) {
+                try await store.setTools(endpoint: "eng", tools: ["mail/send"], allOf: [], enabled: true)
+            }
+            // The catalog arrives: the tools enabled by name are exposed under their names; the catalog's others are not.
+            try await store.replaceCatalog(server: "wiki", tools: ContractSeed.tools("wiki", ["page.get", "search", "edit"]), at: ContractSeed.now)
+            let exposed = try await store.exposedTools(endpoint: "eng").tools.filter(\.enabled).map(\.exposedName)
+            try expectEqual(exposed, ["wiki__page_get", "wiki__search"], "exposed after the catalog")
+            try expectEqual(try await store.unlistedEnabledTools(endpoint: "eng"), [], "unlisted after the catalog")
+            // Now that wiki lists its tools, a name it does not list is a typo.
+            try await expectError(StoreError.noSuchTool(endpoint: "eng", tool: "wiki/serch")) {
+                try await store.setTools(endpoint: "eng", tools: ["wiki/serch"], allOf: [], enabled: true)
+            }
+        },
         StoreContractCheck("deletingAnEndpointTakesItsGrantsTokensAndAccessList") { make in
             let store = try await ContractSeed.world(make)
             let grant = try await ContractSeed.grant(store, "g1")

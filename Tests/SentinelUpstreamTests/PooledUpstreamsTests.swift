@@ -181,8 +181,25 @@ struct PooledUpstreamsTests {
         #expect(harness.clients.map { $0.stopped.withLock { $0 } } == [true, false, false, false])
     }
 
+    @Test func catalogCredentialOfAPersonalServerListsTheCatalogButNeverServesAUsersCall() async throws {
+        let harness = Harness([.init(server: "wiki", owner: nil): "catalog-token", .init(server: "files", owner: "alice"): "alice-token"])
+        let wiki = Harness.server("wiki", .personal)
+        _ = try await harness.upstreams.catalogClient(for: wiki)
+        #expect(harness.credentialsSent == ["catalog-token"])
+        // A user without their own credential gets none: not the catalog credential, whoever asks.
+        await #expect(throws: UpstreamCredentialRequired.self) { _ = try await harness.upstreams.client(for: wiki, user: "alice") }
+        await #expect(throws: UpstreamCredentialRequired.self) { _ = try await harness.upstreams.client(for: wiki, user: nil) }
+        #expect(harness.credentialsSent == ["catalog-token"])
+        // With both, the catalog is listed with the catalog credential and alice's calls carry hers.
+        harness.credentials.set(server: "wiki", owner: "alice", token: "alice-wiki-token")
+        _ = try await harness.upstreams.catalogClient(for: wiki)
+        _ = try await harness.upstreams.client(for: wiki, user: "alice")
+        #expect(harness.credentialsSent == ["catalog-token", "alice-wiki-token"])
+    }
+
     @Test func catalogOfAPersonalServerIsListedWithAConnectedUsersCredential() async throws {
-        let harness = Harness(Self.tokens)
+        // Without a catalog credential (the server's own, owner nil).
+        let harness = Harness(Self.tokens.filter { $0.key.owner != nil })
         _ = try await harness.upstreams.catalogClient(for: Harness.server("files", .personal))
         #expect(harness.credentialsSent == ["alice-token"])
         await #expect(throws: UpstreamCredentialRequired.self) {

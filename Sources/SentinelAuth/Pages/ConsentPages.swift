@@ -10,6 +10,8 @@ struct ConsentContext {
     var enabledTools: Int
     /// The authorization request's fields, re-sent with every form.
     var requestFields: [(String, String)]
+    /// Tools enabled by name that their (personal) servers do not list yet: they come once accounts are connected.
+    var awaitingTools = 0
 }
 
 /// The HTML of the sign-in, consent and error pages.
@@ -21,7 +23,8 @@ enum ConsentPages {
             <dt>Application</dt><dd id="client-name">\(HTMLPage.escape(context.clientName))</dd>
             <dt>Returns to</dt><dd id="redirect-host">\(HTMLPage.escape(context.redirectHost))</dd>
             <dt>Endpoint</dt><dd id="endpoint">\(HTMLPage.escape(context.endpoint))\(description)</dd>
-            <dt>Tools</dt><dd id="tool-count">\(context.enabledTools) enabled</dd>
+            <dt>Tools</dt><dd id="tool-count">\(context.enabledTools + context.awaitingTools) enabled\(
+                context.awaitingTools > 0 ? " (\(context.awaitingTools) listed once the servers are connected)" : "")</dd>
             </dl>
             """
     }

@@ -14,6 +14,8 @@ public enum ChangeEvent: Sendable, Equatable, Codable {
     case serverRemoved(server: String)
     /// `sentinelctl server refresh`: a refresh asked for through the control socket.
     case serverRefreshRequested(server: String)
+    /// `sentinelctl server login`: an upstream sign-in started, or a token connected (a shared credential, or a
+    /// personal server's catalog credential).
     case serverSignInStarted(server: String)
     /// The daemon fetched a server's catalog again (whether or not it succeeded).
     case catalogRefreshed(server: String)

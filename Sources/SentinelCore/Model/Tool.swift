@@ -50,12 +50,16 @@ public struct ToolSelection: Sendable, Equatable {
     public var tool: String
     public var exposedName: String
     public var enabled: Bool
+    /// Whether the server's catalog lists the tool. An enabled tool it does not list (enabled by name ahead of
+    /// the catalog, or gone from it) keeps its name reserved and is exposed once the catalog lists it.
+    public var listed: Bool
 
-    public init(endpoint: String, server: String, tool: String, exposedName: String, enabled: Bool) {
+    public init(endpoint: String, server: String, tool: String, exposedName: String, enabled: Bool, listed: Bool = true) {
         self.endpoint = endpoint
         self.server = server
         self.tool = tool
         self.exposedName = exposedName
         self.enabled = enabled
+        self.listed = listed
     }
 }

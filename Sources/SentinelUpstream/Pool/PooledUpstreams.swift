@@ -42,17 +42,27 @@ public final class PooledUpstreams: Sendable {
         }
     }
 
-    /// A client for listing the server's tools: for a personal server, with any user's connected credential (the
-    /// catalog is the same for everyone); never used for tool calls.
+    /// A client for listing the server's tools; never used for tool calls. For a personal server: with the catalog
+    /// credential the admin connected (`sentinelctl server login`, stored as the server's own, owner nil), else any
+    /// user's connected credential (the catalog is the same for everyone).
     public func catalogClient(for server: Server) async throws -> any UpstreamClient {
         switch server.credentialMode {
         case .none, .shared:
             return try await client(for: server, user: nil)
         case .personal:
+            // The server's own credential exists here only to list the catalog: `client(for:user:)` never uses it.
+            if try await credentials.hasCredential(server: server.name, owner: nil) {
+                do {
+                    return try await client(for: server, owner: nil)
+                } catch is UpstreamCredentialRequired {
+                    // Expired: a user's credential may still list the tools.
+                }
+            }
             // Any user's connected credential can list the tools; the result is not shown to anyone as theirs.
             guard let someone = try await credentials.connectedOwners(server: server.name).sorted().first else {
                 throw UpstreamCredentialRequired(
-                    "no user has connected server \(server.name) yet; its tools are listed once someone does")
+                    "server \(server.name) waits for a credential: its tools are listed once the admin connects a catalog "
+                        + "credential (sentinelctl server login \(server.name)) or a user connects their own")
             }
             return try await client(for: server, owner: someone)
         }

@@ -20,7 +20,8 @@ struct EndpointCommand: ParsableCommand {
             ("Auth", auth),
             ("Access", accessSummary(endpoint)),
             ("Servers", Output.text(endpoint.servers)),
-            ("Tools", "\(endpoint.enabledTools) enabled of \(endpoint.availableTools)"),
+            ("Tools", "\(endpoint.enabledTools) enabled of \(endpoint.availableTools)"
+                + (endpoint.awaitingTools > 0 ? ", \(endpoint.awaitingTools) more enabled ahead of the catalog" : "")),
             ("Payload capture", Output.text(.bool(endpoint.capturePayloads))),
             ("Created", Output.text(endpoint.created)),
             ("Updated", Output.text(endpoint.updated)),
@@ -37,7 +38,10 @@ struct EndpointCommand: ParsableCommand {
         Output.table(
             ["server", "tool", "exposed name", "state"],
             selections.map {
-                [Output.text($0.server), Output.text($0.tool), Output.text($0.exposedName), $0.enabled ? "enabled" : "disabled"]
+                [
+                    Output.text($0.server), Output.text($0.tool), Output.text($0.exposedName),
+                    $0.enabled ? ($0.listed ? "enabled" : "enabled, not listed yet") : "disabled",
+                ]
             })
     }
 
@@ -186,7 +190,10 @@ struct EndpointCommand: ParsableCommand {
             discussion: """
                 Name tools as SERVER/TOOL (or by exposed name); --all SERVER enables a server's whole catalog. \
                 An enabled tool keeps the exposed name it was enabled under while it stays enabled: a tool that \
-                appears later with a colliding name takes its hashed name instead.
+                appears later with a colliding name takes its hashed name instead. A tool of an attached server \
+                whose catalog is still empty (e.g. a personal server waiting for a credential) can be named \
+                SERVER/TOOL or SERVER__TOOL ahead of the catalog: it is enabled by name and appears when the \
+                server lists it.
                 """)
         @OptionGroup var selection: ToolSelectionArguments
 
@@ -253,16 +260,39 @@ struct EndpointCommand: ParsableCommand {
 
     static func setTools<Method: ManagerMethod>(_ selection: ToolSelectionArguments, method: Method.Type, verb: String) throws
     where Method.Parameters == ManagerAPI.ToolChange, Method.Reply == ManagerAPI.ToolChangeReply {
-        let connection = selection.connection
+        let options = selection.connection
         let endpoint = selection.endpoint
-        let (reply, raw) = try connection.connect().call(
+        let connection = try options.connect()
+        let (reply, raw) = try connection.call(
             method, ManagerAPI.ToolChange(endpoint: endpoint, tools: selection.tools, allOf: selection.servers))
-        if connection.json { return Output.json(raw["changed"] ?? []) }
-        let changed = reply.changed
-        if changed.isEmpty {
-            print("No change: already \(verb.lowercased()).")
-        } else {
-            print("\(verb) \(changed.count) tool(s) on \(endpoint): \(changed.map { Output.text($0.exposedName) }.joined(separator: ", "))")
+        if options.json { return Output.json(raw["changed"] ?? []) }
+        let enabling = Method.self == ManagerAPI.EnableTools.self
+        let listed = enabling ? reply.changed.filter(\.listed) : reply.changed
+        let ahead = enabling ? reply.changed.filter { !$0.listed } : []
+        if reply.changed.isEmpty { print("No change: already \(verb.lowercased()).") }
+        if !listed.isEmpty {
+            print("\(verb) \(listed.count) tool(s) on \(endpoint): \(listed.map { Output.text($0.exposedName) }.joined(separator: ", "))")
         }
+        if !ahead.isEmpty { print(try aheadOfCatalog(ahead, endpoint: endpoint, connection: connection)) }
+    }
+
+    /// The one line that says tools were enabled by name before their servers list them, and what they wait for.
+    static func aheadOfCatalog(_ tools: [ManagerAPI.ToolSelection], endpoint: String, connection: ControlConnection) throws -> String {
+        var servers: [String] = []
+        for tool in tools where !servers.contains(tool.server) { servers.append(tool.server) }
+        var hints: [String] = []
+        for name in servers {
+            let server = try connection.call(ManagerAPI.GetServer.self, .init(name: name)).reply.server
+            switch server.catalogState {
+            case .waitingForCredential: hints.append("waiting for a credential: \(ServerCommand.waitingHint(server))")
+            case .failed: hints.append("its last refresh failed: sentinelctl server refresh \(name)")
+            case .listed, .notRefreshed: break
+            }
+        }
+        let one = tools.count == 1
+        let who = servers.count == 1 ? "server \(servers[0]) lists" : "servers \(servers.joined(separator: ", ")) list"
+        return "Enabled ahead of the catalog on \(endpoint): \(tools.map(\.exposedName).joined(separator: ", ")); "
+            + "\(one ? "it" : "they") will appear when \(who) \(one ? "it" : "them")"
+            + (hints.isEmpty ? "" : " (\(hints.joined(separator: "; ")))")
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import ArgumentParser
+import SentinelControlAPI
 import SentinelCore
+import SentinelVarlink
 
 struct ServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,19 +24,29 @@ struct ServerCommand: ParsableCommand {
         @Flag(name: .customLong("token-stdin"), help: "Shared mode: read the shared bearer token from standard input; stored encrypted.")
         var tokenFromStdin = false
 
-        /// The fields for ServerSpec or ServerChanges; reads a secret from standard input when asked.
-        func fields(headersFromStdin: Bool) throws -> [String: JSONValue] {
+        /// The credential settings of a ServerSpec or ServerChanges (`parameter`: `server` or `changes`, as an unknown
+        /// value is reported); reads a secret from standard input when asked.
+        func settings(headersFromStdin: Bool, parameter: String) throws -> ManagerAPI.ServerSettings {
             if [headersFromStdin, oauthClientSecretFromStdin, tokenFromStdin].filter({ $0 }).count > 1 {
                 throw CLIError(message: "standard input can carry only one of --headers-stdin, --token-stdin and --oauth-client-secret-stdin", exitCode: 64)
             }
-            var fields: [String: JSONValue] = [
-                "credential_mode": JSONValue(credentialMode), "credential_kind": JSONValue(credentialKind),
-                "credential_env": JSONValue(credentialEnv), "oauth_client_id": JSONValue(oauthClientID),
-            ]
-            if oauthClientSecretFromStdin { fields["oauth_client_secret"] = .string(try SecretInput.read(prompt: "OAuth client secret: ", confirm: false)) }
-            if tokenFromStdin { fields["token"] = .string(try SecretInput.read(prompt: "Shared token: ", confirm: false)) }
-            return fields
+            var settings = ManagerAPI.ServerSettings(
+                credentialMode: try credentialMode.map { try ServerCommand.value($0, CredentialMode.self, parameter: parameter + ".credential_mode") },
+                credentialKind: try credentialKind.map { try ServerCommand.value($0, CredentialKind.self, parameter: parameter + ".credential_kind") },
+                credentialEnv: credentialEnv, oauthClientID: oauthClientID)
+            if oauthClientSecretFromStdin { settings.oauthClientSecret = try SecretInput.read(prompt: "OAuth client secret: ", confirm: false) }
+            if tokenFromStdin { settings.token = try SecretInput.read(prompt: "Shared token: ", confirm: false) }
+            return settings
         }
+    }
+
+    /// One of the interface's enumerations from an option; an unknown value is refused as the daemon would refuse it.
+    static func value<Value: RawRepresentable>(_ text: String, _ type: Value.Type, parameter: String) throws -> Value
+    where Value.RawValue == String {
+        guard let value = Value(rawValue: text) else {
+            throw CLIError(message: ControlConnection.explain(.invalidParameter(parameter)))
+        }
+        return value
     }
 
     /// Parses repeated `KEY=VALUE` options.
@@ -64,57 +76,80 @@ struct ServerCommand: ParsableCommand {
         return headers
     }
 
-    static func printServers(_ servers: [JSONValue]) {
+    static func printServers(_ servers: [ManagerAPI.Server]) {
         Output.table(
             ["name", "transport", "target", "mode", "tools", "endpoints", "state"],
             servers.map { server in
-                let target = server["transport"]?.stringValue == "http"
-                    ? Output.text(server["url"]) : (server["command"]?.arrayValue?.compactMap(\.stringValue).joined(separator: " ") ?? "-")
-                let state = server["last_error"]?.stringValue.map { "error: \($0)" }
-                    ?? (server["refreshed"]?.isNull == false ? "ok" : "not refreshed")
+                let target = server.transport == .http ? Output.text(server.url) : server.command.joined(separator: " ")
+                let state = catalogState(server)
                 return [
-                    Output.text(server["name"]), Output.text(server["transport"]), target,
-                    Output.text(server["credential_mode"]), Output.text(server["tool_count"]),
-                    Output.text(server["endpoints"]), state,
+                    Output.text(server.name), Output.text(server.transport.rawValue), target,
+                    Output.text(server.credentialMode.rawValue), Output.text(server.toolCount),
+                    Output.text(server.endpoints), state,
                 ]
             })
     }
 
-    static func credentialSummary(_ server: JSONValue) -> String {
-        let kind = server["credential_kind"]?.stringValue == "oauth" ? "OAuth sign-in" : "bearer token"
-        var parts: [String]
-        switch server["credential_mode"]?.stringValue {
-        case "shared": parts = ["shared (\(kind)): \(Output.text(server["shared_credential"]))"]
-        case "personal":
-            parts = ["personal (\(kind)): \(Output.text(server["connected_users"])) user(s) connected"]
-            if let expired = server["expired_users"]?.intValue, expired > 0 { parts.append("\(expired) expired") }
-        default: parts = ["none"]
+    /// Where the server's catalog stands, in words; waiting for a credential is a state, not an error.
+    static func catalogState(_ server: ManagerAPI.Server) -> String {
+        switch server.catalogState {
+        case .listed: "ok"
+        case .notRefreshed: "not refreshed"
+        case .waitingForCredential: "waiting for a credential"
+        case .failed: "error: \(server.lastError ?? "unknown")"
         }
-        if let env = server["credential_env"]?.stringValue { parts.append("in $\(env)") }
-        if let client = server["oauth_client_id"]?.stringValue { parts.append("client \(client)") }
+    }
+
+    /// What the admin can do about a catalog that waits for a credential.
+    static func waitingHint(_ server: ManagerAPI.Server) -> String {
+        server.credentialMode == .personal
+            ? "sentinelctl server login \(server.name), or the first user's" : "sentinelctl server login \(server.name)"
+    }
+
+    static func credentialSummary(_ server: ManagerAPI.Server) -> String {
+        let kind = server.credentialKind == .oauth ? "OAuth sign-in" : "bearer token"
+        var parts: [String]
+        switch server.credentialMode {
+        case .shared: parts = ["shared (\(kind)): \(Output.text(server.sharedCredential))"]
+        case .personal:
+            parts = ["personal (\(kind)): \(server.connectedUsers) user(s) connected"]
+            if server.expiredUsers > 0 { parts.append("\(server.expiredUsers) expired") }
+        case .none: parts = ["none"]
+        }
+        if let env = server.credentialEnv { parts.append("in $\(env)") }
+        if let client = server.oauthClientID { parts.append("client \(client)") }
         return parts.joined(separator: ", ")
     }
 
-    static func printServer(_ server: JSONValue) {
+    static func printServer(_ server: ManagerAPI.Server) {
         Output.fields([
-            ("Name", Output.text(server["name"])),
-            ("Transport", Output.text(server["transport"])),
-            ("Description", Output.text(server["description"])),
-            ("Command", server["command"]?.arrayValue?.compactMap(\.stringValue).joined(separator: " ").nonEmpty ?? "-"),
-            ("Environment", server["environment"]?.objectValue?.keys.sorted().joined(separator: ", ").nonEmpty ?? "-"),
-            ("Working dir", Output.text(server["working_directory"])),
-            ("URL", Output.text(server["url"])),
-            ("Headers", Output.text(server["header_names"])),
+            ("Name", Output.text(server.name)),
+            ("Transport", Output.text(server.transport.rawValue)),
+            ("Description", Output.text(server.description)),
+            ("Command", server.command.joined(separator: " ").nonEmpty ?? "-"),
+            ("Environment", server.environment.keys.sorted().joined(separator: ", ").nonEmpty ?? "-"),
+            ("Working dir", Output.text(server.workingDirectory)),
+            ("URL", Output.text(server.url)),
+            ("Headers", Output.text(server.headerNames)),
             ("Credentials", credentialSummary(server)),
-            ("Timeouts", "connect \(Output.text(server["connect_timeout"])) s, call \(Output.text(server["call_timeout"])) s"),
-            ("Tools", Output.text(server["tool_count"])),
-            ("Endpoints", Output.text(server["endpoints"])),
-            ("Refreshed", Output.text(server["refreshed"])),
-            ("Last error", Output.text(server["last_error"])),
-            ("Protocol faults", Output.text(server["protocol_faults"])),
-            ("Created", Output.text(server["created"])),
-            ("Updated", Output.text(server["updated"])),
+        ] + (server.credentialMode == .personal ? [("Catalog credential", Output.text(server.catalogCredential))] : []) + [
+            ("Timeouts", "connect \(server.connectTimeout) s, call \(server.callTimeout) s"),
+            ("Tools", Output.text(server.toolCount)),
+            ("Endpoints", Output.text(server.endpoints)),
+            ("Catalog", server.catalogState == .waitingForCredential
+                ? "waiting for a credential (\(waitingHint(server)))" : catalogState(server)),
+            ("Refreshed", Output.text(server.refreshed)),
+            ("Last error", server.catalogState == .waitingForCredential ? "-" : Output.text(server.lastError)),
+            ("Protocol faults", Output.text(server.protocolFaults)),
+            ("Created", Output.text(server.created)),
+            ("Updated", Output.text(server.updated)),
         ])
+    }
+
+    /// Prints the server a reply carries: as sent with `--json`, else as fields.
+    static func show(_ reply: ManagerAPI.ServerReply, raw: [String: JSONValue], json: Bool) {
+        if json { return Output.json(raw["server"] ?? .null) }
+        printServer(reply.server)
     }
 
     struct Add: ParsableCommand {
@@ -146,19 +181,18 @@ struct ServerCommand: ParsableCommand {
         }
 
         func run() throws {
-            var spec: [String: JSONValue] = [
-                "name": .string(name), "transport": .string(url == nil ? "stdio" : "http"),
-                "description": JSONValue(description), "url": JSONValue(url),
-                "working_directory": JSONValue(workingDirectory),
-                "connect_timeout": JSONValue(connectTimeout), "call_timeout": JSONValue(callTimeout),
-            ]
-            spec.merge(try credentials.fields(headersFromStdin: headersFromStdin)) { $1 }
-            if !command.isEmpty { spec["command"] = JSONValue(command) }
-            if !environment.isEmpty { spec["environment"] = JSONValue(try ServerCommand.environment(environment)) }
-            if headersFromStdin { spec["headers"] = JSONValue(try ServerCommand.headersFromStandardInput()) }
-            let reply = try connection.connect().call("AddServer", ["server": .object(spec.filter { !$0.value.isNull })])
-            if connection.json { return Output.json(reply["server"] ?? .null) }
-            ServerCommand.printServer(reply["server"] ?? .null)
+            var settings = try credentials.settings(headersFromStdin: headersFromStdin, parameter: "server")
+            settings.description = description
+            settings.url = url
+            settings.workingDirectory = workingDirectory
+            settings.connectTimeout = connectTimeout
+            settings.callTimeout = callTimeout
+            if !command.isEmpty { settings.command = command }
+            if !environment.isEmpty { settings.environment = try ServerCommand.environment(environment) }
+            if headersFromStdin { settings.headers = try ServerCommand.headersFromStandardInput() }
+            let spec = ManagerAPI.ServerSpec(name: name, transport: url == nil ? .stdio : .http, settings: settings)
+            let (reply, raw) = try connection.connect().call(ManagerAPI.AddServer.self, .init(server: spec))
+            ServerCommand.show(reply, raw: raw, json: connection.json)
         }
     }
 
@@ -167,9 +201,9 @@ struct ServerCommand: ParsableCommand {
         @OptionGroup var connection: ConnectionOptions
 
         func run() throws {
-            let servers = try connection.connect().call("ListServers")["servers"]?.arrayValue ?? []
-            if connection.json { return Output.json(.array(servers)) }
-            ServerCommand.printServers(servers)
+            let (reply, raw) = try connection.connect().call(ManagerAPI.ListServers.self)
+            if connection.json { return Output.json(raw["servers"] ?? []) }
+            ServerCommand.printServers(reply.servers)
         }
     }
 
@@ -179,9 +213,8 @@ struct ServerCommand: ParsableCommand {
         @Argument var name: String
 
         func run() throws {
-            let server = try connection.connect().call("GetServer", ["name": .string(name)])["server"] ?? .null
-            if connection.json { return Output.json(server) }
-            ServerCommand.printServer(server)
+            let (reply, raw) = try connection.connect().call(ManagerAPI.GetServer.self, .init(name: name))
+            ServerCommand.show(reply, raw: raw, json: connection.json)
         }
     }
 
@@ -206,21 +239,22 @@ struct ServerCommand: ParsableCommand {
         @Argument(parsing: .postTerminator) var command: [String] = []
 
         func run() throws {
-            var changes: [String: JSONValue] = [
-                "url": JSONValue(url), "description": JSONValue(description), "working_directory": JSONValue(workingDirectory),
-                "connect_timeout": JSONValue(connectTimeout), "call_timeout": JSONValue(callTimeout),
-            ]
-            changes.merge(try credentials.fields(headersFromStdin: headersFromStdin)) { $1 }
-            if !command.isEmpty { changes["command"] = JSONValue(command) }
-            if clearEnvironment { changes["environment"] = .object([:]) }
-            if !environment.isEmpty { changes["environment"] = JSONValue(try ServerCommand.environment(environment)) }
-            if clearHeaders { changes["headers"] = .object([:]) }
-            if headersFromStdin { changes["headers"] = JSONValue(try ServerCommand.headersFromStandardInput()) }
-            changes = changes.filter { !$0.value.isNull }
-            guard !changes.isEmpty else { throw CLIError(message: "nothing to change; see sentinelctl server update --help", exitCode: 64) }
-            let server = try connection.connect().call("UpdateServer", ["name": .string(name), "changes": .object(changes)])["server"] ?? .null
-            if connection.json { return Output.json(server) }
-            ServerCommand.printServer(server)
+            var changes = try credentials.settings(headersFromStdin: headersFromStdin, parameter: "changes")
+            changes.url = url
+            changes.description = description
+            changes.workingDirectory = workingDirectory
+            changes.connectTimeout = connectTimeout
+            changes.callTimeout = callTimeout
+            if !command.isEmpty { changes.command = command }
+            if clearEnvironment { changes.environment = [:] }
+            if !environment.isEmpty { changes.environment = try ServerCommand.environment(environment) }
+            if clearHeaders { changes.headers = [:] }
+            if headersFromStdin { changes.headers = try ServerCommand.headersFromStandardInput() }
+            guard changes != ManagerAPI.ServerChanges() else {
+                throw CLIError(message: "nothing to change; see sentinelctl server update --help", exitCode: 64)
+            }
+            let (reply, raw) = try connection.connect().call(ManagerAPI.UpdateServer.self, .init(name: name, changes: changes))
+            ServerCommand.show(reply, raw: raw, json: connection.json)
         }
     }
 
@@ -231,9 +265,9 @@ struct ServerCommand: ParsableCommand {
         @Flag(help: "Also detach it from every endpoint that uses it.") var force = false
 
         func run() throws {
-            let reply = try connection.connect().call("RemoveServer", ["name": .string(name), "force": .bool(force)])
-            if connection.json { return Output.json(.object(reply)) }
-            let detached = reply["detached_from"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let (reply, raw) = try connection.connect().call(ManagerAPI.RemoveServer.self, .init(name: name, force: force))
+            if connection.json { return Output.json(.object(raw)) }
+            let detached = reply.detachedFrom
             print(detached.isEmpty ? "Removed server \(name)." : "Removed server \(name); detached from \(detached.joined(separator: ", ")).")
         }
     }
@@ -245,26 +279,46 @@ struct ServerCommand: ParsableCommand {
         @Argument var name: String
 
         func run() throws {
-            let server = try connection.connect().call("RefreshServer", ["name": .string(name)])["server"] ?? .null
-            if connection.json { return Output.json(server) }
-            if let error = server["last_error"]?.stringValue {
+            let (reply, raw) = try connection.connect().call(ManagerAPI.RefreshServer.self, .init(name: name))
+            if connection.json { return Output.json(raw["server"] ?? .null) }
+            if reply.server.catalogState == .waitingForCredential {
+                throw CLIError(message: "\(name) cannot list its tools yet: it waits for a credential (\(ServerCommand.waitingHint(reply.server)))")
+            }
+            if let error = reply.server.lastError {
                 throw CLIError(message: "refreshing \(name) failed: \(error)")
             }
-            print("Refreshed \(name): \(Output.text(server["tool_count"])) tool(s).")
+            print("Refreshed \(name): \(reply.server.toolCount) tool(s).")
         }
     }
 
     struct Login: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Sign in to a shared OAuth server: prints the URL to open in a browser.",
-            discussion: "The shared credential is stored (encrypted) when the sign-in completes; every user's calls then use it.")
+            abstract: "Connect a server's own credential: a shared server's, or a personal server's catalog credential.",
+            discussion: """
+                OAuth servers: prints the URL to open in a browser; the credential is stored (encrypted) when the \
+                sign-in completes. Bearer servers: --token-stdin reads the token; it is stored encrypted and the \
+                catalog is fetched with it at once. A shared server's credential serves every user's calls. A \
+                personal server's catalog credential only lists its tools (so tools can be enabled before anyone \
+                connects); each user's calls still carry their own credential.
+                """)
         @OptionGroup var connection: ConnectionOptions
         @Argument var name: String
+        @Flag(name: .customLong("token-stdin"), help: "Read a bearer token from standard input; stored encrypted.")
+        var tokenFromStdin = false
 
         func run() throws {
-            let reply = try connection.connect().call("LoginServer", ["name": .string(name)])
-            if connection.json { return Output.json(.object(reply)) }
-            print("Open this URL in a browser to sign in to \(name):\n\(Output.text(reply["url"]))")
+            let token = tokenFromStdin ? try SecretInput.read(prompt: "Token: ", confirm: false) : nil
+            let (reply, raw) = try connection.connect().call(ManagerAPI.LoginServer.self, .init(name: name, token: token))
+            if connection.json { return Output.json(.object(raw)) }
+            if let url = reply.url {
+                print("Open this URL in a browser to sign in to \(name):\n\(url)")
+            } else if let server = reply.server {
+                let purpose = server.credentialMode == .personal ? "catalog credential" : "shared credential"
+                if let error = server.lastError {
+                    throw CLIError(message: "stored the \(purpose) of \(name), but listing its tools failed: \(error)")
+                }
+                print("Connected the \(purpose) of \(name): \(server.toolCount) tool(s) listed.")
+            }
         }
     }
 
@@ -274,13 +328,13 @@ struct ServerCommand: ParsableCommand {
         @Argument var name: String
 
         func run() throws {
-            let tools = try connection.connect().call("ListServerTools", ["name": .string(name)])["tools"]?.arrayValue ?? []
-            if connection.json { return Output.json(.array(tools)) }
+            let (reply, raw) = try connection.connect().call(ManagerAPI.ListServerTools.self, .init(name: name))
+            if connection.json { return Output.json(raw["tools"] ?? []) }
             Output.table(
                 ["tool", "title", "description"],
-                tools.map { tool in
-                    let description = Output.text(tool["description"]).split(separator: "\n").first.map(String.init) ?? "-"
-                    return [Output.text(tool["name"]), Output.text(tool["title"]), String(description.prefix(70))]
+                reply.tools.map { tool in
+                    let description = Output.text(tool.description).split(separator: "\n").first.map(String.init) ?? "-"
+                    return [Output.text(tool.name), Output.text(tool.title), String(description.prefix(70))]
                 })
         }
     }
