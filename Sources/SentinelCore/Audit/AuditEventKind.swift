@@ -12,6 +12,7 @@ public enum AuditEventKind: String, Sendable, CaseIterable {
     case signIn = "sign-in"
     case signInFailed = "sign-in-failed"
     case credentialChanged = "credential-changed"
+    case upstreamCallbackRefused = "upstream-callback-refused"
     case clientRegistered = "client-registered"
     case daemonStarted = "daemon-started"
     case daemonStopping = "daemon-stopping"
@@ -29,6 +30,7 @@ public enum AuditEventKind: String, Sendable, CaseIterable {
         case .signIn: "c8bb441090fa452b9faa935f8607f346"
         case .signInFailed: "5ef506b64b944f2b83c5e1919b9be0aa"
         case .credentialChanged: "063bb8694ad7460ea6959e954d9f74d0"
+        case .upstreamCallbackRefused: "feb978cbaade214db5f02bf5cc1f220f"
         case .clientRegistered: "ed05c060344c41748bd1a194abff6d6e"
         case .daemonStarted: "f754c31cadc14a4e978eabeca24f3fa6"
         case .daemonStopping: "f3bb0c9b7a48478fa4a476318a6dbfb1"
@@ -39,7 +41,7 @@ public enum AuditEventKind: String, Sendable, CaseIterable {
     /// Syslog priority: denials and failures are notices, the rest informational.
     public var priority: Int {
         switch self {
-        case .toolDenied, .controlDenied, .signInFailed, .grantRevoked: 5
+        case .toolDenied, .controlDenied, .signInFailed, .grantRevoked, .upstreamCallbackRefused: 5
         default: 6
         }
     }
@@ -56,6 +58,8 @@ public enum AuditEventKind: String, Sendable, CaseIterable {
         case .signIn: "a successful sign-in on the consent pages"
         case .signInFailed: "a failed sign-in"
         case .credentialChanged: "a personal or shared upstream credential connected, replaced, refreshed, expired or removed"
+        case .upstreamCallbackRefused:
+            "an upstream sign-in's answer refused: another user's flow, a browser signed in nowhere, an unknown state, or another issuer"
         case .clientRegistered: "an OAuth client registered itself (dynamic client registration)"
         case .daemonStarted: "sentineld started serving"
         case .daemonStopping: "sentineld is stopping"

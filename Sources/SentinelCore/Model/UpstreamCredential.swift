@@ -20,10 +20,14 @@ public struct UpstreamCredential: Sendable, Equatable {
     /// The upstream's token endpoint, for refreshing (OAuth).
     public var tokenEndpoint: String?
     public var updatedAt: Date
+    /// Whether the server accepted the token when it was saved: false when the server could not be reached then
+    /// ("saved, not verified"). The token is used either way.
+    public var verified: Bool
 
     public init(
         server: String, owner: String?, kind: CredentialKind, state: State = .connected, accessToken: String,
-        refreshToken: String? = nil, expiresAt: Date? = nil, tokenEndpoint: String? = nil, updatedAt: Date
+        refreshToken: String? = nil, expiresAt: Date? = nil, tokenEndpoint: String? = nil, updatedAt: Date,
+        verified: Bool = true
     ) {
         self.server = server
         self.owner = owner
@@ -34,5 +38,6 @@ public struct UpstreamCredential: Sendable, Equatable {
         self.expiresAt = expiresAt
         self.tokenEndpoint = tokenEndpoint
         self.updatedAt = updatedAt
+        self.verified = verified
     }
 }
