@@ -189,7 +189,8 @@ extension AuthorizationServer {
             ConsentPages.problem(
                 title: "Form refused",
                 message: "This form could not be verified (it may be from an old page, or from another site), so nothing was done.",
-                detail: back == nil ? "Go back to the application and start connecting again." : "Open the page again and repeat what you did.",
+                detail: (back == nil ? "Go back to the application and start connecting again." : "Open the page again and repeat what you did.")
+                    + " (The form's CSRF token was missing or wrong.)",
                 back: back),
             status: .forbidden)
     }
@@ -305,7 +306,7 @@ extension AuthorizationServer {
             return Self.html(
                 ConsentPages.problem(
                     title: "Choose an access duration",
-                    message: "Pick one of the offered durations (\(durations.choices.map(AccessDurations.label).joined(separator: ", ")))."),
+                    message: "Pick one of the offered durations (\(durations.choices.map(AccessDurations.label).joined(separator: ", "))).",
                     back: consentBack(valid)),
                 status: .badRequest)
         }

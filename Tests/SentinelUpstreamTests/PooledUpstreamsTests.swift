@@ -224,7 +224,10 @@ struct CredentialVerificationTests {
             }
         }
         let long = PooledUpstreams.classify(.unauthorized(String(repeating: "x\n", count: 400)))
-        guard case .refused(let reason) = long else { return Issue.record("not refused") }
+        guard case .refused(let reason) = long else {
+            Issue.record("not refused")
+            return
+        }
         #expect(reason.count == 300 && !reason.contains("\n"))
     }
 }
