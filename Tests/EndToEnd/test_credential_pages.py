@@ -87,7 +87,7 @@ def test_a_refused_token_is_shown_with_the_upstreams_reason_and_nothing_is_saved
     page = alice.browser.open(response.headers["location"])
     shown = problem(page.text)
     assert shown and "tk refused this token, so it was not saved" in shown
-    assert "The access token is unknown or expired" in shown, "the upstream's own reason (WWW-Authenticate)"
+    assert "tk said: “The access token is unknown or expired”" in shown, "the upstream's own reason (WWW-Authenticate)"
     assert states(page.text)["tk"] == "needs your credentials" and 'id="finish"' not in page.text
     assert credentials_count(daemon) == (0, 0)
     assert problem(alice.browser.open(response.headers["location"]).text) is None, "a message is shown once"

@@ -210,8 +210,9 @@ struct CredentialVerificationTests {
     }
 
     @Test func refusalsAreToldApartFromAServerThatCannotBeAsked() {
-        #expect(PooledUpstreams.classify(.unauthorized("HTTP 401: The access token is unknown")) == .refused(reason: "HTTP 401: The access token is unknown"))
-        #expect(PooledUpstreams.classify(.httpStatus(403, detail: "insufficient scope")) == .refused(reason: "HTTP 403: insufficient scope"))
+        #expect(PooledUpstreams.classify(.unauthorized("HTTP 401: The access token is unknown")) == .refused(reason: "The access token is unknown"))
+        #expect(PooledUpstreams.classify(.httpStatus(403, detail: "insufficient scope")) == .refused(reason: "insufficient scope"))
+        #expect(PooledUpstreams.classify(.httpStatus(403, detail: "")) == .refused(reason: "HTTP 403"))
         #expect(PooledUpstreams.classify(.rpc(code: -32001, message: "bad token", raw: .null)) == .refused(reason: "bad token"))
         #expect(PooledUpstreams.classify(.rpc(code: -32601, message: "no tools", raw: .null)) == .accepted)
         for unknown: UpstreamError in [
@@ -229,5 +230,16 @@ struct CredentialVerificationTests {
             return
         }
         #expect(reason.count == 300 && !reason.contains("\n"))
+    }
+
+    @Test func theServersReasonComesFromItsChallengeOrItsBody() {
+        let challenge = HTTPResponseHead(
+            status: 401,
+            headers: ["WWW-Authenticate": #"Bearer resource_metadata="x", error="invalid_token", error_description="The token \"abc\" expired""#])
+        #expect(HTTPUpstreamClient.refusalReason(challenge, body: Array(#"{"message":"ignored"}"#.utf8)) == #"The token "abc" expired"#)
+        let bare = HTTPResponseHead(status: 403, headers: [:])
+        #expect(HTTPUpstreamClient.refusalReason(bare, body: Array(#"{"error":{"code":-32001,"message":"no access to repo"}}"#.utf8)) == "no access to repo")
+        #expect(HTTPUpstreamClient.refusalReason(bare, body: Array(#"{"error_description":"revoked"}"#.utf8)) == "revoked")
+        #expect(HTTPUpstreamClient.refusalReason(bare, body: Array("Forbidden".utf8)) == "Forbidden")
     }
 }

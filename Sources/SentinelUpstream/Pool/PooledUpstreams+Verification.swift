@@ -3,6 +3,7 @@ public import SentinelCore
 extension PooledUpstreams: CredentialVerifying {
     /// The longest reason a `CredentialCheck` carries: the server's words, shown to the user.
     static let maximumReasonLength = 300
+    static let unauthorizedPrefix = "HTTP 401: "
 
     /// Checks `token` with a client of its own (never pooled: it carries a credential nobody has saved yet), started
     /// from the pool's factory and shut down before returning. HTTP 401 and 403, and JSON-RPC errors other than
@@ -53,9 +54,11 @@ extension PooledUpstreams: CredentialVerifying {
     static func classify(_ error: UpstreamError) -> CredentialCheck {
         switch error {
         case .unauthorized(let why):
-            return .refused(reason: bounded(why))
+            // HTTPUpstreamClient says "HTTP 401: <the server's reason>"; the user is shown the server's words.
+            let reason = why.hasPrefix(unauthorizedPrefix) ? String(why.dropFirst(unauthorizedPrefix.count)) : why
+            return .refused(reason: bounded(reason.isEmpty ? "HTTP 401" : reason))
         case .httpStatus(let status, let detail) where status == 401 || status == 403:
-            return .refused(reason: bounded(detail.isEmpty ? "HTTP \(status)" : "HTTP \(status): \(detail)"))
+            return .refused(reason: bounded(detail.isEmpty ? "HTTP \(status)" : detail))
         case .rpc(let code, _, _) where code == JSONRPCErrorCode.methodNotFound:
             return .accepted  // reached and let in; the server just has no tools
         case .rpc(let code, let message, _) where code != JSONRPCErrorCode.internalError:
