@@ -106,7 +106,13 @@ extension AuthorizationServer {
     /// Finds the client and validates the request; errors that cannot go back to the client are shown as a page.
     func resolve(_ fields: [String: String], repeated: [String], address: String?) async -> Resolution {
         func page(_ message: String, status: HTTPResponse.Status = .badRequest) -> Resolution {
-            .answer(Self.html(ConsentPages.problem(title: "This authorization request cannot be used", message: message), status: status))
+            .answer(
+                Self.html(
+                    ConsentPages.problem(
+                        title: "This authorization request cannot be used", message: message,
+                        detail: "Nothing was authorized. Go back to the application and connect again; if this keeps happening, "
+                            + "tell the application's maker or your administrator."),
+                    status: status))
         }
         if let name = repeated.first(where: AuthorizationRequest.fieldNames.contains) {
             return page("The request repeats the parameter \(name).")
