@@ -42,7 +42,7 @@ extension AuthorizationServer {
             // Back from an upstream sign-in during consent: show the servers' states again.
             if let duration = FormFields.parse(query)["duration"].flatMap(Int.init), settings().durations.validate(duration) != nil {
                 if let refusal = await accessRefusal(valid, user: user) { return refusal }
-                return await connectPage(valid, user: user, csrf: Self.consentCSRF(signInToken: token), duration: duration)
+                return await connectStep(valid, user: user, signInToken: token, duration: duration, cookies: cookies)
             }
             return await consentPage(valid, user: user, signInToken: token)
         }
@@ -52,7 +52,11 @@ extension AuthorizationServer {
     /// POST /oauth/authorize: the sign-in, approve, deny and sign-out buttons.
     func authorizeForm(_ request: Request, context: GatewayRequestContext) async -> Response {
         guard let body = await Self.bodyText(request) else {
-            return Self.html(ConsentPages.problem(title: "Request refused", message: "The form is too large."), status: .contentTooLarge)
+            return Self.html(
+                ConsentPages.problem(
+                    title: "Request refused", message: "The form is too large, so nothing was saved.",
+                    detail: "Go back to the application and start connecting again."),
+                status: .contentTooLarge)
         }
         let fields = FormFields.parse(body)
         let resolution = await resolve(
@@ -75,7 +79,7 @@ extension AuthorizationServer {
             }
             guard let presented = fields["csrf_token"],
                   constantTimeEquals(Array(presented.utf8), Array(Self.consentCSRF(signInToken: token).utf8))
-            else { return csrfRefused() }
+            else { return csrfRefused(back: consentBack(valid)) }
             switch fields["action"] {
             case "signout":
                 try? await store.deleteSignIn(hash: OpaqueToken.hash(token))
@@ -85,12 +89,15 @@ extension AuthorizationServer {
             case "deny":
                 return redirectToClient(valid.request, [("error", "access_denied"), ("error_description", "the user denied access")])
             case "connect-token", "connect-oauth":
-                return await connectDuringConsent(valid, user: user, fields: fields)
+                return await connectDuringConsent(valid, user: user, signInToken: token, fields: fields)
             default:
                 return await approve(valid, user: user, fields: fields)
             }
         default:
-            return Self.html(ConsentPages.problem(title: "Request refused", message: "The form was not recognised."), status: .badRequest)
+            return Self.html(
+                ConsentPages.problem(
+                    title: "Request refused", message: "The form was not recognised, so nothing changed.", back: consentBack(valid)),
+                status: .badRequest)
         }
     }
 
@@ -99,7 +106,13 @@ extension AuthorizationServer {
     /// Finds the client and validates the request; errors that cannot go back to the client are shown as a page.
     func resolve(_ fields: [String: String], repeated: [String], address: String?) async -> Resolution {
         func page(_ message: String, status: HTTPResponse.Status = .badRequest) -> Resolution {
-            .answer(Self.html(ConsentPages.problem(title: "This authorization request cannot be used", message: message), status: status))
+            .answer(
+                Self.html(
+                    ConsentPages.problem(
+                        title: "This authorization request cannot be used", message: message,
+                        detail: "Nothing was authorized. Go back to the application and connect again; if this keeps happening, "
+                            + "tell the application's maker or your administrator."),
+                    status: status))
         }
         if let name = repeated.first(where: AuthorizationRequest.fieldNames.contains) {
             return page("The request repeats the parameter \(name).")
@@ -177,19 +190,27 @@ extension AuthorizationServer {
             cookies: [cookie(Self.csrfCookie, value: csrf, maxAge: 3600, sameSite: "Strict")])
     }
 
-    func csrfRefused() -> Response {
+    /// The page for a form whose CSRF token is missing or wrong (an old page, another site's form): nothing was done.
+    func csrfRefused(back: (href: String, label: String)? = nil) -> Response {
         Self.html(
             ConsentPages.problem(
                 title: "Form refused",
-                message: "The form could not be verified (its CSRF token is missing or wrong).",
-                detail: "Go back to the application and start connecting again."),
+                message: "This form could not be verified (it may be from an old page, or from another site), so nothing was done.",
+                detail: (back == nil ? "Go back to the application and start connecting again." : "Open the page again and repeat what you did.")
+                    + " (The form's CSRF token was missing or wrong.)",
+                back: back),
             status: .forbidden)
+    }
+
+    /// The start of the consent flow: the authorization request again.
+    func consentBack(_ valid: ValidatedRequest) -> (href: String, label: String) {
+        ("/oauth/authorize?" + FormFields.encode(valid.context.requestFields), "Back to the approval page")
     }
 
     func signIn(_ valid: ValidatedRequest, fields: [String: String], cookies: [String: String], address: String?) async -> Response {
         guard let expected = cookies[Self.csrfCookie], let presented = fields["csrf_token"],
               constantTimeEquals(Array(expected.utf8), Array(presented.utf8))
-        else { return csrfRefused() }
+        else { return csrfRefused(back: consentBack(valid)) }
         let username = (fields["username"] ?? "").trimmingCharacters(in: .whitespaces)
         switch await checkSignIn(username: username, password: fields["password"] ?? "", address: address) {
         case .refused(let message, let status):
@@ -266,8 +287,11 @@ extension AuthorizationServer {
 
     func consentPage(_ valid: ValidatedRequest, user: User, signInToken: String) async -> Response {
         if let refusal = await accessRefusal(valid, user: user) { return refusal }
+        let personal = await credentialRows(await personalServers(valid.request.endpoint), user: user)
         return Self.html(
-            ConsentPages.consent(valid.context, user: user, csrf: Self.consentCSRF(signInToken: signInToken), durations: settings().durations))
+            ConsentPages.consent(
+                valid.context, user: user, csrf: Self.consentCSRF(signInToken: signInToken), durations: settings().durations,
+                personal: personal))
     }
 
     /// A page telling a signed-in user they are not on the endpoint's access list, or nil when they are.
@@ -277,7 +301,7 @@ extension AuthorizationServer {
         return Self.html(
             ConsentPages.problem(
                 title: "Access not permitted",
-                message: "Your account \(user.name) is not allowed to use endpoint \(valid.request.endpoint).",
+                message: "Your account \(HTMLPage.userLabel(user)) is not allowed to use endpoint \(valid.request.endpoint).",
                 detail: "Ask an administrator to run: sentinelctl endpoint allow \(valid.request.endpoint) --user \(user.name)"),
             status: .forbidden)
     }
@@ -289,7 +313,8 @@ extension AuthorizationServer {
             return Self.html(
                 ConsentPages.problem(
                     title: "Choose an access duration",
-                    message: "Pick one of the offered durations (\(durations.choices.map(AccessDurations.label).joined(separator: ", ")))."),
+                    message: "Pick one of the offered durations (\(durations.choices.map(AccessDurations.label).joined(separator: ", "))).",
+                    back: consentBack(valid)),
                 status: .badRequest)
         }
         // Every personal server of the endpoint must be connected before the client gets a code.
@@ -311,7 +336,11 @@ extension AuthorizationServer {
                 now: now)
         } catch {
             logger.error("cannot store a grant: \(error)")
-            return Self.html(ConsentPages.problem(title: "Approval failed", message: "The approval could not be stored."), status: .internalServerError)
+            return Self.html(
+                ConsentPages.problem(
+                    title: "Approval failed", message: "The approval could not be stored, so the application has no access yet. Please try again.",
+                    back: consentBack(valid)),
+                status: .internalServerError)
         }
         record(.grantCreated, "\(user.name) authorized \(valid.client.name) on endpoint \(grant.endpoint) for \(AccessDurations.label(duration))", [
             .grant: grant.id, .user: user.name, .endpoint: grant.endpoint, .client: valid.client.name,

@@ -5,6 +5,7 @@ import NIOCore
 public import SentinelCore
 public import SentinelGateway
 public import SentinelStore
+public import SentinelUpstream
 import SentinelCrypto
 import Synchronization
 import HTTPTypes
@@ -19,6 +20,8 @@ public final class AuthorizationServer: Sendable {
     let revocations: GrantRevocations
     let credentials: UpstreamCredentials
     let catalogs: any CatalogRefreshing
+    /// Checks pasted tokens with their servers before they are saved (nil: saved unchecked).
+    let verifier: (any CredentialVerifying)?
     let settings: @Sendable () -> AuthSettings
     let logger: Logger
     /// Failed sign-ins slow down the account after 5 and the client address after 20 (several people may
@@ -34,9 +37,10 @@ public final class AuthorizationServer: Sendable {
 
     public init(
         store: Store, catalog: EndpointCatalog, audit: any AuditSink, revocations: GrantRevocations,
-        credentials: UpstreamCredentials, catalogs: any CatalogRefreshing, logger: Logger,
-        clock: @escaping @Sendable () -> Date = { Date() }, settings: @escaping @Sendable () -> AuthSettings
+        credentials: UpstreamCredentials, catalogs: any CatalogRefreshing, verifier: (any CredentialVerifying)? = nil,
+        logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }, settings: @escaping @Sendable () -> AuthSettings
     ) {
+        self.verifier = verifier
         self.credentials = credentials
         self.catalogs = catalogs
         self.store = store
@@ -69,9 +73,12 @@ public final class AuthorizationServer: Sendable {
         router.post("/oauth/authorize") { request, context in await self.authorizeForm(request, context: context) }
         router.post("/oauth/token") { request, _ in await self.token(request) }
         router.post("/oauth/revoke") { request, _ in await self.revoke(request) }
-        router.get("/oauth/upstream/callback") { request, _ in await self.upstreamCallback(request) }
+        router.get("/oauth/upstream/callback") { request, context in await self.upstreamCallback(request, context: context) }
         router.get("/oauth/upstream/done") { _, _ in
-            Self.html(ConsentPages.problem(title: "Connected", message: "The server is connected. You can close this window."))
+            Self.html(
+                ConsentPages.done(
+                    title: "Connected",
+                    message: "The server is connected with the shared account. You can close this window and return to the command line."))
         }
         router.get("/oauth/credentials") { request, _ in await self.credentialsPage(request) }
         router.post("/oauth/credentials") { request, context in await self.credentialsForm(request, context: context) }

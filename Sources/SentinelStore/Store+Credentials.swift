@@ -29,12 +29,12 @@ extension Store {
                 sql: "DELETE FROM credentials WHERE server_id = ? AND IFNULL(user_id, 0) = IFNULL(?, 0)", arguments: [serverID, userID])
             try db.execute(
                 sql: """
-                    INSERT INTO credentials (server_id, user_id, kind, state, sealed, expires_at, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO credentials (server_id, user_id, kind, state, sealed, expires_at, created_at, updated_at, verified)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     serverID, userID, credential.kind.rawValue, credential.state.rawValue, Data(sealed), credential.expiresAt,
-                    credential.connectedAt, credential.updatedAt,
+                    credential.connectedAt, credential.updatedAt, credential.verified,
                 ])
         }
     }
@@ -57,7 +57,7 @@ extension Store {
                 server: server, owner: owner, kind: CredentialKind(rawValue: row["kind"]) ?? .bearer,
                 state: UpstreamCredential.State(rawValue: row["state"]) ?? .expired, accessToken: payload["access_token"] ?? "",
                 refreshToken: payload["refresh_token"], expiresAt: row["expires_at"], tokenEndpoint: payload["token_endpoint"],
-                updatedAt: row["updated_at"], connectedAt: row["created_at"])
+                updatedAt: row["updated_at"], connectedAt: row["created_at"], verified: row["verified"] ?? true)
         }
     }
 

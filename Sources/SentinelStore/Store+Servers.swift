@@ -120,6 +120,10 @@ extension Store {
                 WHERE name = ?
                 """,
             arguments: [server.credentialKind.rawValue, server.credentialEnv, server.oauthClientID, sealedSecret, server.name])
+        if try db.columns(in: "servers").contains(where: { $0.name == "credential_hint" }) {
+            try db.execute(
+                sql: "UPDATE servers SET credential_hint = ? WHERE name = ?", arguments: [server.credentialHint, server.name])
+        }
     }
 
     func server(from row: Row) throws -> Server {
@@ -128,6 +132,7 @@ extension Store {
             server.credentialKind = CredentialKind(rawValue: row["credential_kind"]) ?? .bearer
             server.credentialEnv = row["credential_env"]
             server.oauthClientID = row["oauth_client_id"]
+            if row.hasColumn("credential_hint") { server.credentialHint = row["credential_hint"] }
             if let sealed: Data = row["sealed_oauth_client_secret"] {
                 guard let secrets else { throw StoreError.invalid(field: "oauth_client_secret", reason: "no secret key to open it") }
                 let opened = try secrets.open(Array(sealed), associatedData: Array("oauth-client:\(server.name)".utf8))

@@ -226,6 +226,14 @@ enum StoreMigrations {
                     sql: "UPDATE tools SET definition = ? WHERE id = ?", arguments: [tool.definition, row["id"] as Int64])
             }
         }
+        migrator.registerMigration("v7-credential-hints-and-verification") { db in
+            try db.execute(sql: """
+                -- Personal servers: where users get their token, in the admin's words (shown on the pages).
+                ALTER TABLE servers ADD COLUMN credential_hint TEXT;
+                -- 0: the server could not be reached when the token was saved ("saved, not verified").
+                ALTER TABLE credentials ADD COLUMN verified INTEGER NOT NULL DEFAULT 1;
+                """)
+        }
         return migrator
     }
 }

@@ -166,7 +166,7 @@ final class Daemon: Sendable {
             maximumConnections: { [self] in self.configuration.controlMaxConnections })
         let authorization = AuthorizationServer(
             store: store, catalog: catalog, audit: audit, revocations: revocations, credentials: credentials,
-            catalogs: catalogService, logger: Logger(label: "sentineld.auth"), settings: authSettings)
+            catalogs: catalogService, verifier: upstreams, logger: Logger(label: "sentineld.auth"), settings: authSettings)
         let mcp = MCPEndpointHandler(
             catalog: catalog, upstreams: upstreams, audit: audit, hub: hub, verifier: verifier, grantStreams: grantStreams,
             logger: Logger(label: "sentineld.gateway")

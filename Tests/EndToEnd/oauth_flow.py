@@ -74,6 +74,14 @@ class Browser:
         data["action"] = action
         return self.http.post(urljoin(self.base, form["action"]), data=data)
 
+    def submit_and_follow(self, page_html, action, **fields):
+        """Submits a form that answers with a redirect to a page of Sentinel's (post/redirect/get); returns that page."""
+        response = self.submit(page_html, action, **fields)
+        assert response.status_code == 303, response.text
+        location = response.headers["location"]
+        assert location.startswith("/"), location
+        return self.open(location)
+
     def sign_in(self, authorization_url, username, password):
         """Opens the authorization URL and signs in; returns the response after the redirect (the consent page)."""
         page = self.open(authorization_url)

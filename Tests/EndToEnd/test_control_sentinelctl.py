@@ -30,7 +30,8 @@ def test_status_reports_listeners_and_counts(daemon):
     assert status["state_directory"] == str(daemon.state)
     assert status["schema_migrations"] == [
         "v1-servers-endpoints-users", "v2-clients-grants-tokens", "v3-server-secret-headers", "v4-authorization",
-        "v5-upstream-credentials", "v6-mcp-sessions", "v6-pinned-exposed-names", "v6-whole-tool-definitions"]
+        "v5-upstream-credentials", "v6-mcp-sessions", "v6-pinned-exposed-names", "v6-whole-tool-definitions",
+        "v7-credential-hints-and-verification"]
     assert (status["servers"], status["endpoints"], status["users"], status["active_sessions"]) == (0, 0, 0, 0)
 
 

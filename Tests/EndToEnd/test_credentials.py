@@ -144,7 +144,7 @@ def test_personal_oauth_and_bearer_servers_are_connected_per_user_during_consent
     last = upstream.stats()["last_authorization"]
     assert last["resource"] == upstream.url + "/mcp" and last["client_id"].startswith("client-")
     assert states(page.text) == {"gh": "connected", "tk": "needs your credentials"}
-    page = alice.browser.submit(page.text, "connect-token", server="tk", token="tok-alice-7Qz")
+    page = alice.browser.submit_and_follow(page.text, "connect-token", server="tk", token="tok-alice-7Qz")
     assert states(page.text) == {"gh": "connected", "tk": "connected"}
 
     # The first credential listed the servers' tools; the admin enables them now.
@@ -157,7 +157,7 @@ def test_personal_oauth_and_bearer_servers_are_connected_per_user_during_consent
     page = bob.approve()
     start = bob.browser.submit(page.text, "connect-oauth", server="gh")
     page = upstream_sign_in(bob.browser, start.headers["location"], "bob")
-    page = bob.browser.submit(page.text, "connect-token", server="tk", token="tok-bob-9Xw")
+    page = bob.browser.submit_and_follow(page.text, "connect-token", server="tk", token="tok-bob-9Xw")
     bob.finish(page)
     carol = Consent(daemon.url, "eng", "carol")
     assert 'id="finish"' not in carol.approve().text
@@ -202,7 +202,7 @@ def test_personal_oauth_and_bearer_servers_are_connected_per_user_during_consent
     replaced = browser.http.post("/oauth/credentials", data={**form_with(overview.text, "connect-token")["fields"],
                                                              "action": "connect-token", "server": "tk",
                                                              "token": "tok-bob-9Xw"})
-    assert replaced.status_code == 200
+    assert replaced.status_code == 303 and replaced.headers["location"] == "/oauth/credentials"
     # A token alice pasted is hers, even when it is someone else's at the upstream: the gateway sends what she gave.
     assert text(alice.call("tk__whoami")) == "bob"
 
@@ -308,7 +308,7 @@ def test_stdio_children_of_a_personal_server_run_with_each_users_credential(setu
         daemon.ctl("endpoint", "allow", "eng", "--user", user)
         consent = Consent(daemon.url, "eng", user)
         page = consent.approve()
-        page = consent.browser.submit(page.text, "connect-token", server="local", token=f"{user}-stdio-secret")
+        page = consent.browser.submit_and_follow(page.text, "connect-token", server="local", token=f"{user}-stdio-secret")
         if user == "alice":
             daemon.ctl("endpoint", "enable", "eng", "local/holder", "local/pid")
         consent.finish(page)
@@ -366,7 +366,7 @@ def test_an_upstream_sign_in_completes_only_in_the_browser_of_the_user_who_start
         answer = other_site.post(upstream.url + form["action"], data={**form["fields"], "username": "alice", "action": "login"})
     callback = alice_browser.open(answer.headers["location"])
     # …but the callback lands in alice's browser, not mallory's session: refused, nothing stored.
-    assert callback.status_code == 400 and "another user&#39;s session" in callback.text
+    assert callback.status_code == 400 and "started by a different Sentinel account" in callback.text
     assert daemon.ctl("server", "show", "gh")["connected_users"] == 0
 
 
@@ -389,7 +389,10 @@ def test_an_upstream_answer_naming_another_issuer_is_refused(setup):
     assert query["iss"] == [upstream.url]
     query["iss"] = ["https://evil.example"]
     callback = alice.browser.open(location._replace(query=urlencode(query, doseq=True)).geturl())
-    assert callback.status_code == 400 and "not from gh&#39;s authorization server" in callback.text
+    # alice's own flow: back to where she started, saying what happened in plain words.
+    assert callback.status_code == 303 and callback.headers["location"].startswith("/oauth/authorize?")
+    page = alice.browser.open(callback.headers["location"])
+    assert "did not come from gh&#39;s own sign-in service" in page.text and "evil.example" not in page.text
     assert daemon.ctl("server", "show", "gh")["connected_users"] == 0
 
 

@@ -159,16 +159,18 @@ def test_database_from_an_older_migration_is_migrated(workdir):
                          "ALTER TABLE servers DROP COLUMN sealed_oauth_client_secret; "
                          "ALTER TABLE servers DROP COLUMN sealed_oauth_registration; "
                          "DROP INDEX endpoint_tools_by_exposed_name; ALTER TABLE endpoint_tools DROP COLUMN exposed_name; "
-                         "ALTER TABLE tools DROP COLUMN definition;")
+                         "ALTER TABLE tools DROP COLUMN definition; ALTER TABLE servers DROP COLUMN credential_hint;")
         db.execute("DELETE FROM grdb_migrations WHERE identifier IN "
                    "('v2-clients-grants-tokens', 'v3-server-secret-headers', 'v4-authorization', "
-                   "'v5-upstream-credentials', 'v6-mcp-sessions', 'v6-pinned-exposed-names', 'v6-whole-tool-definitions')")
+                   "'v5-upstream-credentials', 'v6-mcp-sessions', 'v6-pinned-exposed-names', 'v6-whole-tool-definitions', "
+                   "'v7-credential-hints-and-verification')")
     db.close()
     d2 = Daemon(workdir).start()
     try:
         assert d2.ctl("status")["schema_migrations"] == [
             "v1-servers-endpoints-users", "v2-clients-grants-tokens", "v3-server-secret-headers", "v4-authorization",
-            "v5-upstream-credentials", "v6-mcp-sessions", "v6-pinned-exposed-names", "v6-whole-tool-definitions"]
+            "v5-upstream-credentials", "v6-mcp-sessions", "v6-pinned-exposed-names", "v6-whole-tool-definitions",
+        "v7-credential-hints-and-verification"]
         assert [s["name"] for s in d2.ctl("server", "list")] == ["old"]
         assert d2.ctl("session", "list") == []
     finally:

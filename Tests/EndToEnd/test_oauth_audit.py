@@ -118,7 +118,7 @@ def test_authorization_events_are_in_the_journal(workdir):
 def test_credential_events_are_in_the_journal_without_secrets(workdir):
     require_root()
     from test_credentials import Consent, Upstream, states, upstream_sign_in
-    upstream = Upstream()
+    upstream = Upstream("--static-token", "alice=tok-journal-secret-1", "--static-token", "alice=tok-journal-secret-2")
     try:
         with sentineld_in_private_journal(workdir) as (base, socket):
             ctl(socket, "server", "add", "gh", "--url", upstream.url + "/mcp", "--credential-mode", "personal",
@@ -131,8 +131,8 @@ def test_credential_events_are_in_the_journal_without_secrets(workdir):
             page = alice.approve()
             start = alice.browser.submit(page.text, "connect-oauth", server="gh")
             page = upstream_sign_in(alice.browser, start.headers["location"], "alice")
-            page = alice.browser.submit(page.text, "connect-token", server="tk", token="tok-journal-secret-1")
-            page = alice.browser.submit(page.text, "connect-token", server="tk", token="tok-journal-secret-2")
+            page = alice.browser.submit_and_follow(page.text, "connect-token", server="tk", token="tok-journal-secret-1")
+            page = alice.browser.submit_and_follow(page.text, "connect-token", server="tk", token="tok-journal-secret-2")
             assert states(page.text) == {"gh": "connected", "tk": "connected"}
             ctl(socket, "endpoint", "enable", "eng", "gh/whoami")
             alice.finish(page)
@@ -152,3 +152,47 @@ def test_credential_events_are_in_the_journal_without_secrets(workdir):
     for secret in ("tok-journal-secret-1", "tok-journal-secret-2"):
         assert secret not in everything, secret
     assert not re.search(r"\b(at|rt|code)-[A-Za-z0-9_-]{20,}", everything), "an upstream token is in the journal"
+
+
+def test_refused_upstream_callbacks_are_in_the_journal(workdir):
+    """A forged state, another user's flow landing in alice's browser, and a flow answered in a browser signed in
+    nowhere are each refused and audited as upstream-callback-refused; an ordinary denial at the upstream is not."""
+    require_root()
+    from test_credential_pages import at_upstream
+    from test_credentials import Consent, Upstream
+    upstream = Upstream()
+    try:
+        with sentineld_in_private_journal(workdir) as (base, socket):
+            ctl(socket, "server", "add", "gh", "--url", upstream.url + "/mcp", "--credential-mode", "personal",
+                "--credential-kind", "oauth")
+            ctl(socket, "endpoint", "create", "eng", "--server", "gh")
+            for user in ("alice", "mallory"):
+                ctl(socket, "user", "add", user, input=PASSWORD + "\n")
+                ctl(socket, "endpoint", "allow", "eng", "--user", user)
+            wait_for(lambda: httpx2.get(base + "/healthz").status_code == 200, 10, "HTTP")
+            assert httpx2.get(base + "/oauth/upstream/callback?state=forged-state&code=x").status_code == 400
+
+            mallory = Consent(base, "eng", "mallory")
+            start = mallory.browser.submit(mallory.approve().text, "connect-oauth", server="gh")
+            alice = Consent(base, "eng", "alice")
+            alice_page = alice.approve()
+            assert alice.browser.open(at_upstream(start.headers["location"], "alice")).status_code == 400
+
+            start = alice.browser.submit(alice_page.text, "connect-oauth", server="gh")
+            assert Browser(base).open(at_upstream(start.headers["location"], "alice")).status_code == 400
+
+            start = alice.browser.submit(alice_page.text, "connect-oauth", server="gh")
+            assert alice.browser.open(at_upstream(start.headers["location"], "alice", action="deny")).status_code == 303
+    finally:
+        upstream.stop()
+    refused = journal_entries(workdir, "SENTINEL_EVENT=upstream-callback-refused")
+    assert {e["MESSAGE_ID"] for e in refused} == {"feb978cbaade214db5f02bf5cc1f220f"}
+    assert {e["PRIORITY"] for e in refused} == {"5"}
+    seen = [(e["SENTINEL_REASON"], e.get("SENTINEL_SERVER"), e.get("SENTINEL_CREDENTIAL_OWNER"), e.get("SENTINEL_USER"))
+            for e in refused]
+    assert seen == [
+        ("unknown, expired or used state", None, None, None),
+        ("another user's sign-in", "gh", "mallory", "alice"),
+        ("no signed-in user", "gh", "alice", None),
+    ]
+    assert all(e["SENTINEL_REMOTE_ADDRESS"] == "127.0.0.1" for e in refused)

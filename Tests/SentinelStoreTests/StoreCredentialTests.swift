@@ -55,6 +55,22 @@ struct StoreCredentialTests {
         }
     }
 
+    @Test func aTokenSavedUncheckedIsKeptAsNotVerifiedAndTheServersHintIsKept() async throws {
+        try await Self.withSecretStore { store, _ in
+            var unchecked = Self.credential("alice", "alice-token-123")
+            unchecked.verified = false
+            try await store.saveCredential(unchecked)
+            try await store.saveCredential(Self.credential("bob", "bob-token-456"))
+            #expect(try await store.credential(server: "gh", owner: "alice")?.verified == false)
+            #expect(try await store.credential(server: "gh", owner: "bob")?.verified == true)
+            // Still usable: its state is connected.
+            #expect(try await store.credentialStates(server: "gh") == ["alice": .connected, "bob": .connected])
+            #expect(try await store.server(named: "gh").credentialHint == nil)
+            _ = try await store.updateServer(named: "gh") { $0.credentialHint = "Settings → Developer → Tokens" }
+            #expect(try await store.server(named: "gh").credentialHint == "Settings → Developer → Tokens")
+        }
+    }
+
     @Test func aCredentialSealedForOneOwnerCannotBeReadAsAnothers() async throws {
         try await Self.withSecretStore { store, _ in
             try await store.saveCredential(Self.credential("alice", "alice-token-123"))

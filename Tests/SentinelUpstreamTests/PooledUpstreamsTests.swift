@@ -1,6 +1,6 @@
 import Foundation
 import SentinelCore
-import SentinelUpstream
+@testable import SentinelUpstream
 import Synchronization
 import Testing
 
@@ -205,5 +205,58 @@ struct PooledUpstreamsTests {
         await #expect(throws: UpstreamCredentialRequired.self) {
             _ = try await harness.upstreams.catalogClient(for: Harness.server("wiki", .personal))
         }
+    }
+}
+
+@Suite("PooledUpstreams: checking a pasted token with its server")
+struct CredentialVerificationTests {
+    @Test func aTokenIsCheckedWithAClientOfItsOwnThatIsStoppedAfterwards() async throws {
+        let harness = Harness([:])
+        for transport in ServerTransport.allCases {
+            let check = await harness.upstreams.verify(
+                Harness.server("files", .personal, transport: transport), token: "pasted", timeout: .seconds(5))
+            #expect(check == .accepted)
+        }
+        #expect(harness.credentialsSent == ["pasted", "pasted"])
+        #expect(harness.clients.allSatisfy { $0.stopped.withLock { $0 } })
+        // Nothing was pooled: a call for alice starts her own client with her own saved token.
+        let harnessWithToken = Harness([.init(server: "files", owner: "alice"): "alice-token"])
+        _ = await harnessWithToken.upstreams.verify(Harness.server("files", .personal), token: "pasted", timeout: .seconds(5))
+        _ = try await harnessWithToken.upstreams.client(for: Harness.server("files", .personal), user: "alice")
+        #expect(harnessWithToken.credentialsSent == ["pasted", "alice-token"])
+    }
+
+    @Test func refusalsAreToldApartFromAServerThatCannotBeAsked() {
+        #expect(PooledUpstreams.classify(.unauthorized("HTTP 401: The access token is unknown")) == .refused(reason: "The access token is unknown"))
+        #expect(PooledUpstreams.classify(.httpStatus(403, detail: "insufficient scope")) == .refused(reason: "insufficient scope"))
+        #expect(PooledUpstreams.classify(.httpStatus(403, detail: "")) == .refused(reason: "HTTP 403"))
+        #expect(PooledUpstreams.classify(.rpc(code: -32001, message: "bad token", raw: .null)) == .refused(reason: "bad token"))
+        #expect(PooledUpstreams.classify(.rpc(code: -32601, message: "no tools", raw: .null)) == .accepted)
+        for unknown: UpstreamError in [
+            .connectFailed("connection refused"), .timeout(.seconds(10)), .httpStatus(502, detail: ""),
+            .handshakeFailed("x"), .rpc(code: -32603, message: "boom", raw: .null),
+        ] {
+            guard case .unreachable = PooledUpstreams.classify(unknown) else {
+                Issue.record("\(unknown) should leave the token unverified")
+                continue
+            }
+        }
+        let long = PooledUpstreams.classify(.unauthorized(String(repeating: "x\n", count: 400)))
+        guard case .refused(let reason) = long else {
+            Issue.record("not refused")
+            return
+        }
+        #expect(reason.count == 300 && !reason.contains("\n"))
+    }
+
+    @Test func theServersReasonComesFromItsChallengeOrItsBody() {
+        let challenge = HTTPResponseHead(
+            status: 401,
+            headers: ["WWW-Authenticate": #"Bearer resource_metadata="x", error="invalid_token", error_description="The token \"abc\" expired""#])
+        #expect(HTTPUpstreamClient.refusalReason(challenge, body: Array(#"{"message":"ignored"}"#.utf8)) == #"The token "abc" expired"#)
+        let bare = HTTPResponseHead(status: 403, headers: [:])
+        #expect(HTTPUpstreamClient.refusalReason(bare, body: Array(#"{"error":{"code":-32001,"message":"no access to repo"}}"#.utf8)) == "no access to repo")
+        #expect(HTTPUpstreamClient.refusalReason(bare, body: Array(#"{"error_description":"revoked"}"#.utf8)) == "revoked")
+        #expect(HTTPUpstreamClient.refusalReason(bare, body: Array("Forbidden".utf8)) == "Forbidden")
     }
 }

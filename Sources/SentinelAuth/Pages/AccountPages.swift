@@ -109,10 +109,10 @@ enum AccountPages {
                 <h1>Your account</h1>
                 \(problem)
                 \(notice)
-                <h2>Applications with access</h2>
+                <h2 class="section">Applications with access</h2>
                 <p class="note">Revoking ends an application's access at once; it has to ask you again.</p>
                 \(sessions)
-                <h2>Your connected servers</h2>
+                <h2 class="section">Your connected servers</h2>
                 <p class="note">Servers that act as you, with your own account there.</p>
                 \(credentials)
                 """)

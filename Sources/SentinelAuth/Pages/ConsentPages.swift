@@ -49,25 +49,50 @@ enum ConsentPages {
                 """)
     }
 
-    static func consent(_ context: ConsentContext, user: User, csrf: String, durations: AccessDurations) -> String {
+    /// Before approval: which servers the user connects next, how, and where to get a token.
+    static func nextSteps(_ personal: [CredentialRow]) -> String {
+        guard !personal.isEmpty else { return "" }
+        let items = personal.map { row -> String in
+            let name = HTMLPage.escape(row.server)
+            let how: String
+            switch (row.state, row.kind) {
+            case (.connected, _), (.unverified, _): how = "already connected"
+            case (_, .oauth): how = "sign in to \(name)"
+            case (_, .bearer): how = "enter a personal token"
+            }
+            let hint = row.hint.flatMap { $0.isEmpty ? nil : $0 }.map { " — where to get it: \(HTMLPage.escape($0))" } ?? ""
+            return "<li id=\"next-\(name)\"><strong>\(name)</strong>: \(how)\(hint)</li>"
+        }
+        return """
+            <div class="next" id="next-steps"><strong>Next: connect your accounts.</strong>
+            After you approve, connect these servers with your own credentials:
+            <ul>\(items.joined())</ul></div>
+            """
+    }
+
+    static func consent(
+        _ context: ConsentContext, user: User, csrf: String, durations: AccessDurations, personal: [CredentialRow] = []
+    ) -> String {
         let choices = durations.choices.map { seconds in
             let checked = seconds == durations.preselected ? " checked" : ""
             return "<label><input type=\"radio\" name=\"duration\" value=\"\(seconds)\" id=\"duration-\(seconds)\"\(checked)> \(AccessDurations.label(seconds))</label>"
         }.joined(separator: "\n")
-        let shown = user.displayName.isEmpty ? user.name : "\(user.displayName) (\(user.name))"
+        let signOut = """
+            <form method="post" action="/oauth/authorize">
+            \(HTMLPage.hiddenFields(context.requestFields))
+            <input type="hidden" name="csrf_token" value="\(HTMLPage.escape(csrf))">
+            <button type="submit" name="action" value="signout" class="secondary">Sign out</button>
+            </form>
+            """
         return HTMLPage.document(
             title: "Allow access",
             body: """
-                <form method="post" action="/oauth/authorize" class="signedin">
-                \(HTMLPage.hiddenFields(context.requestFields))
-                <input type="hidden" name="csrf_token" value="\(HTMLPage.escape(csrf))">
-                <span>Signed in as <strong id="signed-in-user">\(HTMLPage.escape(shown))</strong></span>
-                <button type="submit" name="action" value="signout" class="secondary">Sign out</button>
-                </form>
+                \(HTMLPage.signedInHeader(user, extra: signOut))
                 <h1>Allow \(HTMLPage.escape(context.clientName)) to use endpoint \(HTMLPage.escape(context.endpoint))?</h1>
                 \(summary(context))
+                \(nextSteps(personal))
                 <p class="note">The application will call the enabled tools as you. Every call is logged.
-                You can revoke this access at any time (ask your administrator: <code>sentinelctl session revoke</code>).</p>
+                You can revoke this access at any time on <a href="/oauth/account">your account page</a>.</p>
                 <form method="post" action="/oauth/authorize">
                 \(HTMLPage.hiddenFields(context.requestFields))
                 <input type="hidden" name="csrf_token" value="\(HTMLPage.escape(csrf))">
@@ -83,14 +108,34 @@ enum ConsentPages {
                 """)
     }
 
-    static func problem(title: String, message: String, detail: String? = nil) -> String {
+    /// A page saying what went wrong and what to do, with a link back to where the user was (`back`: the address
+    /// and the link's words), when that is known.
+    static func problem(title: String, message: String, detail: String? = nil, back: (href: String, label: String)? = nil) -> String {
         let extra = detail.map { "<p class=\"note\">\(HTMLPage.escape($0))</p>" } ?? ""
+        let link = back.map {
+            "<p class=\"back\"><a href=\"\(HTMLPage.escape($0.href))\" id=\"back-link\">\(HTMLPage.escape($0.label))</a></p>"
+        } ?? ""
         return HTMLPage.document(
             title: title,
             body: """
                 <h1>\(HTMLPage.escape(title))</h1>
                 <p class="error" role="alert" id="problem">\(HTMLPage.escape(message))</p>
                 \(extra)
+                \(link)
+                """)
+    }
+
+    /// A page saying something worked, with a link onwards when there is one.
+    static func done(title: String, message: String, back: (href: String, label: String)? = nil) -> String {
+        let link = back.map {
+            "<p class=\"back\"><a href=\"\(HTMLPage.escape($0.href))\" id=\"back-link\">\(HTMLPage.escape($0.label))</a></p>"
+        } ?? ""
+        return HTMLPage.document(
+            title: title,
+            body: """
+                <h1>\(HTMLPage.escape(title))</h1>
+                <p class="notice" role="status" id="notice">\(HTMLPage.escape(message))</p>
+                \(link)
                 """)
     }
 }

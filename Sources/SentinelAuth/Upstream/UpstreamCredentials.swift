@@ -139,16 +139,42 @@ public final class UpstreamCredentials: UpstreamCredentialSource {
 
     // MARK: - Connecting
 
-    /// Stores a pasted bearer token.
-    public func connectBearer(server: Server, owner: String?, token: String) async throws {
+    /// How long checking a pasted token with its server may take.
+    public static let verificationTimeout: Duration = .seconds(10)
+
+    /// Stores a pasted bearer token. With a `verifier`, the server is asked first (a `tools/list` with the token): a
+    /// refused token is not saved, and one the server could not be asked about is saved as not verified.
+    /// Throws `UpstreamOAuthError` for a token that is not one line of at most 8192 characters.
+    @discardableResult
+    public func connectBearer(
+        server: Server, owner: String?, token: String, verifier: (any CredentialVerifying)? = nil
+    ) async throws -> PastedTokenOutcome {
         let trimmed = token.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.count <= 8192, !trimmed.contains("\n") else {
             throw UpstreamOAuthError("the token must be one line of at most 8192 characters")
         }
+        var outcome = PastedTokenOutcome.saved
+        if let verifier {
+            switch await verifier.verify(server, token: trimmed, timeout: Self.verificationTimeout) {
+            case .accepted:
+                break
+            case .refused(let reason):
+                logger.notice("\(server.name) refused the token \(owner ?? "the administrator") pasted: \(reason)")
+                return .refused(reason: reason)
+            case .unreachable(let reason):
+                logger.notice("cannot check the token \(owner ?? "the administrator") pasted for \(server.name): \(reason)")
+                outcome = .savedNotVerified(reason: reason)
+            }
+        }
         let existed = try await store.credential(server: server.name, owner: owner) != nil
         try await store.saveCredential(
-            UpstreamCredential(server: server.name, owner: owner, kind: .bearer, accessToken: trimmed, updatedAt: clock()))
-        record(existed ? "replaced" : "connected", server: server.name, owner: owner, detail: "bearer token")
+            UpstreamCredential(
+                server: server.name, owner: owner, kind: .bearer, accessToken: trimmed, updatedAt: clock(),
+                verified: outcome == .saved))
+        record(
+            existed ? "replaced" : "connected", server: server.name, owner: owner,
+            detail: outcome == .saved ? "bearer token" : "bearer token, not verified (the server could not be reached)")
+        return outcome
     }
 
     /// Starts the upstream OAuth flow for `owner`; returns the URL to send the browser to. The callback returns the
@@ -167,28 +193,84 @@ public final class UpstreamCredentials: UpstreamCredentialSource {
         return oauth.authorizationURL(registration, state: state, codeChallenge: challenge)
     }
 
-    /// Finishes an upstream OAuth flow from the callback's `state` and `code`; returns the flow (for its `returnTo`).
+    /// What the upstream's authorization endpoint sent back to Sentinel's callback.
+    public struct CallbackAnswer: Sendable {
+        public var state: String
+        public var code: String?
+        /// `error` (RFC 6749 section 4.1.2.1), when the upstream refused or failed.
+        public var error: String?
+        public var errorDescription: String?
+        /// RFC 9207 `iss`.
+        public var issuer: String?
+
+        public init(state: String, code: String?, error: String?, errorDescription: String?, issuer: String?) {
+            self.state = state
+            self.code = code
+            self.error = error
+            self.errorDescription = errorDescription
+            self.issuer = issuer
+        }
+    }
+
+    /// Finishes an upstream OAuth flow from the callback's answer; returns the flow (for its `returnTo`).
     /// A personal flow completes only in the browser of the user who started it (`signedInUser`), so nobody can
     /// plant their upstream account in another user's credentials, or take another's.
-    /// `issuer` is the callback's RFC 9207 `iss`: when present it must name the server's own authorization server
-    /// (all upstreams share one callback, so a mix-up would otherwise go unnoticed).
-    public func completeOAuth(
-        state: String, code: String, issuer: String?, signedInUser: String?
-    ) async throws -> PendingUpstreamAuthorization {
-        guard let pending = try await store.takeUpstreamAuthorization(stateHash: OpaqueToken.hash(state), now: clock()) else {
-            throw UpstreamOAuthError("this sign-in link expired or was already used; start again")
+    /// The answer's `iss`, when present, must name the server's own authorization server (all upstreams share one
+    /// callback, so a mix-up would otherwise go unnoticed). Every failure throws `UpstreamSignInFailure`, carrying
+    /// the flow when its state was known; the flow is used up either way.
+    public func completeOAuth(_ answer: CallbackAnswer, signedInUser: String?) async throws(UpstreamSignInFailure)
+        -> PendingUpstreamAuthorization
+    {
+        let pending: PendingUpstreamAuthorization
+        do {
+            guard let found = try await store.takeUpstreamAuthorization(stateHash: OpaqueToken.hash(answer.state), now: clock()) else {
+                throw UpstreamSignInFailure(.unknownState, flow: nil, detail: "no flow has this state (forged, expired or used)")
+            }
+            pending = found
+        } catch let failure as UpstreamSignInFailure {
+            throw failure
+        } catch {
+            throw UpstreamSignInFailure(.unknownState, flow: nil, detail: "cannot read the flow: \(error)")
         }
         if let owner = pending.user, owner != signedInUser {
-            throw UpstreamOAuthError("this sign-in was started by another user's session; start again from your own")
+            if let signedInUser {
+                throw UpstreamSignInFailure(
+                    .otherUser(signedInUser), flow: pending, detail: "started by \(owner), answered in the browser of \(signedInUser)")
+            }
+            throw UpstreamSignInFailure(.notSignedIn, flow: pending, detail: "started by \(owner), answered in a browser signed in to no one")
         }
+        do {
+            return try await finish(pending, answer)
+        } catch let failure as UpstreamSignInFailure {
+            throw failure
+        } catch {
+            throw UpstreamSignInFailure(.tokenRefused, flow: pending, detail: "\(error)")
+        }
+    }
+
+    private func finish(_ pending: PendingUpstreamAuthorization, _ answer: CallbackAnswer) async throws -> PendingUpstreamAuthorization {
         let server = try await store.server(named: pending.server)
         guard let registration = try await registration(for: server, discover: false) else {
-            throw UpstreamOAuthError("\(server.name) has no OAuth configuration")
+            throw UpstreamSignInFailure(.notConfigured, flow: pending, detail: "\(server.name) has no OAuth configuration")
         }
-        if let issuer, issuer != registration.issuer {
-            throw UpstreamOAuthError("the answer came from \(issuer), not from \(server.name)'s authorization server")
+        if let issuer = answer.issuer, issuer != registration.issuer {
+            throw UpstreamSignInFailure(
+                .wrongIssuer(issuer), flow: pending,
+                detail: "the answer came from \(issuer), not from \(server.name)'s authorization server \(registration.issuer)")
         }
-        let tokens = try await oauth.exchange(code: code, verifier: pending.codeVerifier, registration)
+        if let error = answer.error {
+            let detail = "the authorization endpoint answered \(error)" + (answer.errorDescription.map { ": \($0)" } ?? "")
+            throw UpstreamSignInFailure(error == "access_denied" ? .denied : .upstreamError(error), flow: pending, detail: detail)
+        }
+        guard let code = answer.code else {
+            throw UpstreamSignInFailure(.incomplete, flow: pending, detail: "the answer has neither a code nor an error")
+        }
+        let tokens: UpstreamTokens
+        do {
+            tokens = try await oauth.exchange(code: code, verifier: pending.codeVerifier, registration)
+        } catch {
+            throw UpstreamSignInFailure(.tokenRefused, flow: pending, detail: "\(error)")
+        }
         let now = clock()
         let existed = try await store.credential(server: server.name, owner: pending.user) != nil
         try await store.saveCredential(

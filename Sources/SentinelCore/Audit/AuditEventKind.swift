@@ -13,6 +13,7 @@ public enum AuditEventKind: String, Sendable, CaseIterable {
     case signInFailed = "sign-in-failed"
     case signOut = "sign-out"
     case credentialChanged = "credential-changed"
+    case upstreamCallbackRefused = "upstream-callback-refused"
     case clientRegistered = "client-registered"
     case daemonStarted = "daemon-started"
     case daemonStopping = "daemon-stopping"
@@ -31,6 +32,7 @@ public enum AuditEventKind: String, Sendable, CaseIterable {
         case .signInFailed: "5ef506b64b944f2b83c5e1919b9be0aa"
         case .signOut: "059948a5ac044d0c9a8f91fe0b6b8b56"
         case .credentialChanged: "063bb8694ad7460ea6959e954d9f74d0"
+        case .upstreamCallbackRefused: "feb978cbaade214db5f02bf5cc1f220f"
         case .clientRegistered: "ed05c060344c41748bd1a194abff6d6e"
         case .daemonStarted: "f754c31cadc14a4e978eabeca24f3fa6"
         case .daemonStopping: "f3bb0c9b7a48478fa4a476318a6dbfb1"
@@ -41,7 +43,7 @@ public enum AuditEventKind: String, Sendable, CaseIterable {
     /// Syslog priority: denials and failures are notices, the rest informational.
     public var priority: Int {
         switch self {
-        case .toolDenied, .controlDenied, .signInFailed, .grantRevoked: 5
+        case .toolDenied, .controlDenied, .signInFailed, .grantRevoked, .upstreamCallbackRefused: 5
         default: 6
         }
     }
@@ -59,6 +61,8 @@ public enum AuditEventKind: String, Sendable, CaseIterable {
         case .signInFailed: "a failed sign-in"
         case .signOut: "a user signed out on the account page"
         case .credentialChanged: "a personal or shared upstream credential connected, replaced, refreshed, expired or removed"
+        case .upstreamCallbackRefused:
+            "an upstream sign-in's answer refused: another user's flow, a browser signed in nowhere, an unknown state, or another issuer"
         case .clientRegistered: "an OAuth client registered itself (dynamic client registration)"
         case .daemonStarted: "sentineld started serving"
         case .daemonStopping: "sentineld is stopping"

@@ -58,6 +58,12 @@ public struct Server: Sendable, Equatable {
     public var oauthClientID: String?
     /// Its secret, held decrypted in memory only; stored sealed.
     public var oauthClientSecret: String?
+    /// For personal servers: where users get their token, in the admin's words (shown on the consent and
+    /// credential pages, as plain text).
+    public var credentialHint: String?
+
+    /// The longest `credentialHint` accepted.
+    public static let maximumCredentialHintLength = 500
 
     /// The environment variable a stdio child receives its credential in.
     public var effectiveCredentialEnv: String { credentialEnv ?? "SENTINEL_CREDENTIAL" }
@@ -129,6 +135,14 @@ public struct Server: Sendable, Equatable {
         if oauthClientSecret != nil && oauthClientID == nil { return ("oauth_client_secret", "a client secret needs a client id") }
         if let env = credentialEnv, env.isEmpty || env.contains("=") || env.contains("\0") {
             return ("credential_env", "invalid variable name '\(env)'")
+        }
+        if let hint = credentialHint {
+            if hint.count > Self.maximumCredentialHintLength {
+                return ("credential_hint", "must be at most \(Self.maximumCredentialHintLength) characters")
+            }
+            if hint.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                return ("credential_hint", "must be one line of text without control characters")
+            }
         }
         if !(1...3600).contains(connectTimeoutSeconds) { return ("connect_timeout", "must be 1 to 3600 seconds") }
         if !(1...86400).contains(callTimeoutSeconds) { return ("call_timeout", "must be 1 to 86400 seconds") }

@@ -22,12 +22,15 @@ public struct UpstreamCredential: Sendable, Equatable {
     public var updatedAt: Date
     /// When the owner connected it (signed in or pasted the token); a refresh keeps it, `updatedAt` moves.
     public var connectedAt: Date
+    /// Whether the server accepted the token when it was saved: false when the server could not be reached then
+    /// ("saved, not verified"). The token is used either way.
+    public var verified: Bool
 
     /// `connectedAt` nil means `updatedAt`: a new connection.
     public init(
         server: String, owner: String?, kind: CredentialKind, state: State = .connected, accessToken: String,
         refreshToken: String? = nil, expiresAt: Date? = nil, tokenEndpoint: String? = nil, updatedAt: Date,
-        connectedAt: Date? = nil
+        connectedAt: Date? = nil, verified: Bool = true
     ) {
         self.server = server
         self.owner = owner
@@ -39,5 +42,6 @@ public struct UpstreamCredential: Sendable, Equatable {
         self.tokenEndpoint = tokenEndpoint
         self.updatedAt = updatedAt
         self.connectedAt = connectedAt ?? updatedAt
+        self.verified = verified
     }
 }

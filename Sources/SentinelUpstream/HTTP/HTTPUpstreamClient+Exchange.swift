@@ -56,8 +56,9 @@ extension HTTPUpstreamClient {
             }
             let body = try await Self.readBody(&iterator, limit: 64 << 10)
             if head.status == 401 {
-                throw UpstreamError.unauthorized("HTTP 401: \(Self.excerpt(body))")
+                throw UpstreamError.unauthorized("HTTP 401: \(Self.refusalReason(head, body: body))")
             }
+
             // Modern-era servers send JSON-RPC errors with 4xx statuses (method not found → 404, invalid params → 400), and
             // a server that could not read the request answers 400 with an error whose id is null.
             if let answer = try? JSONRPCMessage(parsing: body), answer.kind == .errorResponse,
@@ -68,7 +69,7 @@ extension HTTPUpstreamClient {
             guard (400..<600).contains(head.status) else {
                 throw UpstreamError.protocolViolation("HTTP \(head.status): \(Self.excerpt(body))")
             }
-            throw UpstreamError.httpStatus(head.status, detail: Self.excerpt(body))
+            throw UpstreamError.httpStatus(head.status, detail: head.status == 403 ? Self.refusalReason(head, body: body) : Self.excerpt(body))
         }
     }
 
@@ -238,6 +239,48 @@ extension HTTPUpstreamClient {
         }
         try Task.checkCancellation()
         return body
+    }
+
+    /// Why a server refused a credential, in its own words: the `error_description` of its `WWW-Authenticate`
+    /// challenge (RFC 6750), else the body's `error_description` or `message` (also inside a JSON-RPC `error`), else
+    /// the start of the body.
+    static func refusalReason(_ head: HTTPResponseHead, body: [UInt8]) -> String {
+        if let challenge = head.header("www-authenticate"), let described = challengeParameter("error_description", in: challenge),
+            !described.isEmpty
+        {
+            return described
+        }
+        if let object = try? JSONValue.parse(String(decoding: body, as: UTF8.self)) {
+            for candidate in [object["error_description"], object["message"], object["error"]?["message"], object["detail"]] {
+                if let text = candidate?.stringValue, !text.isEmpty { return text }
+            }
+        }
+        return excerpt(body)
+    }
+
+    /// A quoted or bare parameter of a `WWW-Authenticate` challenge.
+    static func challengeParameter(_ name: String, in challenge: String) -> String? {
+        guard let range = challenge.range(of: name + "=") else { return nil }
+        var rest = challenge[range.upperBound...]
+        if rest.first == "\"" {
+            rest = rest.dropFirst()
+            var value = ""
+            var escaped = false
+            for character in rest {
+                if escaped {
+                    value.append(character)
+                    escaped = false
+                } else if character == "\\" {
+                    escaped = true
+                } else if character == "\"" {
+                    return value
+                } else {
+                    value.append(character)
+                }
+            }
+            return nil
+        }
+        return String(rest.prefix { $0 != "," && $0 != " " })
     }
 
     static func excerpt(_ body: [UInt8]) -> String {

@@ -17,7 +17,8 @@ public actor UpstreamPool {
     /// Notifications of every pooled client (not progress), tagged with the server's name.
     public nonisolated let notifications: AsyncStream<(server: String, notification: UpstreamNotification)>
 
-    private let makeClient: ClientFactory
+    /// Internal, not private: `PooledUpstreams` checks a credential with a client of its own from the same factory.
+    let makeClient: ClientFactory
     private let idleTimeout: Duration
     private let initialBackoff: Duration
     private let maximumBackoff: Duration
