@@ -74,7 +74,7 @@ def connect_work(daemon, username, token):
     """`username` consents on endpoint `work`, connecting `tk` with `token`; returns the finished Consent."""
     consent = Consent(daemon.url, "work", username)
     page = consent.approve()
-    page = consent.browser.submit(page.text, "connect-token", server="tk", token=token)
+    page = consent.browser.submit_and_follow(page.text, "connect-token", server="tk", token=token)
     daemon.ctl("endpoint", "enable", "work", "tk/whoami")  # listed once the first credential arrived
     consent.finish(page)
     return consent
@@ -224,7 +224,7 @@ def test_account_actions_are_audited_with_the_user_as_actor(workdir):
             ctl(socket, "user", "add", "alice", input=PASSWORD + "\n")
             ctl(socket, "endpoint", "allow", "eng", "--user", "alice")
             consent = Consent(base, "eng", "alice")
-            page = consent.browser.submit(consent.approve().text, "connect-token", server="tk", token="tok-alice-7Qz")
+            page = consent.browser.submit_and_follow(consent.approve().text, "connect-token", server="tk", token="tok-alice-7Qz")
             consent.finish(page)
             browser = sign_in(base, "alice")
             page = browser.open(ACCOUNT)

@@ -81,7 +81,7 @@ def test_catalog_credential_lists_the_tools_before_anyone_connects_and_never_ser
     alice = Consent(daemon.url, "eng", "alice")
     page = alice.approve()
     assert states(page.text) == {"tk": "needs your credentials"}
-    page = alice.browser.submit(page.text, "connect-token", server="tk", token=ALICE_TOKEN)
+    page = alice.browser.submit_and_follow(page.text, "connect-token", server="tk", token=ALICE_TOKEN)
     alice.finish(page)
     assert text(alice.call("tk__whoami")) == "alice"
 
@@ -125,7 +125,7 @@ def test_tools_enabled_by_name_ahead_of_the_catalog_appear_when_it_arrives(setup
 
     # alice connects her own token: the first credential lists the catalog, and the tools enabled by name appear.
     page = alice.browser.submit(consent.text, "approve", duration=str(7 * 86400))
-    page = alice.browser.submit(page.text, "connect-token", server="tk", token=ALICE_TOKEN)
+    page = alice.browser.submit_and_follow(page.text, "connect-token", server="tk", token=ALICE_TOKEN)
     alice.finish(page)
     assert sorted(tools_list(daemon.url, "eng", alice.tokens["access_token"])) == ["tk__echo", "tk__whoami"]
     assert text(alice.call("tk__echo", {"text": "hi"})) == "alice: hi"
