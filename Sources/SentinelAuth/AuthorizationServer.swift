@@ -78,7 +78,7 @@ public final class AuthorizationServer: Sendable {
             Self.html(
                 ConsentPages.done(
                     title: "Connected",
-                    message: "The server is connected with the shared account. You can close this window and return to the command line."))
+                    message: "The server is connected with its own account. You can close this window and return to the command line."))
         }
         router.get("/oauth/credentials") { request, _ in await self.credentialsPage(request) }
         router.post("/oauth/credentials") { request, context in await self.credentialsForm(request, context: context) }

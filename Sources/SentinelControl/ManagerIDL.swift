@@ -44,6 +44,8 @@ enum ManagerIDL {
           credential_kind: CredentialKind,
           # stdio: the environment variable the credential is passed in.
           credential_env: ?string,
+          # Shown to users where they connect their credential: where to get a token.
+          credential_hint: ?string,
           # OAuth client id configured for the upstream (else registered dynamically).
           oauth_client_id: ?string,
           # Shared mode: connected, expired or missing.
@@ -90,6 +92,8 @@ enum ManagerIDL {
           credential_mode: ?CredentialMode,
           credential_kind: ?CredentialKind,
           credential_env: ?string,
+          # One line, at most 500 characters, shown where users connect.
+          credential_hint: ?string,
           oauth_client_id: ?string,
           # Stored encrypted; never shown again.
           oauth_client_secret: ?string,
@@ -115,6 +119,8 @@ enum ManagerIDL {
           credential_kind: ?CredentialKind,
           # An empty string clears it.
           credential_env: ?string,
+          # An empty string clears it.
+          credential_hint: ?string,
           # An empty string clears the client (and its secret).
           oauth_client_id: ?string,
           oauth_client_secret: ?string,

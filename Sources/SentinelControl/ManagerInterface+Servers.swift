@@ -97,6 +97,7 @@ extension ManagerInterface {
     static func applyCredentialSettings(_ settings: ManagerAPI.ServerSettings, to server: inout Server) {
         if let value = settings.credentialKind { server.credentialKind = value }
         if let value = settings.credentialEnv { server.credentialEnv = value.isEmpty ? nil : value }
+        if let value = settings.credentialHint { server.credentialHint = value.isEmpty ? nil : value }
         if let value = settings.oauthClientID {
             server.oauthClientID = value.isEmpty ? nil : value
             if value.isEmpty { server.oauthClientSecret = nil }
@@ -212,7 +213,7 @@ extension ManagerInterface {
             headerNames: server.headers.keys.sorted(), credentialMode: server.credentialMode,
             credentialKind: server.credentialKind,
             credentialEnv: server.transport == .stdio && server.credentialMode != .none ? server.effectiveCredentialEnv : nil,
-            oauthClientID: server.oauthClientID,
+            credentialHint: server.credentialHint, oauthClientID: server.oauthClientID,
             sharedCredential: server.credentialMode == .shared ? summary?.shared ?? "missing" : nil,
             connectedUsers: personal ? summary?.connectedUsers ?? 0 : 0, expiredUsers: personal ? summary?.expiredUsers ?? 0 : 0,
             catalogCredential: personal ? own ?? "missing" : nil,

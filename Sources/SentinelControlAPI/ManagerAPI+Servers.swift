@@ -28,6 +28,8 @@ extension ManagerAPI {
         public var credentialKind: CredentialKind
         /// stdio servers with credentials: the variable the credential is passed in.
         public var credentialEnv: String?
+        /// Shown to users where they connect their credential (where to get a token).
+        public var credentialHint: String?
         public var oauthClientID: String?
         /// Shared mode: `connected`, `expired` or `missing`.
         public var sharedCredential: String?
@@ -51,7 +53,8 @@ extension ManagerAPI {
         public init(
             name: String, transport: ServerTransport, description: String, command: [String], environment: [String: String],
             workingDirectory: String?, url: String?, headerNames: [String], credentialMode: CredentialMode,
-            credentialKind: CredentialKind, credentialEnv: String?, oauthClientID: String?, sharedCredential: String?,
+            credentialKind: CredentialKind, credentialEnv: String?, credentialHint: String? = nil, oauthClientID: String?,
+            sharedCredential: String?,
             connectedUsers: Int, expiredUsers: Int, catalogCredential: String?, catalogState: CatalogState, connectTimeout: Int, callTimeout: Int, toolCount: Int, endpoints: [String],
             created: String, updated: String, refreshed: String?, lastError: String?, protocolFaults: Int
         ) {
@@ -66,6 +69,7 @@ extension ManagerAPI {
             self.credentialMode = credentialMode
             self.credentialKind = credentialKind
             self.credentialEnv = credentialEnv
+            self.credentialHint = credentialHint
             self.oauthClientID = oauthClientID
             self.sharedCredential = sharedCredential
             self.connectedUsers = connectedUsers
@@ -90,6 +94,7 @@ extension ManagerAPI {
             case credentialMode = "credential_mode"
             case credentialKind = "credential_kind"
             case credentialEnv = "credential_env"
+            case credentialHint = "credential_hint"
             case oauthClientID = "oauth_client_id"
             case sharedCredential = "shared_credential"
             case connectedUsers = "connected_users"
@@ -121,6 +126,8 @@ extension ManagerAPI {
         public var credentialKind: CredentialKind?
         /// An empty string clears it.
         public var credentialEnv: String?
+        /// One line shown where users connect (where to get a token); an empty string clears it.
+        public var credentialHint: String?
         /// An empty string clears the client (and its secret).
         public var oauthClientID: String?
         public var oauthClientSecret: String?
@@ -133,7 +140,7 @@ extension ManagerAPI {
             description: String? = nil, command: [String]? = nil, environment: [String: String]? = nil,
             workingDirectory: String? = nil, url: String? = nil, headers: [String: String]? = nil,
             credentialMode: CredentialMode? = nil, credentialKind: CredentialKind? = nil, credentialEnv: String? = nil,
-            oauthClientID: String? = nil, oauthClientSecret: String? = nil, token: String? = nil,
+            credentialHint: String? = nil, oauthClientID: String? = nil, oauthClientSecret: String? = nil, token: String? = nil,
             connectTimeout: Int? = nil, callTimeout: Int? = nil
         ) {
             self.description = description
@@ -145,6 +152,7 @@ extension ManagerAPI {
             self.credentialMode = credentialMode
             self.credentialKind = credentialKind
             self.credentialEnv = credentialEnv
+            self.credentialHint = credentialHint
             self.oauthClientID = oauthClientID
             self.oauthClientSecret = oauthClientSecret
             self.token = token
@@ -158,7 +166,7 @@ extension ManagerAPI {
                 (.description, description != nil), (.command, command != nil), (.environment, environment != nil),
                 (.workingDirectory, workingDirectory != nil), (.url, url != nil), (.headers, headers != nil),
                 (.credentialMode, credentialMode != nil), (.credentialKind, credentialKind != nil),
-                (.credentialEnv, credentialEnv != nil), (.oauthClientID, oauthClientID != nil),
+                (.credentialEnv, credentialEnv != nil), (.credentialHint, credentialHint != nil), (.oauthClientID, oauthClientID != nil),
                 (.oauthClientSecret, oauthClientSecret != nil), (.token, token != nil),
                 (.connectTimeout, connectTimeout != nil), (.callTimeout, callTimeout != nil),
             ]
@@ -181,6 +189,7 @@ extension ManagerAPI {
             case credentialMode = "credential_mode"
             case credentialKind = "credential_kind"
             case credentialEnv = "credential_env"
+            case credentialHint = "credential_hint"
             case oauthClientID = "oauth_client_id"
             case oauthClientSecret = "oauth_client_secret"
             case connectTimeout = "connect_timeout"

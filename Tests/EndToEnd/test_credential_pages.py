@@ -188,14 +188,12 @@ def test_a_callback_in_a_browser_signed_in_nowhere_says_to_sign_in_with_a_link(s
 
 def test_the_consent_page_says_which_accounts_come_next_and_where_to_get_a_token(setup):
     daemon, _ = setup
-    # Until `sentinelctl server update --credential-hint` exists, the admin's hint is set in the store directly.
-    daemon.stop()
-    db = sqlite3.connect(daemon.database())
-    db.execute("UPDATE servers SET credential_hint = ? WHERE name = 'tk'",
-               ("Profile → Settings → API tokens <new>",))
-    db.commit()
-    db.close()
-    daemon.start()
+    hint = "Profile → Settings → API tokens <new>"
+    assert daemon.ctl("server", "update", "tk", "--credential-hint", hint)["credential_hint"] == hint
+    assert re.search(r"^Credential hint: +" + re.escape(hint) + "$", daemon.ctl("server", "show", "tk", json_output=False), re.M)
+    too_long = daemon.ctl("server", "update", "tk", "--credential-hint", "x" * 501, check=False)
+    assert too_long.returncode != 0 and "credential_hint" in too_long.stderr and len(too_long.stderr.splitlines()) == 1
+    assert daemon.ctl("server", "show", "tk")["credential_hint"] == hint
     alice = Consent(daemon.url, "eng", "alice")
     consent = alice.browser.sign_in(alice.url, "alice", PASSWORD)
     assert "Next: connect your accounts." in consent.text

@@ -325,6 +325,10 @@ public final class UpstreamCredentials: UpstreamCredentialSource {
         if let owner { fields[.user] = owner }
         if let detail { fields[.detail] = detail }
         audit.record(
-            AuditEvent(kind: .credentialChanged, message: "credential of \(owner ?? "the shared account") for \(server) \(change)", fields: fields))
+            AuditEvent(
+                kind: .credentialChanged,
+                // The owner-less credential is a shared server's, or a personal server's catalog credential.
+                message: owner.map { "credential of \($0) for \(server) \(change)" } ?? "\(server)'s own credential \(change)",
+                fields: fields))
     }
 }

@@ -17,6 +17,10 @@ struct ServerCommand: ParsableCommand {
         var credentialKind: String?
         @Option(name: .customLong("credential-env"), help: ArgumentHelp("stdio: the environment variable that receives the credential.", valueName: "NAME"))
         var credentialEnv: String?
+        @Option(
+            name: .customLong("credential-hint"),
+            help: ArgumentHelp("One line shown to users where they connect: where to get a token. \"\" clears it.", valueName: "TEXT"))
+        var credentialHint: String?
         @Option(name: .customLong("oauth-client-id"), help: "OAuth client id registered at the server's authorization server (else Sentinel registers itself).")
         var oauthClientID: String?
         @Flag(name: .customLong("oauth-client-secret-stdin"), help: "Read that client's secret from standard input; stored encrypted.")
@@ -33,7 +37,7 @@ struct ServerCommand: ParsableCommand {
             var settings = ManagerAPI.ServerSettings(
                 credentialMode: try credentialMode.map { try ServerCommand.value($0, CredentialMode.self, parameter: parameter + ".credential_mode") },
                 credentialKind: try credentialKind.map { try ServerCommand.value($0, CredentialKind.self, parameter: parameter + ".credential_kind") },
-                credentialEnv: credentialEnv, oauthClientID: oauthClientID)
+                credentialEnv: credentialEnv, credentialHint: credentialHint, oauthClientID: oauthClientID)
             if oauthClientSecretFromStdin { settings.oauthClientSecret = try SecretInput.read(prompt: "OAuth client secret: ", confirm: false) }
             if tokenFromStdin { settings.token = try SecretInput.read(prompt: "Shared token: ", confirm: false) }
             return settings
@@ -122,7 +126,7 @@ struct ServerCommand: ParsableCommand {
     }
 
     static func printServer(_ server: ManagerAPI.Server) {
-        Output.fields([
+        var fields: [(String, String)] = [
             ("Name", Output.text(server.name)),
             ("Transport", Output.text(server.transport.rawValue)),
             ("Description", Output.text(server.description)),
@@ -132,18 +136,23 @@ struct ServerCommand: ParsableCommand {
             ("URL", Output.text(server.url)),
             ("Headers", Output.text(server.headerNames)),
             ("Credentials", credentialSummary(server)),
-        ] + (server.credentialMode == .personal ? [("Catalog credential", Output.text(server.catalogCredential))] : []) + [
+        ]
+        if server.credentialMode != .none { fields.append(("Credential hint", Output.text(server.credentialHint))) }
+        if server.credentialMode == .personal { fields.append(("Catalog credential", Output.text(server.catalogCredential))) }
+        let catalog = server.catalogState == .waitingForCredential
+            ? "waiting for a credential (\(waitingHint(server)))" : catalogState(server)
+        fields += [
             ("Timeouts", "connect \(server.connectTimeout) s, call \(server.callTimeout) s"),
             ("Tools", Output.text(server.toolCount)),
             ("Endpoints", Output.text(server.endpoints)),
-            ("Catalog", server.catalogState == .waitingForCredential
-                ? "waiting for a credential (\(waitingHint(server)))" : catalogState(server)),
+            ("Catalog", catalog),
             ("Refreshed", Output.text(server.refreshed)),
             ("Last error", server.catalogState == .waitingForCredential ? "-" : Output.text(server.lastError)),
             ("Protocol faults", Output.text(server.protocolFaults)),
             ("Created", Output.text(server.created)),
             ("Updated", Output.text(server.updated)),
-        ])
+        ]
+        Output.fields(fields)
     }
 
     /// Prints the server a reply carries: as sent with `--json`, else as fields.
