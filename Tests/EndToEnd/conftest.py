@@ -199,3 +199,23 @@ def unix_group_with_member(group, member):
     finally:
         subprocess.run(["userdel", member], capture_output=True)
         subprocess.run(["groupdel", group], capture_output=True)
+
+
+@contextlib.contextmanager
+def headless_chromium(width, height=1000):
+    """Debian's chromium driven by selenium (both installed by `make check`), quit on leaving."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    chromium = shutil.which("chromium")
+    driver_path = shutil.which("chromedriver")
+    assert chromium and driver_path, "make check installs chromium and chromium-driver"
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     f"--window-size={width},{height}"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()

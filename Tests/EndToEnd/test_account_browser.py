@@ -15,13 +15,11 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx2
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import Daemon, short_tempdir
+from conftest import headless_chromium, Daemon, short_tempdir
 from oauth_flow import authorization_url, pkce, register, token
 from test_consent_browser import Callback
 from test_credentials import Upstream
@@ -33,17 +31,8 @@ PHONE = 390
 
 @pytest.fixture
 def chromium():
-    chromium = shutil.which("chromium")
-    driver_path = shutil.which("chromedriver")
-    assert chromium and driver_path, "make check installs chromium and chromium-driver"
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     "--window-size=1280,1000"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    yield driver
-    driver.quit()
+    with headless_chromium(1280) as driver:
+        yield driver
 
 
 def wait_for_element(driver, element_id, timeout=10):

@@ -10,13 +10,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import REPO, Daemon, free_port, short_tempdir
+from conftest import headless_chromium, REPO, Daemon, free_port, short_tempdir
 from oauth_flow import authorization_url, pkce, register, token
 from test_oauth import DEMO_SERVER, PASSWORD
 
@@ -42,17 +40,8 @@ class Callback(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def browser():
-    chromium = shutil.which("chromium")
-    driver_path = shutil.which("chromedriver")
-    assert chromium and driver_path, "make check installs chromium and chromium-driver"
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     "--window-size=390,1000"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    yield driver
-    driver.quit()
+    with headless_chromium(390) as driver:
+        yield driver
 
 
 def test_user_signs_in_picks_seven_days_and_approves_in_chromium(browser):
