@@ -163,3 +163,31 @@ struct SurfaceModelTests {
         #expect(AuditField.upstreamURI.journalName == "SENTINEL_UPSTREAM_URI")
     }
 }
+
+/// What an endpoint's rules and enabled tools open.
+struct ResourceAccessTests {
+    static let now = Date(timeIntervalSince1970: 1_750_000_000)
+
+    @Test func rulesAndEnabledToolsUIOpenURIsAndSayWhy() {
+        let docs = ResourceRule(endpoint: "eng", server: "fm", prefix: "file:///docs/")
+        let show = Tool(
+            server: "sdk", name: "show_board",
+            definition: #"{"name":"show_board","inputSchema":{},"_meta":{"ui":{"resourceUri":"ui://board/app.html"}}}"#,
+            discoveredAt: Self.now)
+        let chart = Tool(
+            server: "fm", name: "chart", definition: #"{"name":"chart","_meta":{"openai/outputTemplate":"ui://widget/chart.html"}}"#,
+            discoveredAt: Self.now)
+        let access = ResourceAccess(rules: [docs], enabledTools: [show, chart])
+        #expect(access.reason(server: "fm", uri: "file:///docs/a.md") == .rule(docs))
+        #expect(access.reason(server: "sdk", uri: "ui://board/app.html") == .toolUI(tool: "show_board"))
+        #expect(access.reason(server: "fm", uri: "ui://widget/chart.html") == .toolUI(tool: "chart"))
+        // Another server's page of the same URI, another page of the same server, or a URI outside the rule: closed.
+        #expect(!access.isReadable(server: "fm", uri: "ui://board/app.html"))
+        #expect(!access.isReadable(server: "sdk", uri: "ui://board/other.html"))
+        #expect(!access.isReadable(server: "fm", uri: "file:///README.md"))
+        #expect(!access.isReadable(server: "sdk", uri: "file:///docs/a.md"))
+        #expect(access.listsTemplate(server: "fm", uriTemplate: "file:///docs/{name}"))
+        #expect(!access.listsTemplate(server: "fm", uriTemplate: "fm://docs/{name}"))
+        #expect(!ResourceAccess(rules: []).isReadable(server: "fm", uri: "file:///docs/a.md"))
+    }
+}

@@ -5,7 +5,7 @@
 /// server covers it, or when it is the UI resource of a tool enabled there (`ToolUIMeta`; enabling an MCP
 /// App's tool is enough to read its page). Templates are listed when they may name a covered URI
 /// (`mayCover(uriTemplate:)`); each read is still checked URI by URI.
-public struct ResourceRule: Sendable, Hashable {
+public struct ResourceRule: Sendable, Hashable, Codable {
     public var endpoint: String
     public var server: String
     /// An upstream URI prefix, as the upstream spells its URIs.
