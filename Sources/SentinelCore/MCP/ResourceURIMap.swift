@@ -139,20 +139,10 @@ public enum ResourceURIMap {
         text.prefix(uiPrefix.count).lowercasedASCII == uiPrefix
     }
 
-    /// A valid server name (`EntityName`): lower-case letters, digits and single inner hyphens, at most 48.
-    /// Checked on bytes, as every mapped text is.
+    /// A valid server name: `EntityName`'s rules (lower-case letters, digits and single inner hyphens), which
+    /// never admit `+`, `:` or `/`, and the one place they are written.
     static func isServerName(_ name: String) -> Bool {
-        let bytes = name.utf8
-        guard (1...48).contains(bytes.count), let first = bytes.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first),
-            bytes.last != UInt8(ascii: "-")
-        else { return false }
-        var previous: UInt8 = 0
-        for byte in bytes {
-            let valid = (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || isASCIIDigit(byte) || byte == UInt8(ascii: "-")
-            guard valid, !(byte == UInt8(ascii: "-") && previous == byte) else { return false }
-            previous = byte
-        }
-        return true
+        EntityName.problem(with: name, kind: .server) == nil
     }
 
     private static func isASCIILetter(_ byte: UInt8) -> Bool {
