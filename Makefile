@@ -82,7 +82,7 @@ test-e2e: build venv
 ## entries are kept in Tests/Fuzz/Corpus/<target>, crashes land in Tests/Fuzz/Regressions/<target> (see its README)
 FUZZ_DIR           := Tests/Fuzz
 FUZZ_BIN           := .build-fuzz/release
-FUZZ_TARGETS       := json ini form sse stdio-line varlink-frame varlink-idl
+FUZZ_TARGETS       := json ini form sse stdio-line varlink-frame varlink-idl resource-uri
 FUZZ_SECONDS       ?= 180
 FUZZ_CHECK_SECONDS ?= 20
 APT_PACKAGES_FUZZ  := libstdc++-12-dev

@@ -37,5 +37,6 @@ let package = Package(
         .executableTarget(name: "fuzz-stdio-line", dependencies: ["FuzzDriver"] + nio, swiftSettings: fuzzed),
         .executableTarget(name: "fuzz-varlink-frame", dependencies: ["FuzzDriver", "SentinelCore"] + nio, swiftSettings: fuzzed),
         .executableTarget(name: "fuzz-varlink-idl", dependencies: ["FuzzDriver", "SentinelCore"], swiftSettings: fuzzed),
+        .executableTarget(name: "fuzz-resource-uri", dependencies: ["FuzzDriver", "SentinelCore"], swiftSettings: fuzzed),
     ]
 )

@@ -117,4 +117,19 @@ struct JSONScannerTests {
         #expect(String(decoding: document[try #require(members["a"])], as: UTF8.self) == "true")
         #expect(String(decoding: document[try #require(members["c"])], as: UTF8.self) == "-2.5e3")
     }
+
+    @Test func aValueFollowedByWhitespaceIsScannedInItsOwnRange() throws {
+        // Pretty-printed JSON: every nested value is followed by whitespace, which is not part of its range.
+        let document = Array("{\n  \"o\": {\"k\": [1, 2]\n  } ,\n  \"a\": [ {\"x\": 1} \n, 2 ]\n}\n".utf8)
+        let members = try JSONScanner.members(of: document)
+        let o: Range<Int> = try #require(members["o"])
+        let a: Range<Int> = try #require(members["a"])
+        let object = try JSONScanner.members(of: document, in: o)
+        let k: Range<Int> = try #require(object["k"])
+        #expect(try JSONScanner.elements(of: document, in: k).count == 2)
+        let elements = try JSONScanner.elements(of: document, in: a)
+        #expect(try JSONScanner.members(of: document, in: elements[0]).keys.sorted() == ["x"])
+        // A range that stops inside a value is still refused.
+        #expect(throws: JSONScanner.SyntaxError.self) { try JSONScanner.members(of: document, in: o.lowerBound..<(o.upperBound - 1)) }
+    }
 }

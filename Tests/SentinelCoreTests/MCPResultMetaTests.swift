@@ -34,6 +34,16 @@ struct MCPResultMetaTests {
         #expect(Self.handshake(#"{"content":[{"k\"_meta":1}],"_meta":{"keep":true}}"#) == #"{"content":[{"k\"_meta":1}],"_meta":{"keep":true}}"#)
     }
 
+    @Test func aPrettyPrintedMetaKeepsItsMembers() {
+        // `_meta` followed by whitespace: its members were once not found, and the upstream's `_meta` replaced.
+        let upstream = "{\n  \"_meta\": {\"k\": 1, \"io.modelcontextprotocol/serverInfo\": {\"name\": \"up\"}}\n,\n  \"content\": []\n}"
+        #expect(
+            Self.modern(upstream)
+                == "{\"resultType\":\"complete\",\n  \"_meta\": {\"k\": 1, \"io.modelcontextprotocol/serverInfo\": "
+                + #"{"name":"sentinel/eng","version":"1"}}"# + "\n,\n  \"content\": []\n}")
+        #expect(Self.handshake(upstream) == "{\n  \"_meta\": {\"k\": 1}\n,\n  \"content\": []\n}")
+    }
+
     @Test func theMemberStartIsFoundPastEscapedQuotes() {
         let bytes = Array(#"{"a\"b":1}"#.utf8)
         #expect(MCPResultMeta.memberStart(in: bytes, valueStart: 8, notBefore: 0) == 1)

@@ -5,6 +5,13 @@
 public enum AuditEventKind: String, Sendable, CaseIterable {
     case toolCall = "tool-call"
     case toolDenied = "tool-denied"
+    case promptGet = "prompt-get"
+    case promptDenied = "prompt-denied"
+    case resourceRead = "resource-read"
+    case resourceDenied = "resource-denied"
+    case resourceSubscription = "resource-subscription"
+    case completion = "completion"
+    case completionDenied = "completion-denied"
     case configChanged = "config-changed"
     case controlDenied = "control-denied"
     case grantCreated = "grant-created"
@@ -24,6 +31,13 @@ public enum AuditEventKind: String, Sendable, CaseIterable {
         switch self {
         case .toolCall: "ec82b518c7f642baa943f19270fb8ac0"
         case .toolDenied: "6f20922490b648a5bd454ad6cbc3031f"
+        case .promptGet: "01688cdae657484e9abd176ccfa4fc8f"
+        case .promptDenied: "ea7123917a804419a08b3d2f49020b8c"
+        case .resourceRead: "1403e4d4f4604c13b1a0c9e858ed2816"
+        case .resourceDenied: "4910041d5b274a56b34c9627869fe89f"
+        case .resourceSubscription: "fce69004ab92455c80a1500dae18f353"
+        case .completion: "fd57f4d28dad4fa49d909610403ea0ed"
+        case .completionDenied: "4ea2902c73b74c1ca9302153ab5ce0a5"
         case .configChanged: "b83dffb512ef4ea2a66aa5b7a075c05b"
         case .controlDenied: "a4a114ba04dd472ab41a0073d214e2b4"
         case .grantCreated: "e9968eca257d4c9ea8b3e64326e22ce6"
@@ -43,7 +57,9 @@ public enum AuditEventKind: String, Sendable, CaseIterable {
     /// Syslog priority: denials and failures are notices, the rest informational.
     public var priority: Int {
         switch self {
-        case .toolDenied, .controlDenied, .signInFailed, .grantRevoked, .upstreamCallbackRefused: 5
+        case .toolDenied, .controlDenied, .signInFailed, .grantRevoked, .upstreamCallbackRefused, .promptDenied, .resourceDenied,
+            .completionDenied:
+            5
         default: 6
         }
     }
@@ -53,6 +69,13 @@ public enum AuditEventKind: String, Sendable, CaseIterable {
         switch self {
         case .toolCall: "a tool call through an endpoint, with its outcome and sizes"
         case .toolDenied: "a call to a tool that is disabled, unknown or not permitted, or refused before it ran"
+        case .promptGet: "a prompt fetched through an endpoint (prompts/get), with its outcome and sizes"
+        case .promptDenied: "a prompts/get of a prompt that is disabled or unknown, or refused before it ran"
+        case .resourceRead: "a resource read through an endpoint (resources/read), with its outcome and sizes"
+        case .resourceDenied: "a read of, or a subscription to, a resource that is not exposed, or refused before it ran"
+        case .resourceSubscription: "a client subscribed to or unsubscribed from resources (resources/subscribe, subscriptions/listen)"
+        case .completion: "an argument completion through an endpoint (completion/complete), with its outcome"
+        case .completionDenied: "a completion/complete for a prompt or template that is not exposed, or refused before it ran"
         case .configChanged: "a change made through the control socket (servers, endpoints, tools, users, sessions)"
         case .controlDenied: "a control-socket call refused for lack of permission"
         case .grantCreated: "an AI client authorized by a user on an endpoint"

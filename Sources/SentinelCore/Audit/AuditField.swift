@@ -18,6 +18,13 @@ public enum AuditField: String, Sendable, CaseIterable, Comparable {
     case responseBytes = "RESPONSE_BYTES"
     case arguments = "ARGUMENTS"
     case result = "RESULT"
+    // What a prompts/get, resources/read, subscription or completion touched
+    case prompt = "PROMPT"
+    case uri = "URI"
+    case upstreamURI = "UPSTREAM_URI"
+    case uris = "URIS"
+    case ref = "REF"
+    case argument = "ARGUMENT"
     // Who called, and how
     case user = "USER"
     case grant = "GRANT"

@@ -48,7 +48,7 @@ public struct JSONScanner {
         // The object itself is the first level, as in `validate`: both refuse the same documents.
         scanner.depth = 1
         let members = try scanner.scanObject(collecting: true)
-        scanner.skipWhitespace()
+        scanner.skipWhitespace(before: range.upperBound)
         guard scanner.index == range.upperBound else { throw scanner.error("unexpected data after the value") }
         return members
     }
@@ -61,7 +61,7 @@ public struct JSONScanner {
         guard scanner.peek() == UInt8(ascii: "[") else { throw scanner.error("expected an array") }
         scanner.depth = 1
         let result = try scanner.scanArray(collecting: true)
-        scanner.skipWhitespace()
+        scanner.skipWhitespace(before: range.upperBound)
         guard scanner.index == range.upperBound else { throw scanner.error("unexpected data after the value") }
         return result
     }
@@ -333,6 +333,12 @@ public struct JSONScanner {
 
     private mutating func skipWhitespace() {
         while index < bytes.count, Self.isWhitespace(bytes[index]) { index += 1 }
+    }
+
+    /// Skips whitespace up to `end` only: a value's range (as `members` and `elements` give it) ends at the
+    /// value, and whatever follows it in the enclosing document, whitespace included, is not part of it.
+    private mutating func skipWhitespace(before end: Int) {
+        while index < end, Self.isWhitespace(bytes[index]) { index += 1 }
     }
 
     private func peek() -> UInt8? {
