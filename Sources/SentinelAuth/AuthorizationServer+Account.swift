@@ -42,10 +42,8 @@ extension AuthorizationServer {
         let cookies = Self.cookies(request)
         let address = context.clientAddress
         if fields["action"] == "signin" {
-            guard let expected = cookies[Self.csrfCookie], let presented = fields["csrf_token"],
-                  constantTimeEquals(Array(expected.utf8), Array(presented.utf8))
-            else { return csrfRefused() }
-            switch await checkSignIn(username: fields["username"] ?? "", password: fields["password"] ?? "", address: address) {
+            switch await pageSignIn(fields, cookies: cookies, address: address) {
+            case nil: return csrfRefused()
             case .refused(let message, let status): return accountSignIn(cookies: cookies, error: message, status: status)
             case .signedIn(let cookie): return Self.redirect(to: AccountPages.path, status: .seeOther, cookies: [cookie])
             }

@@ -227,6 +227,15 @@ extension AuthorizationServer {
         case signedIn(String)
     }
 
+    /// The sign-in form of the credentials and account pages (`HTMLPage.signInForm`): nil when its CSRF token does
+    /// not match the page's cookie, else `checkSignIn` of the name and password it carries.
+    func pageSignIn(_ fields: [String: String], cookies: [String: String], address: String?) async -> SignInOutcome? {
+        guard let expected = cookies[Self.csrfCookie], let presented = fields["csrf_token"],
+              constantTimeEquals(Array(expected.utf8), Array(presented.utf8))
+        else { return nil }
+        return await checkSignIn(username: fields["username"] ?? "", password: fields["password"] ?? "", address: address)
+    }
+
     /// Checks a user name and password (throttled per account and address, audited) and records a sign-in.
     func checkSignIn(username rawName: String, password: String, address: String?) async -> SignInOutcome {
         let username = rawName.trimmingCharacters(in: .whitespaces)

@@ -280,10 +280,8 @@ extension AuthorizationServer {
         let cookies = Self.cookies(request)
         let address = context.clientAddress
         if fields["action"] == "signin" {
-            guard let expected = cookies[Self.csrfCookie], let presented = fields["csrf_token"],
-                  constantTimeEquals(Array(expected.utf8), Array(presented.utf8))
-            else { return csrfRefused(back: ("/oauth/credentials", "Back to the sign-in page")) }
-            switch await checkSignIn(username: fields["username"] ?? "", password: fields["password"] ?? "", address: address) {
+            switch await pageSignIn(fields, cookies: cookies, address: address) {
+            case nil: return csrfRefused(back: ("/oauth/credentials", "Back to the sign-in page"))
             case .refused(let message, let status): return credentialsSignIn(cookies: cookies, error: message, status: status)
             case .signedIn(let cookie): return Self.redirect(to: "/oauth/credentials", status: .seeOther, cookies: [cookie])
             }

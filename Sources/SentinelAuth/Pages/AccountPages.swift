@@ -127,14 +127,7 @@ enum AccountPages {
                 <h1>Sign in to manage your account</h1>
                 \(noticeBlock)
                 \(errorBlock)
-                <form method="post" action="\(path)">
-                \(hiddenCSRF(csrf))
-                <label for="username">User name</label>
-                <input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" required>
-                <label for="password">Password</label>
-                <input type="password" id="password" name="password" autocomplete="current-password" required>
-                <div class="actions"><button type="submit" name="action" value="signin" id="signin">Sign in</button></div>
-                </form>
+                \(HTMLPage.signInForm(action: path, csrf: csrf))
                 """)
     }
 }

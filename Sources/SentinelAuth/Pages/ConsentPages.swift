@@ -37,15 +37,7 @@ enum ConsentPages {
                 <h1>Sign in to connect an AI application</h1>
                 \(summary(context))
                 \(errorBlock)
-                <form method="post" action="/oauth/authorize">
-                \(HTMLPage.hiddenFields(context.requestFields))
-                <input type="hidden" name="csrf_token" value="\(HTMLPage.escape(csrf))">
-                <label for="username">User name</label>
-                <input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" required value="\(HTMLPage.escape(username))">
-                <label for="password">Password</label>
-                <input type="password" id="password" name="password" autocomplete="current-password" required>
-                <div class="actions"><button type="submit" name="action" value="signin" id="signin">Sign in</button></div>
-                </form>
+                \(HTMLPage.signInForm(action: "/oauth/authorize", csrf: csrf, hidden: context.requestFields, username: username))
                 """)
     }
 
@@ -112,9 +104,7 @@ enum ConsentPages {
     /// and the link's words), when that is known.
     static func problem(title: String, message: String, detail: String? = nil, back: (href: String, label: String)? = nil) -> String {
         let extra = detail.map { "<p class=\"note\">\(HTMLPage.escape($0))</p>" } ?? ""
-        let link = back.map {
-            "<p class=\"back\"><a href=\"\(HTMLPage.escape($0.href))\" id=\"back-link\">\(HTMLPage.escape($0.label))</a></p>"
-        } ?? ""
+        let link = back.map(backLink) ?? ""
         return HTMLPage.document(
             title: title,
             body: """
@@ -127,9 +117,7 @@ enum ConsentPages {
 
     /// A page saying something worked, with a link onwards when there is one.
     static func done(title: String, message: String, back: (href: String, label: String)? = nil) -> String {
-        let link = back.map {
-            "<p class=\"back\"><a href=\"\(HTMLPage.escape($0.href))\" id=\"back-link\">\(HTMLPage.escape($0.label))</a></p>"
-        } ?? ""
+        let link = back.map(backLink) ?? ""
         return HTMLPage.document(
             title: title,
             body: """
@@ -137,5 +125,10 @@ enum ConsentPages {
                 <p class="notice" role="status" id="notice">\(HTMLPage.escape(message))</p>
                 \(link)
                 """)
+    }
+
+    /// The link back to where the user was, under a problem or a confirmation.
+    private static func backLink(_ back: (href: String, label: String)) -> String {
+        "<p class=\"back\"><a href=\"\(HTMLPage.escape(back.href))\" id=\"back-link\">\(HTMLPage.escape(back.label))</a></p>"
     }
 }

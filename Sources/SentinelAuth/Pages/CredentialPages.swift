@@ -150,14 +150,7 @@ enum CredentialPages {
             body: """
                 <h1>Sign in to manage your connected servers</h1>
                 \(HTMLPage.messages(problem: error, notice: nil))
-                <form method="post" action="/oauth/credentials">
-                <input type="hidden" name="csrf_token" value="\(HTMLPage.escape(csrf))">
-                <label for="username">User name</label>
-                <input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" required>
-                <label for="password">Password</label>
-                <input type="password" id="password" name="password" autocomplete="current-password" required>
-                <div class="actions"><button type="submit" name="action" value="signin" id="signin">Sign in</button></div>
-                </form>
+                \(HTMLPage.signInForm(action: "/oauth/credentials", csrf: csrf))
                 """)
     }
 

@@ -97,6 +97,23 @@ enum HTMLPage {
         return problemBlock + noticeBlock
     }
 
+    /// The user name and password form, posting `action=signin` to `action` with the CSRF token `csrf` and the
+    /// `hidden` fields; `username` fills the name in again after a refusal.
+    static func signInForm(action: String, csrf: String, hidden: [(String, String)] = [], username: String = "") -> String {
+        let value = username.isEmpty ? "" : " value=\"\(escape(username))\""
+        return """
+            <form method="post" action="\(escape(action))">
+            \(hiddenFields(hidden))
+            <input type="hidden" name="csrf_token" value="\(escape(csrf))">
+            <label for="username">User name</label>
+            <input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" required\(value)>
+            <label for="password">Password</label>
+            <input type="password" id="password" name="password" autocomplete="current-password" required>
+            <div class="actions"><button type="submit" name="action" value="signin" id="signin">Sign in</button></div>
+            </form>
+            """
+    }
+
     /// Hidden inputs carrying the authorization request from page to page.
     static func hiddenFields(_ fields: [(String, String)]) -> String {
         fields.map { "<input type=\"hidden\" name=\"\(escape($0.0))\" value=\"\(escape($0.1))\">" }.joined(separator: "\n")
