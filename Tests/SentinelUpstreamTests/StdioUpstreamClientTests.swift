@@ -263,8 +263,8 @@ struct StdioUpstreamClientTests {
         }
         // The exit may be noticed first, or the initialize write failing on the closed pipe; either
         // way the handshake fails and carries the child's last words.
-        #expect(why.contains("exited with status 7") || why.contains("cannot write to the server"))
-        #expect(why.contains("missing API key"))
+        #expect(why.contains("exited with status 7") || why.contains("cannot write to the server"), "\(why)")
+        #expect(why.contains("missing API key"), "\(why)")
     }
 
     @Test func shutdownLeavesNoChildProcess() async throws {
