@@ -102,9 +102,8 @@ public final class CatalogService: Service, CatalogRefreshing {
             .secretKeyRotated:
             return
         }
-        let notification = JSONRPC.notification(method: "notifications/tools/list_changed", params: nil)
         for endpoint in endpoints {
-            let count = hub.publish(endpoint: endpoint, notification)
+            let count = hub.publish(endpoint: endpoint, .listChanged(.tools))
             if count > 0 { logger.debug("told \(count) client(s) of \(endpoint) that its tools changed") }
         }
     }

@@ -171,6 +171,9 @@ public enum JSONRPCErrorCode {
     public static let methodNotFound = -32601
     public static let invalidParams = -32602
     public static let internalError = -32603
+    /// MCP handshake era (2024-11-05 … 2025-11-25): a resource that does not exist. 2026-07-28 uses `invalidParams`
+    /// instead (server/resources "Error Handling"), and asks clients to accept this code too.
+    public static let resourceNotFound = -32002
     /// MCP 2026-07-28: a header disagrees with the body, or a required header is missing.
     public static let headerMismatch = -32020
     /// MCP 2026-07-28: a required client capability is missing.

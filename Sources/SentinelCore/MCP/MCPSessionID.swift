@@ -4,9 +4,9 @@ public import Foundation
 ///
 /// Text form: `s2.<version>.<capabilities>.<issued>.<nonce>.<tag>`, all visible ASCII: the negotiated
 /// protocol version without dashes (`20251125`), the client capabilities Sentinel acts on as one
-/// lower-case hex digit of flags (`MCPClientCapabilities`: 1 = URL-mode elicitation), the issue time
-/// in Unix seconds, 16 random bytes and the first 16 bytes of an HMAC-SHA256 over those fields and
-/// the endpoint and grant the session belongs to, all in lower-case hex. A forged id, or one presented
+/// lower-case hex digit of flags (`MCPClientCapabilities`: 1 = URL-mode elicitation, 2 = MCP Apps,
+/// 4 = capabilities declared), the issue time in Unix seconds, 16 random bytes and the first 16 bytes
+/// of an HMAC-SHA256 over those fields and the endpoint and grant the session belongs to, all in lower-case hex. A forged id, or one presented
 /// on another endpoint or by another grant, fails the HMAC; what the id cannot say (that it was
 /// deleted, when it was last used) the store remembers. The capabilities ride in the id so that a
 /// restart or another node still knows what the client declared in `initialize`. Ids of the earlier
@@ -84,13 +84,14 @@ public struct MCPSessionID: Sendable, Equatable {
         return Array(fields.joined(separator: "\u{0}").utf8)
     }
 
-    /// The capabilities as flags: bit 0 URL-mode elicitation.
+    /// The capabilities as flags: bit 0 URL-mode elicitation, bit 1 the MCP Apps extension, bit 2 capabilities
+    /// declared at all (ids issued before bits 1 and 2 existed read as declaring nothing of them).
     static func flags(_ capabilities: MCPClientCapabilities) -> UInt8 {
-        capabilities.urlElicitation ? 1 : 0
+        (capabilities.urlElicitation ? 1 : 0) | (capabilities.appsExtension ? 2 : 0) | (capabilities.declared ? 4 : 0)
     }
 
     static func capabilities(_ flags: UInt8) -> MCPClientCapabilities {
-        MCPClientCapabilities(urlElicitation: flags & 1 != 0)
+        MCPClientCapabilities(urlElicitation: flags & 1 != 0, appsExtension: flags & 2 != 0, declared: flags & 4 != 0)
     }
 
     /// This id with its tag: the first 16 bytes of `mac` over `signedBytes`.

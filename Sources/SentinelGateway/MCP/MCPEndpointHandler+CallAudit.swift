@@ -1,18 +1,38 @@
 import SentinelCore
 import SentinelStore
 
-/// The audit entry of every tool call: served, refused, denied, throttled, cancelled or timed out.
+/// The audit entry of every tool call: served, refused, denied, throttled, cancelled or timed out; and the fields every
+/// data-plane entry shares (`+OperationAudit` writes prompts', resources' and completions').
 extension MCPEndpointHandler {
     func auditCall(
         exchange: MCPExchange, exposedName: String, tool: Tool?, outcome: ToolCallOutcome, started: ContinuousClock.Instant,
         requestBytes: Int, responseBytes: Int, detail: String?, reason: String? = nil, arguments: RawJSON?, result: RawJSON?
     ) {
+        var fields = requestAuditFields(
+            exchange: exchange, outcome: outcome, started: started, requestBytes: requestBytes, responseBytes: responseBytes,
+            detail: detail, reason: reason, arguments: arguments, result: result)
+        fields[.exposedName] = exposedName
+        if let tool {
+            fields[.server] = tool.server
+            fields[.tool] = tool.name
+        }
+        let kind: AuditEventKind = outcome == .denied || outcome == .throttled ? .toolDenied : .toolCall
+        let target = tool.map { "\($0.server)/\($0.name)" } ?? exposedName
+        audit.record(AuditEvent(
+            kind: kind, message: "\(target) on \(exchange.snapshot.endpoint.name): \(outcome.rawValue)", fields: fields))
+    }
+
+    /// The fields of every data-plane audit entry: endpoint, outcome, duration and sizes, who called (client, user,
+    /// grant, session, address) in which protocol version, why (detail, reason), and with payload capture the
+    /// arguments and result (each cut at 4096 bytes).
+    func requestAuditFields(
+        exchange: MCPExchange, outcome: ToolCallOutcome, started: ContinuousClock.Instant, requestBytes: Int, responseBytes: Int,
+        detail: String?, reason: String?, arguments: RawJSON?, result: RawJSON?
+    ) -> [AuditField: String] {
         let elapsed = ContinuousClock.now - started
         let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-        let endpoint = exchange.snapshot.endpoint.name
         var fields: [AuditField: String] = [
-            .endpoint: endpoint,
-            .exposedName: exposedName,
+            .endpoint: exchange.snapshot.endpoint.name,
             .outcome: outcome.rawValue,
             .durationMicroseconds: String(microseconds),
             .requestBytes: String(requestBytes),
@@ -21,10 +41,6 @@ extension MCPEndpointHandler {
             .protocolVersion: exchange.era == .modern ? MCPProtocol.modernVersion : exchange.protocolVersion,
         ]
         if !exchange.clientVersion.isEmpty { fields[.clientVersion] = exchange.clientVersion }
-        if let tool {
-            fields[.server] = tool.server
-            fields[.tool] = tool.name
-        }
         if let detail { fields[.detail] = detail }
         if let reason { fields[.reason] = reason }
         if exchange.versionHeaderDiffers {
@@ -41,15 +57,19 @@ extension MCPEndpointHandler {
         let cap = 4096
         if let arguments { fields[.arguments] = String(arguments.text.prefix(cap)) }
         if let result { fields[.result] = String(result.text.prefix(cap)) }
-        let kind: AuditEventKind = outcome == .denied || outcome == .throttled ? .toolDenied : .toolCall
-        let target = tool.map { "\($0.server)/\($0.name)" } ?? exposedName
-        audit.record(AuditEvent(kind: kind, message: "\(target) on \(endpoint): \(outcome.rawValue)", fields: fields))
+        return fields
     }
 
-    /// Audits a `tools/call` refused before it ran (header mismatch, ended session, malformed params, wrong
-    /// Content-Type) as denied, with the reason; other messages are not audited.
+    /// Audits a request refused before it ran (header mismatch, ended session, malformed params, wrong Content-Type) as
+    /// denied, with the reason: a `tools/call` as `tool-denied`, a `prompts/get`, `resources/read` or
+    /// `completion/complete` as its operation's denial; other messages are not audited.
     func auditRefusedCall(_ message: JSONRPCMessage, exchange: MCPExchange, reason: String) {
-        guard message.kind == .request, message.method == "tools/call" else { return }
+        guard message.kind == .request else { return }
+        if let operation = message.method.flatMap(MCPOperation.init(method:)) {
+            auditRefusedOperation(operation, message, exchange: exchange, reason: reason)
+            return
+        }
+        guard message.method == "tools/call" else { return }
         let name = message.paramsName ?? ""
         let arguments = message.paramsMembers["arguments"]
         auditCall(

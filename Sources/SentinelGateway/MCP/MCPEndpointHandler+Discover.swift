@@ -16,6 +16,13 @@ extension MCPEndpointHandler {
         ] + MCPReplies.cacheMembers(scope: .public))
     }
 
-    /// The capabilities an endpoint declares (`initialize`, `server/discover`).
-    static let capabilities = RawJSON(["tools": ["listChanged": true]] as JSONValue)
+    /// The capabilities an endpoint declares (`initialize`, `server/discover`): every kind of list, each announcing its
+    /// changes, and completion; the same whatever is enabled (lists may be empty; stable capabilities beat ones that
+    /// change with an administrator's choices). No `resources.subscribe`: resource subscriptions are not served yet.
+    static let capabilities = RawJSON.object([
+        ("tools", RawJSON(["listChanged": true] as JSONValue)),
+        ("prompts", RawJSON(["listChanged": true] as JSONValue)),
+        ("resources", RawJSON(["listChanged": true] as JSONValue)),
+        ("completions", RawJSON.emptyObject),
+    ])
 }

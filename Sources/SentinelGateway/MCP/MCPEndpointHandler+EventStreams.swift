@@ -29,11 +29,17 @@ extension MCPEndpointHandler {
             return MCPReplies.jsonError(status: .notAcceptable, id: nil, code: JSONRPCErrorCode.invalidRequest,
                                   message: "GET opens an event stream: send Accept: text/event-stream")
         }
-        let listener = hub.listen(endpoint: snapshot.endpoint.name)
+        // Every list change: the endpoint declares listChanged for tools, prompts and resources alike. Resource updates
+        // need a subscription, which this stream does not serve yet.
+        let listener = hub.listen(endpoint: snapshot.endpoint.name) { notice in
+            if case .listChanged = notice { return true }
+            return false
+        }
         return eventStream(context: context, grant: grant) { send in
             try await send(nil)  // headers and a comment, so the client knows the stream is open
-            for await notification in listener.stream {
-                try await send(notification)
+            for await notice in listener.stream {
+                guard case .listChanged(let kind) = notice else { continue }
+                try await send(JSONRPC.notification(method: kind.notificationMethod, params: nil))
             }
         }
     }

@@ -151,7 +151,7 @@ extension MCPEndpointHandler {
         case .modern(let versionHeaderDiffers):
             exchange.era = .modern
             exchange.versionHeaderDiffers = versionHeaderDiffers
-            if message.method == "tools/call" { exchange.capabilities = MCPClientCapabilities(modern: message, meta: meta) }
+            exchange.capabilities = MCPClientCapabilities(modern: message, meta: meta)
         case .handshake(let versionHeaderDiffers):
             exchange.versionHeaderDiffers = versionHeaderDiffers
             if let session {

@@ -20,9 +20,24 @@ extension MCPEndpointHandler {
             return MCPReplies.json(MCPReplies.invalidParams(id: id, "params.arguments must be an object"))
         }
         let requestBytes = argumentsRange?.count ?? 0
-        guard let exposed = exchange.snapshot.byName[name], exposed.enabled,
-            let server = exchange.snapshot.servers[exposed.tool.server]
-        else {
+        // An exposed name, or else (an MCP App's view calls its server's tools by their own names) the upstream name of
+        // the one app-callable tool enabled here that has it (`EndpointSnapshot.appTools`).
+        var resolved = exchange.snapshot.byName[name]
+        var via: String?
+        if resolved == nil, let candidates = exchange.snapshot.appTools[name] {
+            guard candidates.count == 1 else {
+                let names = candidates.map(\.exposedName)
+                let message = "tool name \(name) is ambiguous on this endpoint; call " + names.joined(separator: " or ")
+                auditCall(
+                    exchange: exchange, exposedName: name, tool: nil, outcome: .denied, started: started,
+                    requestBytes: requestBytes, responseBytes: 0, detail: message, reason: "ambiguous-app-call", arguments: nil,
+                    result: nil)
+                return MCPReplies.json(MCPReplies.invalidParams(id: id, message))
+            }
+            resolved = candidates[0]
+            via = "app-name"
+        }
+        guard let exposed = resolved, exposed.enabled, let server = exchange.snapshot.servers[exposed.tool.server] else {
             let known = exchange.snapshot.byName[name] != nil
             auditCall(
                 exchange: exchange, exposedName: name, tool: exchange.snapshot.byName[name]?.tool, outcome: .denied,
@@ -35,7 +50,8 @@ extension MCPEndpointHandler {
         // clients send none). Upstream, Sentinel is the client: it mirrors the declared arguments itself,
         // for callers of either era, and forwards the Mcp-Param-* headers it does not know.
         let clientParamHeaders = Self.paramHeaders(of: exchange.request)
-        let declared = exchange.snapshot.paramHeaders[name] ?? []
+        let declared = exchange.snapshot.paramHeaders[exposed.exposedName] ?? []
+        let reason = via
         if exchange.era == .modern, !declared.isEmpty,
             let refusal = MCPParamHeader.check(declared, bytes: message.bytes, arguments: argumentsRange, headers: clientParamHeaders)
         {
@@ -44,26 +60,13 @@ extension MCPEndpointHandler {
         let declaredNames = Set(declared.map { $0.headerName.lowercased() })
         let paramHeaders = MCPParamHeader.mirrored(declared, bytes: message.bytes, arguments: argumentsRange)
             + clientParamHeaders.filter { !declaredNames.contains($0.name.lowercased()) }
-        let limits = settings()
         let caller = Self.caller(of: exchange)
-        if let refusal = limiter.acquire(
-            endpoint: endpoint.name, caller: caller, endpointLimit: limits.maxConcurrentCallsPerEndpoint,
-            callerLimit: limits.maxConcurrentCallsPerCaller)
-        {
-            let message: String
-            let reason: String
-            switch refusal {
-            case .callerShareFull(let limit):
-                message = "this caller is running its maximum of \(limit) concurrent calls on endpoint \(endpoint.name); retry when one finishes"
-                reason = "caller-limit"
-            case .endpointFull(let limit):
-                message = "endpoint \(endpoint.name) is running its maximum of \(limit) concurrent calls; retry shortly"
-                reason = "endpoint-limit"
-            }
+        if let refusal = acquireSlot(exchange: exchange) {
             auditCall(
                 exchange: exchange, exposedName: name, tool: exposed.tool, outcome: .throttled, started: started,
-                requestBytes: requestBytes, responseBytes: 0, detail: message, reason: reason, arguments: nil, result: nil)
-            return MCPReplies.throttled(id: id, message)
+                requestBytes: requestBytes, responseBytes: 0, detail: refusal.message, reason: refusal.reason, arguments: nil,
+                result: nil)
+            return MCPReplies.throttled(id: id, refusal.message)
         }
 
         // Forward the client's _meta except what belongs to this hop (its progress token, the era keys).
@@ -86,8 +89,9 @@ extension MCPEndpointHandler {
         {
             answered = Set(members.keys)
         }
-        let call = UpstreamToolCall(
-            server: server, params: RawJSON.object(upstreamParams), headers: paramHeaders, clientToken: clientToken,
+        let call = UpstreamRequest(
+            server: server, method: "tools/call", params: RawJSON.object(upstreamParams), headers: paramHeaders,
+            clientToken: clientToken,
             key: InFlightCalls.key(
                 endpoint: endpoint.name, grant: exchange.grant?.grantID, session: exchange.sessionID, requestID: id.text),
             answered: answered)
@@ -98,8 +102,10 @@ extension MCPEndpointHandler {
         if streaming {
             return eventStream(context: exchange.context, grant: exchange.grant) { send in
                 defer { self.limiter.release(endpoint: endpoint.name, caller: caller) }
-                let reply = await self.run(call, id: id, exchange: exchange, exposed: exposed, started: started,
-                                           requestBytes: requestBytes, capture: capture) { progress in
+                let reply = await self.run(
+                    call, id: id, exchange: exchange, exposedName: name, tool: exposed.tool, started: started,
+                    requestBytes: requestBytes, capture: capture, reason: reason
+                ) { progress in
                     try? await send(progress)
                 }
                 try await send(reply)
@@ -107,9 +113,28 @@ extension MCPEndpointHandler {
         }
         defer { limiter.release(endpoint: endpoint.name, caller: caller) }
         // The client closing its connection cancels the call; it still returns (as cancelled) and is audited.
-        let reply = await run(call, id: id, exchange: exchange, exposed: exposed, started: started,
-                              requestBytes: requestBytes, capture: capture, progress: nil, closing: exchange.context.channel)
+        let reply = await run(
+            call, id: id, exchange: exchange, exposedName: name, tool: exposed.tool, started: started, requestBytes: requestBytes,
+            capture: capture, reason: reason, progress: nil, closing: exchange.context.channel)
         return MCPReplies.json(reply)
+    }
+
+    /// Takes one slot of the endpoint's concurrency limits (`MaxConcurrentCallsPerEndpoint`, `…PerCaller`) for an upstream
+    /// request of any method; nil when it got one (give it back with `limiter.release`), else what to answer and audit.
+    func acquireSlot(exchange: MCPExchange) -> (message: String, reason: String)? {
+        let endpoint = exchange.snapshot.endpoint.name
+        let limits = exchange.settings
+        guard let refusal = limiter.acquire(
+            endpoint: endpoint, caller: Self.caller(of: exchange), endpointLimit: limits.maxConcurrentCallsPerEndpoint,
+            callerLimit: limits.maxConcurrentCallsPerCaller)
+        else { return nil }
+        switch refusal {
+        case .callerShareFull(let limit):
+            return ("this caller is running its maximum of \(limit) concurrent calls on endpoint \(endpoint); retry when one finishes",
+                    "caller-limit")
+        case .endpointFull(let limit):
+            return ("endpoint \(endpoint) is running its maximum of \(limit) concurrent calls; retry shortly", "endpoint-limit")
+        }
     }
 
     /// Who a call counts against for the per-caller share: the grant, or on endpoints without authentication the

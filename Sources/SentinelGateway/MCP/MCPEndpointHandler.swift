@@ -7,8 +7,9 @@ public import SentinelCore
 ///
 /// A request goes through admission (`+Admission`: Origin, endpoint, authentication), then for POST the pipeline
 /// (`+Pipeline`: body, content type, batches, era and header rules, sessions), then `dispatch` to one handler per
-/// method (`+Initialize`, `+ToolsList`, `+ToolCall`…). Every result and error it builds comes from `MCPReplies`;
-/// every tool call is audited by `+CallAudit`.
+/// method (`+Initialize`, `+ToolsList`, `+ToolCall`, `+PromptsGet`, `+ResourcesRead`…). Every result and error it
+/// builds comes from `MCPReplies`; every tool call is audited by `+CallAudit`, every other request that reaches an
+/// upstream by `+OperationAudit`.
 public final class MCPEndpointHandler: Sendable {
     let catalog: EndpointCatalog
     let upstreams: any UpstreamProvider
@@ -62,6 +63,13 @@ public final class MCPEndpointHandler: Sendable {
         case "server/discover": return serverDiscover(id: id, exchange: exchange)
         case "tools/list": return toolsList(message, id: id, exchange: exchange)
         case "tools/call": return await toolCall(message, id: id, exchange: exchange, allowStreaming: allowStreaming)
+        case "prompts/list": return promptsList(message, id: id, exchange: exchange)
+        case "prompts/get": return await promptGet(message, id: id, exchange: exchange)
+        case "resources/list": return resourcesList(message, id: id, exchange: exchange)
+        case "resources/templates/list": return resourceTemplatesList(message, id: id, exchange: exchange)
+        case "resources/read": return await resourceRead(message, id: id, exchange: exchange)
+        case "completion/complete": return await completion(message, id: id, exchange: exchange)
+        // resources/subscribe and resources/unsubscribe are not served yet (no `resources.subscribe` capability): -32601.
         case "subscriptions/listen" where modern && allowStreaming: return subscriptionsListen(message, id: id, exchange: exchange)
         case "logging/setLevel" where !modern: return exchange.replies.resultResponse(id: id, [])
         case let method: return exchange.replies.methodNotFound(id: id, method: method)

@@ -23,7 +23,8 @@ struct MCPExchange: Sendable {
     var clientName = "unknown"
     var clientVersion = ""
     /// What the client declared that Sentinel's replies depend on: from `initialize` (kept with the session) in the
-    /// handshake era, from the request's `_meta` in 2026-07-28 (read for `tools/call` only, the one method it changes).
+    /// handshake era, from the request's `_meta` in 2026-07-28 (`tools/list` leaves app-only tools out without MCP
+    /// Apps; a request that needs a credential asks a client that can show a URL to open the page).
     var capabilities = MCPClientCapabilities()
 
     init(

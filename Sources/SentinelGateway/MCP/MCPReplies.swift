@@ -100,11 +100,20 @@ struct MCPReplies: Sendable {
     /// `prompt` says (`MCPConnectPrompt.choose`): the readable tool error, or a URL elicitation of the page at `url`
     /// with `message` as its text: error -32042 in the handshake era (`elicitationID` names it), an `input_required`
     /// result under `MCPConnectPrompt.inputKey(server:)` in 2026-07-28.
+    /// A request that is not a tool call (`asToolResult` false: `prompts/get`, `resources/read`…) has no tool error: its
+    /// readable fallback is a JSON-RPC error (-31003, the upstream is unavailable to this caller) with `message` and
+    /// `data.url`.
     func credentialRequired(
-        id: RawJSON, message: String, server: String, url: String, prompt: MCPConnectPrompt, elicitationID: @autoclosure () -> String
+        id: RawJSON, message: String, server: String, url: String, prompt: MCPConnectPrompt, asToolResult: Bool = true,
+        elicitationID: @autoclosure () -> String
     ) -> RawJSON {
         switch prompt {
         case .toolError:
+            guard asToolResult else {
+                return JSONRPC.error(
+                    id: id, code: JSONRPCErrorCode.upstreamUnavailable, message: message,
+                    data: url.isEmpty ? ["server": .string(server)] : ["server": .string(server), "url": .string(url)])
+            }
             return toolError(id: id, message)
         case .urlElicitationRequired:
             let elicitation: JSONValue = [
@@ -125,6 +134,36 @@ struct MCPReplies: Sendable {
     /// The members that say how long a list may be cached: never, so the next request shows the current tools.
     static func cacheMembers(scope: CacheScope) -> [(String, RawJSON)] {
         [("ttlMs", RawJSON(Array("0".utf8))), ("cacheScope", RawJSON(string: scope.rawValue))]
+    }
+
+    /// A `resources/read` result with the 2026-07-28 caching hints the endpoint may give (design 3.5): the upstream's
+    /// `ttlMs` when it gave one, else 0; `cacheScope` `public` only when the upstream said so of a server every caller
+    /// reads with the same credential, else `private` (a personal server's resources are the caller's own, and an
+    /// upstream that said nothing did not promise more). An `input_required` result (or any not `complete`) gets none;
+    /// a result that is not an object is returned as it is.
+    static func readCacheHints(_ result: RawJSON, personal: Bool) -> RawJSON {
+        let bytes = result.bytes
+        guard let members = try? JSONScanner.members(of: bytes), let open = bytes.firstIndex(of: UInt8(ascii: "{")) else {
+            return result
+        }
+        if let type = members["resultType"], RawJSON.string(from: bytes[type]) != "complete" { return result }
+        let upstreamScope = members["cacheScope"].flatMap { RawJSON.string(from: bytes[$0]) }
+        let scope = !personal && upstreamScope == CacheScope.public.rawValue ? CacheScope.public : .private
+        var inserted: [(String, RawJSON)] = []
+        if members["ttlMs"] == nil { inserted.append(("ttlMs", RawJSON(Array("0".utf8)))) }
+        var out = bytes
+        if let range = members["cacheScope"] {
+            out.replaceSubrange(range, with: RawJSON(string: scope.rawValue).bytes)
+        } else {
+            inserted.append(("cacheScope", RawJSON(string: scope.rawValue)))
+        }
+        if !inserted.isEmpty {
+            // Inserted first, so the replacement above (later in the bytes) keeps its position valid.
+            var text = Array(RawJSON.object(inserted).bytes.dropFirst().dropLast())
+            if !members.isEmpty { text.append(UInt8(ascii: ",")) }
+            out.insert(contentsOf: text, at: open + 1)
+        }
+        return RawJSON(out)
     }
 
     /// `serverInfo` naming this endpoint, built without an encoder: every 2026-07-28 result carries it.
@@ -152,6 +191,21 @@ struct MCPReplies: Sendable {
     /// Invalid params of a request that was otherwise served (200, as JSON-RPC errors of a served request are).
     static func invalidParams(id: RawJSON, _ message: String) -> RawJSON {
         JSONRPC.error(id: id, code: JSONRPCErrorCode.invalidParams, message: message)
+    }
+
+    /// A resource the endpoint does not expose, or that its upstream does not have, as the client's era says it:
+    /// -32002 "Resource not found" in the handshake era, -32602 in 2026-07-28 (server/resources "Error Handling"),
+    /// with `data.uri` the URI as the endpoint shows it. Sentinel's own refusals (unmappable, other server, not
+    /// enabled) and the upstream's not-found answers read the same, so a client cannot probe what exists.
+    func resourceNotFound(id: RawJSON, uri: String, message: String = "Resource not found") -> RawJSON {
+        JSONRPC.error(
+            id: id, code: era == .modern ? JSONRPCErrorCode.invalidParams : JSONRPCErrorCode.resourceNotFound, message: message,
+            data: ["uri": .string(uri)])
+    }
+
+    /// A `prompts/get` (or a completion's `ref/prompt`) naming a prompt that is unknown or disabled on this endpoint.
+    static func unknownPrompt(id: RawJSON, name: String) -> RawJSON {
+        invalidParams(id: id, "Unknown prompt: \(name)")
     }
 
     /// A call to a tool that is unknown or disabled on this endpoint.

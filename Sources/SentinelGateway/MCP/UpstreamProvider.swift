@@ -14,4 +14,31 @@ public protocol UpstreamProvider: Sendable {
     func credentialRejected(server: Server, user: String?) async throws -> Bool
     /// Drops the server's connections; the next call connects with its current settings.
     func invalidate(server: String) async
+    /// One request of any method (`tools/call`, `prompts/get`, `resources/read`, `completion/complete`…) to `server`
+    /// on behalf of `user`, with the credential `client(for:user:)` picks. An upstream that refuses that credential
+    /// (`UpstreamError.unauthorized`) gets it once more after `credentialRejected` refreshed it. Throws what
+    /// `UpstreamClient.request` throws, and `UpstreamCredentialRequired` when the caller must connect an account.
+    func request(
+        server: Server, user: String?, method: String, params: RawJSON, headers: [(name: String, value: String)],
+        timeout: Duration, progress: (@Sendable (RawJSON) -> Void)?
+    ) async throws -> RawJSON
+}
+
+extension UpstreamProvider {
+    /// The credential rule of every data-plane request: the caller's client, and one retry after a refused
+    /// credential was refreshed. Providers need not write their own; `PooledUpstreams` (sentineld) uses this one.
+    public func request(
+        server: Server, user: String?, method: String, params: RawJSON, headers: [(name: String, value: String)],
+        timeout: Duration, progress: (@Sendable (RawJSON) -> Void)?
+    ) async throws -> RawJSON {
+        do {
+            let client = try await client(for: server, user: user)
+            return try await client.request(method, params: params, headers: headers, timeout: timeout, progress: progress)
+        } catch UpstreamError.unauthorized(let why) {
+            // The upstream no longer takes the token (revoked or expired early): refresh it once and retry.
+            guard try await credentialRejected(server: server, user: user) else { throw UpstreamError.unauthorized(why) }
+            let client = try await client(for: server, user: user)
+            return try await client.request(method, params: params, headers: headers, timeout: timeout, progress: progress)
+        }
+    }
 }

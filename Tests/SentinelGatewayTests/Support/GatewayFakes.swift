@@ -8,10 +8,13 @@ import Synchronization
 /// Upstream clients whose tools behave by name: `echo` answers its arguments (with an upstream `serverInfo` the
 /// gateway must not pass on), `fail` answers a JSON-RPC error, `late` times out at the limit it was given, and
 /// `slow` runs until `releaseSlowCalls()` or until cancelled. `fail` takes its error's `code` from its arguments
-/// (default -32000). With `requireCredential` set, every call needs a credential (`UpstreamCredentialRequired`).
+/// (default -32000); `link` answers a `resource_link` and an embedded resource. With `requireCredential` set, every
+/// call needs a credential (`UpstreamCredentialRequired`). Other methods: `prompts/get`, `resources/read` and
+/// `completion/complete` answer as `surfaceAnswer` says.
 final class FakeUpstreams: UpstreamProvider, Sendable {
     /// One call as the upstream received it.
     struct Call: Sendable {
+        var method: String = "tools/call"
         var tool: String
         var params: JSONValue
         var timeout: Duration
@@ -77,15 +80,20 @@ final class FakeUpstreams: UpstreamProvider, Sendable {
 
     func invalidate(server: String) async {}
 
-    fileprivate func answer(_ params: RawJSON?, timeout: Duration, user: String?) async throws -> RawJSON {
+    fileprivate func answer(_ method: String, _ params: RawJSON?, timeout: Duration, user: String?) async throws -> RawJSON {
         let decoded = (try? params?.decoded()) ?? .null
         let tool = decoded["name"]?.stringValue ?? ""
         let release = OneShotSignal()
         state.withLock { state in
-            state.calls.append(Call(tool: tool, params: decoded, timeout: timeout, user: user))
+            state.calls.append(Call(method: method, tool: tool, params: decoded, timeout: timeout, user: user))
             if tool == "slow" { state.waiting.append(release) }
         }
+        if method != "tools/call" { return try Self.surfaceAnswer(method, decoded) }
         switch tool {
+        case "link":
+            return RawJSON(Array(
+                #"{"content":[{"type":"text","text":"see file:///README.md"},{"type":"resource_link","uri":"file:///README.md","name":"readme"},{"type":"resource","resource":{"uri":"ui://board/app.html","text":"<p>"}}],"structuredContent":{"uri":"file:///README.md"}}"#
+                    .utf8))
         case "echo":
             let text = RawJSON(decoded["arguments"] ?? [:]).text
             return RawJSON([
@@ -125,6 +133,52 @@ final class FakeUpstreams: UpstreamProvider, Sendable {
     }
 }
 
+extension FakeUpstreams {
+    /// The fake server's prompts, resources and completions: `prompts/get` of `review` answers a message with its
+    /// `code` argument and a `resource_link` to `file:///README.md`, any other prompt -32602; `resources/read` answers
+    /// any URI with its text (`counter://value` with the upstream's own cache hints, public), except URIs holding
+    /// `missing` (the SDKs' not-found: -32602, `data.uri`) or `gone` (the handshake era's -32002); `completion/complete`
+    /// completes with the ref it got.
+    static func surfaceAnswer(_ method: String, _ params: JSONValue) throws -> RawJSON {
+        switch method {
+        case "prompts/get":
+            guard params["name"]?.stringValue == "review" else {
+                throw UpstreamError.rpc(
+                    code: -32602, message: "Unknown prompt", raw: RawJSON(["code": -32602, "message": "Unknown prompt"] as JSONValue))
+            }
+            let code = params["arguments"]?["code"]?.stringValue ?? ""
+            return RawJSON([
+                "description": "review",
+                "messages": [
+                    ["role": "user", "content": ["type": "text", "text": .string("review \(code)")]],
+                    ["role": "user", "content": ["type": "resource_link", "uri": "file:///README.md", "name": "readme"]],
+                ],
+                "_meta": [MCPProtocol.serverInfoKey: ["name": "upstream", "version": "0.1"]],
+            ] as JSONValue)
+        case "resources/read":
+            let uri = params["uri"]?.stringValue ?? ""
+            if uri.contains("missing") {
+                throw UpstreamError.rpc(
+                    code: -32602, message: "Resource \(uri) not found",
+                    raw: RawJSON(["code": -32602, "message": .string("Resource \(uri) not found"), "data": ["uri": .string(uri)]] as JSONValue))
+            }
+            if uri.contains("gone") {
+                throw UpstreamError.rpc(
+                    code: -32002, message: "Resource not found",
+                    raw: RawJSON(["code": -32002, "message": "Resource not found", "data": ["uri": .string(uri)]] as JSONValue))
+            }
+            if uri == "counter://value" {
+                return RawJSON(Array(#"{"contents":[{"uri":"counter://value","text":"7"}],"ttlMs":60000,"cacheScope":"public"}"#.utf8))
+            }
+            return RawJSON(["contents": [["uri": .string(uri), "mimeType": "text/plain", "text": .string("text of \(uri)")]]] as JSONValue)
+        case "completion/complete":
+            return RawJSON(["completion": ["values": [.string(RawJSON(params["ref"] ?? .null).text)], "hasMore": false]] as JSONValue)
+        default:
+            throw UpstreamError.rpc(code: -32601, message: "Method not found", raw: RawJSON(["code": -32601, "message": "Method not found"] as JSONValue))
+        }
+    }
+}
+
 /// A started client of `FakeUpstreams`.
 struct FakeUpstreamClient: UpstreamClient {
     let owner: FakeUpstreams
@@ -133,7 +187,7 @@ struct FakeUpstreamClient: UpstreamClient {
     func start() async throws(UpstreamError) {}
 
     func request(_ method: String, params: RawJSON?, timeout: Duration, progress: (@Sendable (RawJSON) -> Void)?) async throws -> RawJSON {
-        try await owner.answer(params, timeout: timeout, user: user)
+        try await owner.answer(method, params, timeout: timeout, user: user)
     }
 
     var notifications: AsyncStream<UpstreamNotification> { AsyncStream { $0.finish() } }
