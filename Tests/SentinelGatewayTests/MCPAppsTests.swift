@@ -7,7 +7,7 @@ import Testing
 /// only hosts that can keep them from the model, a view calls its server's tools by their own names, and enabling a
 /// tool opens its page to `resources/read`.
 struct MCPAppsTests {
-    static let apps: JSONValue = ["extensions": [.string(MCPClientCapabilities.appsExtensionKey): ["mimeTypes": ["text/html;profile=mcp-app"]]]]
+    static let apps: JSONValue = ["extensions": [MCPClientCapabilities.appsExtensionKey: ["mimeTypes": ["text/html;profile=mcp-app"]]]]
 
     static func tools(_ reply: TestReply) -> [String: JSONValue] {
         var byName: [String: JSONValue] = [:]
@@ -52,7 +52,7 @@ struct MCPAppsTests {
     @Test func aViewCallsItsServersToolByItsOwnName() async throws {
         let gateway = try await Self.gateway(enabling: ["sdk/show_board", "sdk/refresh_board", "sdk/peek"])
         let reply = try await gateway.call("tools/call", params: ["name": "refresh_board", "arguments": [:]])
-        #expect(reply.errorMessage == "unknown tool refresh_board", "it reached the upstream (the fake knows no such tool)")
+        #expect(reply.errorMessage == "unknown", "it reached the upstream (the fake knows no such tool)")
         #expect(gateway.upstreams.calls.map(\.tool) == ["refresh_board"])
         let event = try #require(gateway.audit.onlyToolEvent)
         #expect(event.kind == .toolCall)
@@ -76,14 +76,14 @@ struct MCPAppsTests {
         #expect(event.kind == .toolDenied)
         #expect(event.fields[.reason] == "ambiguous-app-call")
         let exposed = try await gateway.call("tools/call", id: 2, params: ["name": "sdk__refresh_board"])
-        #expect(exposed.errorMessage == "unknown tool refresh_board", "exposed names always work")
+        #expect(exposed.errorMessage == "unknown", "exposed names always work (the fake knows no such tool)")
     }
 
     @Test func enablingAToolOpensItsPage() async throws {
         let gateway = try await Self.gateway(enabling: ["sdk/show_board"])
         let page = try await gateway.call("resources/read", params: ["uri": "ui://sdk+board/app.html"])
-        #expect(page.result?["contents"]?[0]?["uri"] == "ui://sdk+board/app.html", "the URI the host asked for")
-        #expect(page.result?["contents"]?[0]?["text"] == "text of ui://board/app.html")
+        #expect(page.result?["contents"]?.arrayValue?.first?["uri"] == "ui://sdk+board/app.html", "the URI the host asked for")
+        #expect(page.result?["contents"]?.arrayValue?.first?["text"] == "text of ui://board/app.html")
         #expect(gateway.upstreams.calls.first?.method == "resources/read")
         #expect(gateway.upstreams.calls.first?.params["uri"] == "ui://board/app.html", "the upstream gets its own URI")
         let event = try #require(gateway.audit.events.last)

@@ -22,10 +22,10 @@ struct MCPEraRulesTests {
 
     @Test func unknownMethodIs404InTheModernEraAnd200Before() async throws {
         let gateway = try await GatewayHarness.make()
-        let modern = try await gateway.modernCall("resources/list")
+        let modern = try await gateway.modernCall("resources/subscribe")
         #expect(modern.status == .notFound)
         #expect(modern.errorCode == Int64(JSONRPCErrorCode.methodNotFound))
-        let handshake = try await gateway.call("resources/list")
+        let handshake = try await gateway.call("resources/subscribe")
         #expect(handshake.status == .ok)
         #expect(handshake.errorCode == Int64(JSONRPCErrorCode.methodNotFound))
         let initialize = try await gateway.modernCall("initialize")

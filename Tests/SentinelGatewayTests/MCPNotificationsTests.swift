@@ -69,11 +69,9 @@ struct MCPNotificationsTests {
         let gateway = try await GatewayHarness.make()
         let text = try await Self.streamed(gateway, notices: [.listChanged(.tools), .listChanged(.prompts), .listChanged(.resources)]) {
             connection in
-            var params: JSONValue = ["notifications": ["promptsListChanged": true, "resourcesListChanged": true,
-                                                      "resourceSubscriptions": ["files+file:///x"]]]
-            params["_meta"] = [
-                .string(MCPProtocol.versionKey): .string(MCPProtocol.modernVersion),
-                .string(MCPProtocol.clientCapabilitiesKey): [:],
+            let params: JSONValue = [
+                "notifications": ["promptsListChanged": true, "resourcesListChanged": true, "resourceSubscriptions": ["files+file:///x"]],
+                "_meta": [MCPProtocol.versionKey: .string(MCPProtocol.modernVersion), MCPProtocol.clientCapabilitiesKey: [:]],
             ]
             let body: JSONValue = ["jsonrpc": "2.0", "id": 9, "method": "subscriptions/listen", "params": params]
             return try await gateway.send(
@@ -96,7 +94,7 @@ struct MCPNotificationsTests {
             connection in
             try await gateway.send(.get, headers: [.accept: "text/event-stream"], channel: connection)
         }
-        #expect(text.contains(#"{"jsonrpc":"2.0","method":"notifications/prompts/list_changed"}"#), text)
+        #expect(text.contains(#"{"jsonrpc":"2.0","method":"notifications/prompts/list_changed"}"#), "\(text)")
         #expect(text.contains(#"{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}"#))
         #expect(!text.contains("resources/updated"), "no subscriptions on this stream yet")
     }

@@ -117,7 +117,7 @@ final class GatewayHarness: Sendable {
         var fields: HTTPFields = [
             .mcpProtocolVersion: MCPProtocol.modernVersion, .mcpMethod: method,
         ]
-        if let name = params["name"]?.stringValue { fields[.mcpName] = name }
+        if let key = MCPProtocol.nameParameter(of: method), let name = params[key]?.stringValue { fields[.mcpName] = name }
         for field in headers { fields[field.name] = field.value }
         return try await call(method, id: id, params: .object(params), endpoint: endpoint, headers: fields)
     }
