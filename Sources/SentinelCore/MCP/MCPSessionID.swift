@@ -6,8 +6,8 @@ public import Foundation
 /// protocol version without dashes (`20251125`), the client capabilities Sentinel acts on as one
 /// lower-case hex digit of flags (`MCPClientCapabilities`: 1 = URL-mode elicitation, 2 = MCP Apps,
 /// 4 = capabilities declared), the issue time in Unix seconds, 16 random bytes and the first 16 bytes
-/// of an HMAC-SHA256 over those fields and the endpoint and grant the session belongs to, all in lower-case hex. A forged id, or one presented
-/// on another endpoint or by another grant, fails the HMAC; what the id cannot say (that it was
+/// of an HMAC-SHA256 over those fields and the endpoint and grant the session belongs to, all in
+/// lower-case hex. A forged id, or one presented on another endpoint or by another grant, fails the HMAC; what the id cannot say (that it was
 /// deleted, when it was last used) the store remembers. The capabilities ride in the id so that a
 /// restart or another node still knows what the client declared in `initialize`. Ids of the earlier
 /// form `s1.<version>.<issued>.<nonce>.<tag>` (no capabilities) stay valid.
