@@ -172,3 +172,48 @@ struct MCPSurfaceTests {
         #expect(event.fields[.outcome] == "error")
     }
 }
+
+/// What every upstream request shares with tool calls: the credential rule, the connect prompt, MRTR pass-through.
+struct MCPForwardTests {
+    @Test func aRefusedCredentialIsRefreshedOnceAndTheRequestRetried() async throws {
+        let gateway = try await MCPSurfaceTests.gateway()
+        try await gateway.enablePrompts(["sdk/review"])
+        gateway.upstreams.refuseCredential(times: 1)
+        let reply = try await gateway.call("prompts/get", params: ["name": "sdk__review", "arguments": ["code": "y"]])
+        #expect(reply.result?["messages"]?.arrayValue?.count == 2, "\(reply.text)")
+        #expect(gateway.upstreams.rejectedCredentials == 1)
+        gateway.upstreams.refuseCredential(times: 2)
+        let again = try await gateway.call("prompts/get", id: 2, params: ["name": "sdk__review"])
+        #expect(again.errorCode == Int64(JSONRPCErrorCode.upstreamUnavailable), "refused after the one refresh: \(again.text)")
+        #expect(gateway.upstreams.rejectedCredentials == 2)
+        #expect(gateway.audit.events.map { $0.fields[.outcome] } == ["ok", "error"])
+    }
+
+    @Test func aClientThatCanOpenAURLIsAskedToConnectTheAccount() async throws {
+        let gateway = try await MCPSurfaceTests.gateway()
+        try await gateway.openResources([("sdk", "")])
+        gateway.upstreams.requireCredential(MCPConnectPromptTests.message, connectURL: MCPConnectPromptTests.page)
+        let session = try await MCPConnectPromptTests.session(gateway, capabilities: MCPConnectPromptTests.urlMode)
+        let old = try await gateway.call("resources/read", id: 2, params: ["uri": "sdk+file:///README.md"], headers: session)
+        #expect(old.errorCode == Int64(JSONRPCErrorCode.urlElicitationRequired))
+        let modern = try await gateway.modernCall(
+            "resources/read", params: ["uri": "sdk+file:///README.md"], capabilities: MCPConnectPromptTests.urlMode)
+        #expect(modern.result?["resultType"] == "input_required")
+        #expect(modern.result?["inputRequests"]?["connect-sdk"]?["params"]?["url"] == .string(MCPConnectPromptTests.page))
+    }
+
+    @Test func aMultiRoundTripReadPassesItsAnswersUpstreamButNotAnswersToSentinel() async throws {
+        let gateway = try await MCPSurfaceTests.gateway()
+        try await gateway.openResources([("sdk", "")])
+        _ = try await gateway.modernCall("resources/read", params: [
+            "uri": "sdk+file:///README.md", "inputResponses": ["pick": ["action": "accept"]], "requestState": "opaque-1",
+        ])
+        #expect(gateway.upstreams.calls.last?.params == [
+            "uri": "file:///README.md", "inputResponses": ["pick": ["action": "accept"]], "requestState": "opaque-1",
+        ])
+        _ = try await gateway.modernCall("resources/read", id: 2, params: [
+            "uri": "sdk+file:///README.md", "inputResponses": ["connect-sdk": ["action": "accept"]],
+        ])
+        #expect(gateway.upstreams.calls.last?.params == ["uri": "file:///README.md"], "Sentinel's own prompt was answered")
+    }
+}

@@ -26,6 +26,9 @@ final class FakeUpstreams: UpstreamProvider, Sendable {
         var cancelled = 0
         var credential: (message: String, connectURL: String?)?
         var waiting: [OneShotSignal] = []
+        /// Requests the upstream refuses as unauthorized before it takes the (refreshed) credential again.
+        var refusals = 0
+        var rejectedCredentials = 0
     }
 
     private let state = Mutex(State())
@@ -76,13 +79,33 @@ final class FakeUpstreams: UpstreamProvider, Sendable {
         FakeUpstreamClient(owner: self, user: nil)
     }
 
-    func credentialRejected(server: Server, user: String?) async throws -> Bool { false }
+    /// How often the gateway reported a refused credential (`credentialRejected`).
+    var rejectedCredentials: Int { state.withLock { $0.rejectedCredentials } }
+
+    /// The next `count` requests are refused as unauthorized (a revoked token); each report of a refused credential
+    /// then says a retry may succeed, as after a refresh.
+    func refuseCredential(times count: Int) {
+        state.withLock { $0.refusals = count }
+    }
+
+    func credentialRejected(server: Server, user: String?) async throws -> Bool {
+        state.withLock { state in
+            state.rejectedCredentials += 1
+            return state.rejectedCredentials <= 1
+        }
+    }
 
     func invalidate(server: String) async {}
 
     fileprivate func answer(_ method: String, _ params: RawJSON?, timeout: Duration, user: String?) async throws -> RawJSON {
         let decoded = (try? params?.decoded()) ?? .null
         let tool = decoded["name"]?.stringValue ?? ""
+        let refused = state.withLock { state -> Bool in
+            guard state.refusals > 0 else { return false }
+            state.refusals -= 1
+            return true
+        }
+        if refused { throw UpstreamError.unauthorized("the token was revoked") }
         let release = OneShotSignal()
         state.withLock { state in
             state.calls.append(Call(method: method, tool: tool, params: decoded, timeout: timeout, user: user))
