@@ -66,7 +66,8 @@ public final class CatalogService: Service, CatalogRefreshing {
             let client = try await upstreams.catalogClient(for: server)
             let tools = try await CatalogFetcher.listTools(
                 using: client, server: name, timeout: .seconds(server.connectTimeoutSeconds + server.callTimeoutSeconds),
-                now: Date())
+                now: Date()
+            ).entries
             try await store.replaceCatalog(server: name, tools: tools)
             logger.info("catalog of \(name) refreshed: \(tools.count) tool(s)")
         } catch {
