@@ -167,9 +167,11 @@ class Peer:
 # ---------------------------------------------------------------- load
 
 def load(url, era="modern", method="tools/call", tool="echo", concurrency=1, duration=3.0, warmup=1.0,
-         requests=0, bearer=None, follow_cursor=False):
+         requests=0, bearer=None, follow_cursor=False, uri=None):
     argv = [LOAD, "--url", url, "--era", era, "--method", method, "--tool", tool, "--concurrency", concurrency,
             "--duration", duration, "--warmup", warmup, "--requests", requests]
+    if uri:
+        argv += ["--uri", uri]
     if bearer:
         argv += ["--bearer", bearer]
     if follow_cursor:
@@ -517,6 +519,46 @@ def scenario_memory(work, args):
 
 # ---------------------------------------------------------------- targets
 
+def scenario_read(work, args):
+    """6. resources/read of a 100 KiB text resource at concurrency 1 and 8 in both eras: direct, sentinel, proxy."""
+    upstream = Upstream(work)
+    sentinel = Sentinel(work)
+    sentinel.ctl("server", "add", "fast", "--url", upstream.url)
+    sentinel.ctl("endpoint", "create", "bench", "--no-auth", "--server", "fast")
+    sentinel.ctl("endpoint", "enable", "bench", "--resources", "fast")
+    peer = Peer(work, upstream.url)
+    blob = "bench://blob/100k"
+    targets = [("direct", upstream.url, blob), ("sentinel", sentinel.url("bench"), "fast+" + blob),
+               ("fastmcp", peer.url, blob)]
+    duration, warmup = (1.5, 0.5) if args.quick else (3.0, 1.0)
+    results = []
+    for era in ["modern", "handshake"]:
+        for concurrency in [1, 8]:
+            row = {"era": era, "concurrency": concurrency}
+            for name, url, uri in targets:
+                slow = name == "fastmcp"
+                run = load(url, era=era, method="resources/read", uri=uri, concurrency=concurrency,
+                           duration=duration * (2 if slow else 1), warmup=warmup)
+                row[name] = summary(run)
+            s, d, p = row["sentinel"], row["direct"], row["fastmcp"]
+            row["added_p50_us"] = s.get("p50_us", 0) - d.get("p50_us", 0)
+            row["p50_sentinel_over_direct"] = ratio(s.get("p50_us"), d.get("p50_us"))
+            row["rps_sentinel_over_direct"] = ratio(s["rps"], d["rps"])
+            row["rps_sentinel_over_peer"] = ratio(s["rps"], p["rps"])
+            results.append(row)
+    for process in (peer.process, sentinel.process, upstream.process):
+        stop(process)
+    rows = [[r["era"], r["concurrency"], fmt(r["direct"]["rps"]), fmt(r["sentinel"]["rps"]), fmt(r["fastmcp"]["rps"], 1),
+             fmt(r["direct"].get("p50_us")), fmt(r["sentinel"].get("p50_us")), fmt(r["fastmcp"].get("p50_us")),
+             r["added_p50_us"], fmt(r["p50_sentinel_over_direct"], 2), fmt(r["rps_sentinel_over_direct"], 2),
+             fmt(r["rps_sentinel_over_peer"], 1), sum(r[t]["errors"] for t in ("direct", "sentinel", "fastmcp"))]
+            for r in results]
+    table("6. resources/read of 100 KiB (S = sentinel, D = direct, P = fastmcp proxy)",
+          ["era", "c", "rps D", "rps S", "rps P", "p50 D", "p50 S", "p50 P", "S-D p50", "S/D p50", "S/D rps", "S/P rps",
+           "errors"], rows)
+    return results
+
+
 def targets(results):
     """Where each target of issue 7 stands in this run."""
     verdicts = []
@@ -571,7 +613,7 @@ def machine():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs (for trying the harness)")
-    parser.add_argument("--only", default="1,2,3,4,5", help="scenarios to run, e.g. 1,3")
+    parser.add_argument("--only", default="1,2,3,4,5,6", help="scenarios to run, e.g. 1,3")
     parser.add_argument("--out", help="JSON file (default Benchmarks/results/<date>-<commit>.json)")
     args = parser.parse_args()
     for binary in (SENTINELD, SENTINELCTL, DEMO_SERVER, LOAD, UPSTREAM):
@@ -587,7 +629,8 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="snb", dir="/tmp"))
     work.chmod(0o755)
     scenarios = {"1": ("calls", scenario_calls), "2": ("list", scenario_list), "3": ("auth", scenario_auth),
-                 "4": ("activation", scenario_activation), "5": ("memory", scenario_memory)}
+                 "4": ("activation", scenario_activation), "5": ("memory", scenario_memory),
+                 "6": ("read", scenario_read)}
     started = time.monotonic()
     try:
         for key in args.only.split(","):

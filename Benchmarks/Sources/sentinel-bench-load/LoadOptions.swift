@@ -17,6 +17,8 @@ struct LoadOptions {
     var method: String
     var tool: String
     var arguments: String
+    /// resources/read: the URI to read.
+    var uri: String
     var threads: Int
     var authorization: String?
     /// tools/list: follow `nextCursor`, so one operation is the whole list.
@@ -42,6 +44,7 @@ struct LoadOptions {
         method = options.string("--method", "tools/call")
         tool = options.string("--tool", "echo")
         arguments = options.string("--arguments", #"{"text":"hello from sentinel-bench"}"#)
+        uri = options.string("--uri", "bench://blob/100k")
         threads = options.int("--threads", 1)
         let token = options.string("--bearer", "")
         authorization = token.isEmpty ? nil : "Bearer \(token)"

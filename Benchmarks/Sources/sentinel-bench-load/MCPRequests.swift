@@ -42,6 +42,9 @@ struct MCPRequests {
         case "tools/call":
             params.append(#""name":"\#(options.tool)","arguments":\#(options.arguments)"#)
             name = options.tool
+        case "resources/read":
+            params.append(#""uri":"\#(options.uri)""#)
+            name = options.uri
         case "tools/list":
             if let cursor { params.append(#""cursor":"\#(cursor)""#) }
         default:

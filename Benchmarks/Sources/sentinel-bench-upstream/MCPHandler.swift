@@ -60,6 +60,10 @@ final class MCPHandler: ChannelInboundHandler {
             result = echoResult(bytes, modern: modern)
         case "tools/list":
             result = modern ? catalog.toolsResultModern : catalog.toolsResult
+        case "resources/list":
+            result = modern ? catalog.resourcesResultModern : catalog.resourcesResult
+        case "resources/read" where RawJSON.string(of: "uri", in: bytes) == Catalog.blobURI:
+            result = modern ? catalog.readResultModern : catalog.readResult
         case "ping":
             result = Array((modern ? #"{"resultType":"complete"}"# : "{}").utf8)
         case "server/discover":
