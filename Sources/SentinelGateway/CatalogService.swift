@@ -73,7 +73,7 @@ public final class CatalogService: Service, CatalogRefreshing {
             let client = try await upstreams.catalogClient(for: server)
             let timeout = Duration.seconds(server.connectTimeoutSeconds + server.callTimeoutSeconds)
             let now = Date()
-            let tools = try await CatalogFetcher.listTools(using: client, server: name, timeout: timeout, now: now)
+            let tools = try await self.tools(of: name, using: client, timeout: timeout, now: now)
             recordSkipped(tools, of: "tools/list", server: name)
             let surface = await surface(of: server, using: client, timeout: timeout, now: now)
             try await store.replaceCatalog(server: name, tools: tools.entries, surface: surface, at: now)
@@ -83,6 +83,20 @@ public final class CatalogService: Service, CatalogRefreshing {
             try? await store.recordRefreshFailure(server: name, error: String(describing: error))
         }
         changes.publish(ControlChange(time: Date(), origin: .daemon, event: .catalogRefreshed(server: name)))
+    }
+
+    /// The tools of `server`. Their list failing fails the refresh, except for a `-32601` from an upstream that
+    /// did not declare tools (a server of prompts or resources only): it has none.
+    private func tools(of server: String, using client: any UpstreamClient, timeout: Duration, now: Date) async throws
+        -> CatalogListing<Tool>
+    {
+        do {
+            return try await CatalogFetcher.listTools(using: client, server: server, timeout: timeout, now: now)
+        } catch UpstreamError.rpc(let code, _, _)
+            where code == JSONRPCErrorCode.methodNotFound && client.capabilities.map({ !$0.tools }) == true
+        {
+            return CatalogListing(entries: [], skipped: 0)
+        }
     }
 
     /// The prompts, resources and templates of `server`, as far as its upstream declared them.

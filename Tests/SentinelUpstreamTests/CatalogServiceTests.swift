@@ -153,6 +153,18 @@ struct CatalogServiceTests {
         #expect(client.received.map(\.method) == ["tools/list"])
     }
 
+    @Test func aServerThatDeclaredNoToolsMayAnswerToolsListWithMethodNotFound() async throws {
+        let (store, directory) = try await Self.store(server: "docs")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let client = ScriptedListClient(capabilities: ServerCapabilities(prompts: true, json: #"{"prompts":{}}"#)) { method, _ in
+            if method == "prompts/list" { return ScriptedListClient.json(#"{"prompts":[{"name":"review"}]}"#) }
+            throw ScriptedListClient.methodNotFound(method)
+        }
+        await Self.service(store, client: client).refresh(server: "docs")
+        #expect(try await store.server(named: "docs").lastError == nil)
+        #expect(try await store.surface(server: "docs").prompts?.map(\.name) == ["review"])
+    }
+
     @Test func entriesTheServerListsButSentinelCannotKeepAreProtocolFaults() async throws {
         let (store, directory) = try await Self.store(server: "sdk")
         defer { try? FileManager.default.removeItem(at: directory) }
