@@ -101,11 +101,11 @@ public final class CatalogService: Service, CatalogRefreshing {
 
     /// The prompts, resources and templates of `server`, as far as its upstream declared them.
     ///
-    /// A kind the upstream did not declare is empty; with no capabilities known (a client that cannot tell)
-    /// every part stays as stored (nil). A list that fails keeps its stored part too (logged, never failing the refresh of the
-    /// tools), and a `-32601` answer is an empty list. A personal server's concrete resources are its users'
-    /// data, listed here with whichever user's credential the catalog client carries: never cataloged
-    /// (`[]`); its templates and prompts are.
+    /// A kind the upstream did not declare is empty (it no longer offers what may be stored); with no
+    /// capabilities known (a client that cannot tell) every part stays as stored (nil). A list that fails keeps
+    /// its stored part too (logged, never failing the refresh of the tools), and a `-32601` answer is an empty
+    /// list. A personal server's concrete resources are its users' data, listed here with whichever user's
+    /// credential the catalog client carries: never cataloged (`[]`); its templates and prompts are.
     func surface(of server: Server, using client: any UpstreamClient, timeout: Duration, now: Date) async
         -> ServerSurface
     {
