@@ -207,7 +207,8 @@ let package = Package(
         .testTarget(
             name: "SentinelUpstreamTests",
             dependencies: [
-                "SentinelUpstream", "SentinelCore",
+                // SentinelGateway, SentinelStore and SentinelCrypto: CatalogService's refresh against a real store.
+                "SentinelUpstream", "SentinelCore", "SentinelGateway", "SentinelStore", "SentinelCrypto",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"],

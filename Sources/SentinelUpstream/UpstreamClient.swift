@@ -31,6 +31,11 @@ public protocol UpstreamClient: Sendable {
     /// Notifications the upstream sends on its own (not progress), e.g. `notifications/tools/list_changed`.
     var notifications: AsyncStream<UpstreamNotification> { get }
 
+    /// What the upstream declared it offers: the `capabilities` of its `initialize` result (handshake era) or of
+    /// its `server/discover` result (2026-07-28), as of the last successful `start()`. Nil before that, or when
+    /// the upstream sent no capabilities object; the catalog then lists only tools.
+    var capabilities: ServerCapabilities? { get }
+
     /// Ends the session and releases its resources (stops a child process: SIGTERM, then SIGKILL after a bound).
     func shutdown() async
 
@@ -43,6 +48,9 @@ public protocol UpstreamClient: Sendable {
 extension UpstreamClient {
     /// Nothing to run between calls (stdio: the connection reads in its own structured tasks).
     public func run() async {}
+
+    /// Unknown: a client that does not read its upstream's capabilities (a test double) declares none.
+    public var capabilities: ServerCapabilities? { nil }
 
     /// Without HTTP headers (stdio): the headers are dropped.
     public func request(

@@ -121,7 +121,7 @@ final class Daemon: Sendable {
         let hub = NotificationHub()
         let catalogService = CatalogService(
             store: store, catalog: catalog, upstreams: upstreams, hub: hub, changes: changes,
-            upstreamNotifications: pool.notifications, logger: Logger(label: "sentineld.catalog"))
+            upstreamNotifications: pool.notifications, faults: faults, logger: Logger(label: "sentineld.catalog"))
 
         // The authorization plane: bearer checks on every request, revocation that closes streams at once.
         let verifier = BearerVerifier(store: store)

@@ -28,14 +28,15 @@ struct CatalogFetcherTests {
 
     private func list(_ answer: @escaping @Sendable (RawJSON?) throws -> RawJSON) async throws -> [Tool] {
         try await CatalogFetcher.listTools(
-            using: ScriptedCatalogClient(answer: answer), server: "files", timeout: .seconds(1), now: now)
+            using: ScriptedCatalogClient(answer: answer), server: "files", timeout: .seconds(1), now: now
+        ).entries
     }
 
     @Test func listsEveryPageOfTheDemoServerKeepingSchemaBytes() async throws {
         let client = StdioFixtures.client(
             for: try StdioFixtures.demoServer(arguments: ["--page-size", "2", "--extra-tools", "5"]))
         try await client.start()
-        let tools = try await CatalogFetcher.listTools(using: client, server: "demo", timeout: .seconds(5), now: now)
+        let tools = try await CatalogFetcher.listTools(using: client, server: "demo", timeout: .seconds(5), now: now).entries
         #expect(
             tools.map(\.name) == [
                 "echo", "add", "time", "slow", "fail", "crash", "hang",

@@ -70,7 +70,7 @@ struct UpstreamPoolTests {
 
         let after = try StdioFixtures.demoServer(arguments: ["--tools-prefix", "v2_"])
         let renewed = try await pool.client(for: after)
-        let tools = try await CatalogFetcher.listTools(using: renewed, server: after.name, timeout: .seconds(5), now: Date())
+        let tools = try await CatalogFetcher.listTools(using: renewed, server: after.name, timeout: .seconds(5), now: Date()).entries
         #expect(tools.first?.name == "v2_echo")
         #expect(factory.clients.count == 2)
         await pool.shutdownAll()

@@ -26,14 +26,17 @@ extension HTTPUpstreamClient {
         if case .result(let result, _) = discovery, let decoded = try? result.decoded(),
             decoded["supportedVersions"]?.arrayValue?.contains(.string(Self.modernVersion)) == true
         {
-            let capabilities = decoded["capabilities"]
+            let declared = Self.capabilities(in: result)
             let filter = ListenFilter(
-                tools: capabilities?["tools"]?["listChanged"]?.boolValue == true,
-                prompts: capabilities?["prompts"]?["listChanged"]?.boolValue == true,
-                resources: capabilities?["resources"]?["listChanged"]?.boolValue == true
+                tools: declared?.toolsListChanged == true,
+                prompts: declared?.promptsListChanged == true,
+                resources: declared?.resourcesListChanged == true
             )
             let era = Era.modern(listen: filter)
-            state.withLock { $0.era = era }
+            state.withLock { state in
+                state.era = era
+                state.capabilities = declared
+            }
             logger.debug("upstream speaks \(Self.modernVersion)")
             if !filter.isEmpty { startListener() }
             return
@@ -84,9 +87,21 @@ extension HTTPUpstreamClient {
         } catch {
             throw Self.upstreamError(error)
         }
-        state.withLock { $0.era = era }
+        let declared = Self.capabilities(in: result)
+        state.withLock { state in
+            state.era = era
+            state.capabilities = declared
+        }
         logger.debug("upstream initialized", metadata: ["version": "\(version)", "session": "\(session ?? "-")"])
         startListener()
+    }
+
+    /// The `capabilities` object of an `initialize` or `server/discover` result, nil when it has none.
+    static func capabilities(in result: RawJSON) -> ServerCapabilities? {
+        guard let members = try? JSONScanner.members(of: result.bytes), let range = members["capabilities"] else {
+            return nil
+        }
+        return ServerCapabilities(bytes: result.bytes, in: range)
     }
 
     /// Initializes again after the server forgot `session`, unless another caller already did.

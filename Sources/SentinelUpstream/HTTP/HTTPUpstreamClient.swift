@@ -36,6 +36,8 @@ public final class HTTPUpstreamClient: UpstreamClient {
 
     struct State {
         var era: Era?
+        /// What the server declared in its last `server/discover` or `initialize` result.
+        var capabilities: ServerCapabilities?
         var nextID = 1
         /// A notification stream is open, or `run()` was asked to open one.
         var listening = false
@@ -113,6 +115,12 @@ public final class HTTPUpstreamClient: UpstreamClient {
         case .handshake(let version, _): version
         case nil: nil
         }
+    }
+
+    /// The `capabilities` of the server's `server/discover` result (2026-07-28) or `initialize` result (handshake
+    /// era), whichever settled the era last.
+    public var capabilities: ServerCapabilities? {
+        state.withLock { $0.capabilities }
     }
 
     /// The `Mcp-Session-Id` the server issued (handshake era), if any.

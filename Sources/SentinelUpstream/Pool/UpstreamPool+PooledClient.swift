@@ -42,6 +42,9 @@ extension UpstreamPool {
             }
         }
 
+        /// The pooled client's: they are read at each start, so a restarted upstream's are current.
+        var capabilities: ServerCapabilities? { inner.capabilities }
+
         /// Always empty: the pool forwards the client's notifications to `UpstreamPool.notifications`.
         var notifications: AsyncStream<UpstreamNotification> {
             AsyncStream { $0.finish() }

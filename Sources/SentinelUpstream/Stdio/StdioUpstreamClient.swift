@@ -47,6 +47,8 @@ public final class StdioUpstreamClient: UpstreamClient {
         var lastLoss: String?
         /// How the last start failed, for callers that waited for it.
         var lastStartFailure: UpstreamError?
+        /// What the server declared in its last `initialize` result.
+        var capabilities: ServerCapabilities?
         var isShutDown = false
     }
 
@@ -84,6 +86,11 @@ public final class StdioUpstreamClient: UpstreamClient {
         default: break
         }
         notificationSink.finish()
+    }
+
+    /// The `capabilities` of the last `initialize` result (a restarted process answers it again).
+    public var capabilities: ServerCapabilities? {
+        state.withLock { $0.capabilities }
     }
 
     /// The running child's process id, nil while no process serves requests.
@@ -225,6 +232,8 @@ public final class StdioUpstreamClient: UpstreamClient {
         guard let versionRange = members["protocolVersion"],
             let version = try? RawJSON(result.bytes[versionRange]).decoded().stringValue
         else { throw UpstreamError.handshakeFailed("the initialize result has no protocolVersion") }
+        let capabilities = members["capabilities"].flatMap { ServerCapabilities(bytes: result.bytes, in: $0) }
+        state.withLock { $0.capabilities = capabilities }
         logger.debug("initialized stdio server", metadata: ["protocolVersion": "\(version)"])
         connection.notify("notifications/initialized", params: nil)
     }

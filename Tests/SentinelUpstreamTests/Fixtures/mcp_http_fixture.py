@@ -3,7 +3,8 @@
 Usage: mcp_http_fixture.py --kind fastmcp|sdk --port PORT --dir DIR [--handshake-only] [--resumable]
 
 - `fastmcp` serves the tools with fastmcp; `sdk` with the official SDK's MCPServer. Both are
-  dual-era (2025-11-25 handshake and 2026-07-28 modern) out of the box.
+  dual-era (2025-11-25 handshake and 2026-07-28 modern) out of the box. Both also serve the
+  prompts, resources and templates of mcp_surface_fixture.py.
 - `--handshake-only` refuses 2026-07-28 requests with 400, as a server that predates that
   revision does, so a client must fall back to `initialize`.
 - `--resumable` (fastmcp) keeps events in an event store, so `interrupted` can close its
@@ -23,6 +24,8 @@ import os
 import sys
 
 import uvicorn
+
+from mcp_surface_fixture import define_surface
 
 HANDSHAKE_VERSIONS = {"2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"}
 
@@ -94,6 +97,7 @@ def build_app(args, journal):
 
         server = FastMCP("fixture-fastmcp")
         define_tools(server, Context, journal)
+        define_surface(server)
         options = {}
         if args.resumable:
             from fastmcp.server.event_store import EventStore
@@ -104,6 +108,7 @@ def build_app(args, journal):
 
     server = MCPServer("fixture-sdk")
     define_tools(server, Context, journal)
+    define_surface(server)
     return server.streamable_http_app(streamable_http_path="/mcp")
 
 
