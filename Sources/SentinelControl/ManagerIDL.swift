@@ -436,6 +436,7 @@ enum ManagerIDL {
         error NoSuchSession (id: string)
         # reason says why, in words (e.g. the server's catalog does not list it).
         error NoSuchTool (endpoint: string, tool: string, reason: string)
+        error NoSuchPrompt (endpoint: string, prompt: string)
         error ServerExists (name: string)
         error EndpointExists (name: string)
         error UserExists (name: string)

@@ -9,6 +9,7 @@ public enum ManagerError: Error, Sendable, Equatable {
     case noSuchSession(id: String)
     /// `reason` says why in words (no server part, a server not attached, a catalog that does not list it).
     case noSuchTool(endpoint: String, tool: String, reason: String)
+    case noSuchPrompt(endpoint: String, prompt: String)
     case serverExists(name: String)
     case endpointExists(name: String)
     case userExists(name: String)
@@ -25,6 +26,7 @@ public enum ManagerError: Error, Sendable, Equatable {
         case noSuchUser = "NoSuchUser"
         case noSuchSession = "NoSuchSession"
         case noSuchTool = "NoSuchTool"
+        case noSuchPrompt = "NoSuchPrompt"
         case serverExists = "ServerExists"
         case endpointExists = "EndpointExists"
         case userExists = "UserExists"
@@ -45,6 +47,7 @@ public enum ManagerError: Error, Sendable, Equatable {
         case .noSuchUser: .noSuchUser
         case .noSuchSession: .noSuchSession
         case .noSuchTool: .noSuchTool
+        case .noSuchPrompt: .noSuchPrompt
         case .serverExists: .serverExists
         case .endpointExists: .endpointExists
         case .userExists: .userExists
@@ -65,6 +68,7 @@ public enum ManagerError: Error, Sendable, Equatable {
         case .noSuchSession(let id): ["id": .string(id)]
         case .noSuchTool(let endpoint, let tool, let reason):
             ["endpoint": .string(endpoint), "tool": .string(tool), "reason": .string(reason)]
+        case .noSuchPrompt(let endpoint, let prompt): ["endpoint": .string(endpoint), "prompt": .string(prompt)]
         case .serverInUse(let name, let endpoints): ["name": .string(name), "endpoints": JSONValue(endpoints)]
         case .serverNotAttached(let endpoint, let server): ["endpoint": .string(endpoint), "server": .string(server)]
         case .secretKeyNotRotatable(let reason): ["reason": .string(reason)]
@@ -86,6 +90,7 @@ public enum ManagerError: Error, Sendable, Equatable {
         case .noSuchUser: self = .noSuchUser(name: text("name"))
         case .noSuchSession: self = .noSuchSession(id: text("id"))
         case .noSuchTool: self = .noSuchTool(endpoint: text("endpoint"), tool: text("tool"), reason: text("reason"))
+        case .noSuchPrompt: self = .noSuchPrompt(endpoint: text("endpoint"), prompt: text("prompt"))
         case .serverExists: self = .serverExists(name: text("name"))
         case .endpointExists: self = .endpointExists(name: text("name"))
         case .userExists: self = .userExists(name: text("name"))

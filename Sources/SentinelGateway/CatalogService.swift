@@ -90,7 +90,8 @@ public final class CatalogService: Service, CatalogRefreshing {
         catalog.invalidate()
         let endpoints: [String]
         switch change.event {
-        case .toolsSelected(let endpoint, _, _), .serverAttached(let endpoint, _), .serverDetached(let endpoint, _):
+        case .toolsSelected(let endpoint, _, _), .promptsSelected(let endpoint, _, _), .resourcesSelected(let endpoint, _, _),
+            .serverAttached(let endpoint, _), .serverDetached(let endpoint, _):
             endpoints = [endpoint]
         case .endpointDeleted(let endpoint):
             hub.close(endpoint: endpoint)

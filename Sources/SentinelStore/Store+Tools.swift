@@ -3,10 +3,14 @@ public import SentinelCore
 import GRDB
 
 extension Store {
-    /// Replaces a server's catalog with `tools` (in the upstream's order) and records a successful refresh.
-    public func replaceCatalog(server: String, tools: [Tool], at now: Date = Date()) async throws {
+    /// Replaces a server's catalog with `tools` (in the upstream's order) and the parts of `surface` that are
+    /// not nil, and records a successful refresh.
+    public func replaceCatalog(
+        server: String, tools: [Tool], surface: ServerSurface = ServerSurface(), at now: Date = Date()
+    ) async throws {
         try await pool.write { db in
             let serverID = try db.id(of: "server", table: "servers", name: server)
+            try Self.replaceSurface(serverID: serverID, surface, db: db)
             try db.execute(sql: "DELETE FROM tools WHERE server_id = ?", arguments: [serverID])
             for (position, tool) in tools.enumerated() {
                 try db.execute(
@@ -217,22 +221,24 @@ extension Store {
 
     /// The endpoint and every catalog tool of its servers (full definitions), in one read.
     public func exposedTools(endpoint name: String) async throws -> (endpoint: Endpoint, tools: [ExposedTool]) {
-        try await pool.read { db in
-            let endpoint = try Self.endpoint(named: name, db: db)
-            let selections = try Self.toolSelections(endpoint: name, db: db)
-            var catalogs: [String: [String: Tool]] = [:]
-            for server in endpoint.servers {
-                let serverID = try db.id(of: "server", table: "servers", name: server)
-                let rows = try Row.fetchAll(db, sql: "SELECT * FROM tools WHERE server_id = ?", arguments: [serverID])
-                catalogs[server] = Dictionary(
-                    rows.map { row in (row["name"] as String, Self.tool(from: row, server: server)) },
-                    uniquingKeysWith: { first, _ in first })
-            }
-            let tools = selections.compactMap { selection -> ExposedTool? in
-                guard let tool = catalogs[selection.server]?[selection.tool] else { return nil }
-                return ExposedTool(exposedName: selection.exposedName, enabled: selection.enabled, tool: tool)
-            }
-            return (endpoint, tools)
+        try await pool.read { db in try Self.exposedTools(endpoint: name, db: db) }
+    }
+
+    static func exposedTools(endpoint name: String, db: Database) throws -> (endpoint: Endpoint, tools: [ExposedTool]) {
+        let endpoint = try Self.endpoint(named: name, db: db)
+        let selections = try Self.toolSelections(endpoint: name, db: db)
+        var catalogs: [String: [String: Tool]] = [:]
+        for server in endpoint.servers {
+            let serverID = try db.id(of: "server", table: "servers", name: server)
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM tools WHERE server_id = ?", arguments: [serverID])
+            catalogs[server] = Dictionary(
+                rows.map { row in (row["name"] as String, Self.tool(from: row, server: server)) },
+                uniquingKeysWith: { first, _ in first })
         }
+        let tools = selections.compactMap { selection -> ExposedTool? in
+            guard let tool = catalogs[selection.server]?[selection.tool] else { return nil }
+            return ExposedTool(exposedName: selection.exposedName, enabled: selection.enabled, tool: tool)
+        }
+        return (endpoint, tools)
     }
 }

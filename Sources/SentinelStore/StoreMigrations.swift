@@ -234,6 +234,68 @@ enum StoreMigrations {
                 ALTER TABLE credentials ADD COLUMN verified INTEGER NOT NULL DEFAULT 1;
                 """)
         }
+        migrator.registerMigration("v8-prompts-resources") { db in
+            try db.execute(sql: """
+                -- The upstream's capabilities object at the last refresh that recorded it.
+                ALTER TABLE servers ADD COLUMN capabilities TEXT;
+                -- Catalogs besides tools: each entry is the upstream's object as listed, in the upstream's order.
+                CREATE TABLE prompts (
+                    id INTEGER PRIMARY KEY,
+                    server_id INTEGER NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    title TEXT,
+                    description TEXT,
+                    definition TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    discovered_at DATETIME NOT NULL,
+                    UNIQUE (server_id, name)
+                );
+                CREATE TABLE resources (
+                    id INTEGER PRIMARY KEY,
+                    server_id INTEGER NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
+                    uri TEXT NOT NULL,
+                    name TEXT,
+                    title TEXT,
+                    mime_type TEXT,
+                    definition TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    discovered_at DATETIME NOT NULL,
+                    UNIQUE (server_id, uri)
+                );
+                CREATE TABLE resource_templates (
+                    id INTEGER PRIMARY KEY,
+                    server_id INTEGER NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
+                    uri_template TEXT NOT NULL,
+                    name TEXT,
+                    title TEXT,
+                    mime_type TEXT,
+                    definition TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    discovered_at DATETIME NOT NULL,
+                    UNIQUE (server_id, uri_template)
+                );
+                -- A row means the prompt is enabled, under the exposed name it had then (kept while enabled).
+                CREATE TABLE endpoint_prompts (
+                    endpoint_id INTEGER NOT NULL,
+                    server_id INTEGER NOT NULL,
+                    prompt_name TEXT NOT NULL,
+                    enabled_at DATETIME NOT NULL,
+                    exposed_name TEXT NOT NULL,
+                    PRIMARY KEY (endpoint_id, server_id, prompt_name),
+                    FOREIGN KEY (endpoint_id, server_id) REFERENCES endpoint_servers(endpoint_id, server_id) ON DELETE CASCADE
+                );
+                CREATE UNIQUE INDEX endpoint_prompts_by_exposed_name ON endpoint_prompts(endpoint_id, exposed_name);
+                -- A row opens the server's resources whose upstream URI starts with uri_prefix ('' = all of them).
+                CREATE TABLE endpoint_resource_rules (
+                    endpoint_id INTEGER NOT NULL,
+                    server_id INTEGER NOT NULL,
+                    uri_prefix TEXT NOT NULL,
+                    enabled_at DATETIME NOT NULL,
+                    PRIMARY KEY (endpoint_id, server_id, uri_prefix),
+                    FOREIGN KEY (endpoint_id, server_id) REFERENCES endpoint_servers(endpoint_id, server_id) ON DELETE CASCADE
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -40,4 +40,21 @@ public protocol EndpointStore: Sendable {
     /// The endpoint and every catalog tool of its servers (full definitions) read at one moment, in
     /// `toolSelections` order.
     func exposedTools(endpoint name: String) async throws -> (endpoint: Endpoint, tools: [ExposedTool])
+    /// Every catalog prompt of the endpoint's servers with its exposed name (`ExposedPrompt.assignNames`, a
+    /// namespace apart from tools') and whether it is enabled, ordered by server name, then catalog order.
+    func promptSelections(endpoint: String) async throws -> [PromptSelection]
+    /// Enables or disables prompts, all or nothing, as `setTools` does for tools: `prompts` holds
+    /// `SERVER/PROMPT` or exposed names (unknown: `noSuchPrompt`); `allOf` names attached servers whose every
+    /// prompt is affected (`notAttached` otherwise). Enabling pins the exposed name while the prompt stays
+    /// enabled; an enabled prompt that left its catalog keeps its name reserved and can still be disabled by
+    /// either name. Returns the selections whose state changed.
+    func setPrompts(endpoint: String, prompts: [String], allOf servers: [String], enabled: Bool) async throws -> [PromptSelection]
+    /// The endpoint's resource rules, ordered by server name, then prefix.
+    func resourceRules(endpoint: String) async throws -> [ResourceRule]
+    /// Adds (`enabled`) or removes rules, all or nothing; each rule's server must be attached (`notAttached`;
+    /// `notFound(kind: "server")` when it does not exist) and its `endpoint` is taken to be `endpoint`. Adding a
+    /// rule that exists or removing one that does not changes nothing. Returns the rules added or removed.
+    func setResourceRules(endpoint: String, rules: [ResourceRule], enabled: Bool) async throws -> [ResourceRule]
+    /// Everything the endpoint can show, read at one moment (see `EndpointSurface`).
+    func exposedSurface(endpoint name: String) async throws -> EndpointSurface
 }

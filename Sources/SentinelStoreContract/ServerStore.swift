@@ -18,11 +18,24 @@ public protocol ServerStore: Sendable {
     /// Returns the endpoints it was attached to, by name.
     @discardableResult
     func removeServer(named name: String, force: Bool) async throws -> [String]
-    /// Replaces a server's catalog with `tools` (kept in the given order) and records a successful refresh at
-    /// `now` (`refreshedAt`; `lastError` cleared). Pinned names of enabled tools survive the replacement.
-    func replaceCatalog(server: String, tools: [Tool], at now: Date) async throws
+    /// Replaces a server's catalog with `tools` (kept in the given order) and the parts of `surface` that are
+    /// not nil (prompts, resources, templates, each kept in the given order; capabilities), and records a
+    /// successful refresh at `now` (`refreshedAt`; `lastError` cleared), in one transaction. Pinned names of
+    /// enabled tools and prompts survive the replacement. Entries repeating a prompt name, a resource URI or a
+    /// template within one list keep the first.
+    func replaceCatalog(server: String, tools: [Tool], surface: ServerSurface, at now: Date) async throws
     /// Records a failed refresh at `now` (`refreshedAt`, `lastError`); the catalog stays as last seen.
     func recordRefreshFailure(server: String, error: String, at now: Date) async throws
     /// A server's catalog, in the order of the last `replaceCatalog`.
     func tools(server: String) async throws -> [Tool]
+    /// A server's prompts, resources and templates (each in the order of the last `replaceCatalog` that
+    /// replaced it; never nil) and its last recorded capabilities (nil when never recorded).
+    func surface(server: String) async throws -> ServerSurface
+}
+
+extension ServerStore {
+    /// Replaces a server's tools only, keeping its prompts, resources, templates and capabilities.
+    public func replaceCatalog(server: String, tools: [Tool], at now: Date) async throws {
+        try await replaceCatalog(server: server, tools: tools, surface: ServerSurface(), at: now)
+    }
 }

@@ -11,6 +11,8 @@ struct ChangeEventTests {
         .endpointCreated(endpoint: "eng"), .endpointUpdated(endpoint: "eng"), .endpointDeleted(endpoint: "eng"),
         .serverAttached(endpoint: "eng", server: "fs"), .serverDetached(endpoint: "eng", server: "fs"),
         .toolsSelected(endpoint: "eng", tools: [ToolReference(server: "fs", tool: "read")], enabled: true),
+        .promptsSelected(endpoint: "eng", prompts: [PromptReference(server: "fs", prompt: "review")], enabled: true),
+        .resourcesSelected(endpoint: "eng", rules: [ResourceRule(endpoint: "eng", server: "fs", prefix: "file:///")], enabled: true),
         .accessAllowed(endpoint: "eng", users: ["alice"], groups: ["dev"]),
         .accessDenied(endpoint: "eng", users: [], groups: ["dev"]),
         .grantsRevoked(grantIDs: ["g1", "g2"]), .secretKeyRotated,
@@ -27,7 +29,10 @@ struct ChangeEventTests {
     }
 
     @Test func everyKindOfChangeHasItsOwnActionNamedAfterItsObject() {
-        let summaries = (Self.everyEvent + [.toolsSelected(endpoint: "eng", tools: [], enabled: false)]).map(\.summary)
+        let summaries = (Self.everyEvent + [
+            .toolsSelected(endpoint: "eng", tools: [], enabled: false), .promptsSelected(endpoint: "eng", prompts: [], enabled: false),
+            .resourcesSelected(endpoint: "eng", rules: [], enabled: false),
+        ]).map(\.summary)
         #expect(Set(summaries.map(\.action)).count == summaries.count)
         for summary in summaries where summary.object != .daemon {
             #expect(summary.action.hasPrefix(summary.object.rawValue + "-"), "\(summary)")
@@ -44,6 +49,13 @@ struct ChangeEventTests {
                 endpoint: "eng", tools: [ToolReference(server: "fs", tool: "read"), ToolReference(server: "fs", tool: "write")],
                 enabled: true
             ).auditFields == [.action: "endpoint-enable-tools", .object: "endpoint", .endpoint: "eng", .tools: "fs/read fs/write"])
+        #expect(
+            ChangeEvent.resourcesSelected(
+                endpoint: "eng", rules: [ResourceRule(endpoint: "eng", server: "fs"), ResourceRule(endpoint: "eng", server: "ui", prefix: "ui://board/")],
+                enabled: false
+            ).auditFields == [
+                .action: "endpoint-disable-resources", .object: "endpoint", .endpoint: "eng", .resourceRules: "fs+ ui://ui+board/",
+            ])
         #expect(
             ChangeEvent.secretKeyRotated.auditFields == [.action: "secret-key-rotate", .object: "daemon", .daemon: "secret-key"])
     }

@@ -9,6 +9,6 @@
 public enum StoreContractSuite {
     /// Every check, grouped by the contract's protocols.
     public static let checks: [StoreContractCheck] =
-        servers + endpoints + users + accessLists + oauthClients + grants + credentials + mcpSessions + signIns
+        servers + surfaces + endpoints + users + accessLists + oauthClients + grants + credentials + mcpSessions + signIns
         + secretKeys + status
 }

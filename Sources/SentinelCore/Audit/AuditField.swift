@@ -50,6 +50,8 @@ public enum AuditField: String, Sendable, CaseIterable, Comparable {
     case action = "ACTION"
     case object = "OBJECT"
     case changes = "CHANGES"
+    case prompts = "PROMPTS"
+    case resourceRules = "RESOURCE_RULES"
     case allowedUsers = "ALLOWED_USERS"
     case allowedGroups = "ALLOWED_GROUPS"
     case groups = "GROUPS"

@@ -26,6 +26,9 @@ public enum ChangeEvent: Sendable, Equatable, Codable {
     case serverAttached(endpoint: String, server: String)
     case serverDetached(endpoint: String, server: String)
     case toolsSelected(endpoint: String, tools: [ToolReference], enabled: Bool)
+    case promptsSelected(endpoint: String, prompts: [PromptReference], enabled: Bool)
+    /// Resource rules added (`enabled`) or removed.
+    case resourcesSelected(endpoint: String, rules: [ResourceRule], enabled: Bool)
     case accessAllowed(endpoint: String, users: [String], groups: [String])
     case accessDenied(endpoint: String, users: [String], groups: [String])
 

@@ -64,6 +64,11 @@ extension ChangeEvent {
         case .serverDetached(let endpoint, _): ChangeSummary(action: "endpoint-detach", object: .endpoint, name: endpoint)
         case .toolsSelected(let endpoint, _, let enabled):
             ChangeSummary(action: enabled ? "endpoint-enable-tools" : "endpoint-disable-tools", object: .endpoint, name: endpoint)
+        case .promptsSelected(let endpoint, _, let enabled):
+            ChangeSummary(action: enabled ? "endpoint-enable-prompts" : "endpoint-disable-prompts", object: .endpoint, name: endpoint)
+        case .resourcesSelected(let endpoint, _, let enabled):
+            ChangeSummary(
+                action: enabled ? "endpoint-enable-resources" : "endpoint-disable-resources", object: .endpoint, name: endpoint)
         case .accessAllowed(let endpoint, _, _): ChangeSummary(action: "endpoint-allow", object: .endpoint, name: endpoint)
         case .accessDenied(let endpoint, _, _): ChangeSummary(action: "endpoint-deny", object: .endpoint, name: endpoint)
         case .grantsRevoked(let ids): ChangeSummary(action: "session-revoke", object: .session, name: ids.first ?? "")
@@ -82,6 +87,10 @@ extension ChangeEvent {
             fields[.server] = server
         case .toolsSelected(_, let tools, _):
             fields[.tools] = tools.map { "\($0.server)/\($0.tool)" }.joined(separator: " ")
+        case .promptsSelected(_, let prompts, _):
+            fields[.prompts] = prompts.map { "\($0.server)/\($0.prompt)" }.joined(separator: " ")
+        case .resourcesSelected(_, let rules, _):
+            fields[.resourceRules] = rules.map(\.mappedPrefix).joined(separator: " ")
         default:
             break
         }

@@ -6,6 +6,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case serverInUse(server: String, endpoints: [String])
     case notAttached(endpoint: String, server: String)
     case noSuchTool(endpoint: String, tool: String)
+    case noSuchPrompt(endpoint: String, prompt: String)
     /// The database was written by a newer sentineld; refusing to touch it.
     case newerSchema(path: String, unknownMigrations: [String])
     case invalid(field: String, reason: String)
@@ -18,6 +19,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "server '\(server)' is attached to endpoint(s) \(endpoints.joined(separator: ", "))"
         case .notAttached(let endpoint, let server): "server '\(server)' is not attached to endpoint '\(endpoint)'"
         case .noSuchTool(let endpoint, let tool): "endpoint '\(endpoint)' has no tool '\(tool)' in its servers' catalogs"
+        case .noSuchPrompt(let endpoint, let prompt):
+            "endpoint '\(endpoint)' has no prompt '\(prompt)' in its servers' catalogs"
         case .newerSchema(let path, let unknown):
             "\(path) was written by a newer sentineld (unknown schema migrations: \(unknown.joined(separator: ", "))); refusing to open it"
         case .invalid(let field, let reason): "\(field): \(reason)"
