@@ -436,7 +436,8 @@ enum ManagerIDL {
         error NoSuchSession (id: string)
         # reason says why, in words (e.g. the server's catalog does not list it).
         error NoSuchTool (endpoint: string, tool: string, reason: string)
-        error NoSuchPrompt (endpoint: string, prompt: string)
+        # reason says why, in words, as for NoSuchTool.
+        error NoSuchPrompt (endpoint: string, prompt: string, reason: string)
         error ServerExists (name: string)
         error EndpointExists (name: string)
         error UserExists (name: string)

@@ -4,13 +4,12 @@ import SentinelStore
 
 extension ManagerInterface {
     func listResourceRules(_ endpoint: String) async throws -> ManagerAPI.ListResourceRules.Reply {
-        let servers = try await store.endpoint(named: endpoint).servers
-        let access = try await store.exposedSurface(endpoint: endpoint).access
+        let surface = try await store.exposedSurface(endpoint: endpoint)
+        let access = surface.access
         var rows: [ManagerAPI.ResourceSelection] = []
-        for server in servers {
-            let catalog = try await store.surface(server: server)
+        for server in surface.endpoint.servers {
             var listed = Set<String>()
-            for resource in catalog.resources ?? [] {
+            for resource in surface.resources where resource.server == server {
                 guard let uri = resource.mappedURI else { continue }
                 listed.insert(resource.uri)
                 rows.append(
@@ -27,7 +26,7 @@ extension ManagerInterface {
                         uri: uri, upstreamURI: page.uri, server: server, kind: .resource, name: nil, mimeType: nil,
                         reason: access.reason(server: server, uri: page.uri)))
             }
-            for template in catalog.templates ?? [] {
+            for template in surface.templates where template.server == server {
                 guard let uri = template.mappedTemplate else { continue }
                 let rule = access.rules.first { $0.mayCover(server: server, uriTemplate: template.uriTemplate) }
                 rows.append(
@@ -36,8 +35,7 @@ extension ManagerInterface {
                         mimeType: template.mimeType, reason: rule.map(ResourceAccess.Reason.rule)))
             }
         }
-        let rules = try await store.resourceRules(endpoint: endpoint)
-        return ManagerAPI.ListResourceRules.Reply(rules: rules.map(Self.encode), resources: rows)
+        return ManagerAPI.ListResourceRules.Reply(rules: surface.rules.map(Self.encode), resources: rows)
     }
 
     func setResourceRules(

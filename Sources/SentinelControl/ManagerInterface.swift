@@ -194,7 +194,8 @@ public struct ManagerInterface: VarlinkInterface {
             case .notAttached(let endpoint, let server): return .serverNotAttached(endpoint: endpoint, server: server)
             case .noSuchTool(let endpoint, let tool):
                 return .noSuchTool(endpoint: endpoint, tool: tool, reason: "no server attached to the endpoint lists it")
-            case .noSuchPrompt(let endpoint, let prompt): return .noSuchPrompt(endpoint: endpoint, prompt: prompt)
+            case .noSuchPrompt(let endpoint, let prompt):
+                return .noSuchPrompt(endpoint: endpoint, prompt: prompt, reason: "no server attached to the endpoint lists it")
             case .invalid(let field, let reason): return .invalidValue(field: field, reason: reason)
             case .newerSchema: return .internalError(message: error.description)
             }

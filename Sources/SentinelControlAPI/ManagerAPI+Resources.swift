@@ -1,4 +1,4 @@
-public import SentinelCore
+import SentinelCore
 
 extension ManagerAPI {
     /// One rule that opens a server's resources on an endpoint: every upstream URI that starts with `prefix`.

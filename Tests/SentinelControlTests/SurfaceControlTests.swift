@@ -95,7 +95,7 @@ struct SurfaceControlTests {
             #expect(none?.name == "io.sentinel.Manager.InvalidValue")
             let listed = try Self.decode(
                 ManagerAPI.ListPromptSelections.Reply.self, try await harness.call("ListPromptSelections", ["endpoint": "eng"]))
-            #expect(!listed.prompts.contains(where: \.enabled))
+            #expect(listed.prompts.allSatisfy { !$0.enabled })
         }
     }
 
