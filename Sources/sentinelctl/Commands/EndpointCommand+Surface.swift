@@ -25,8 +25,8 @@ extension EndpointCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show an endpoint's resource rules, then every resource and template of its servers.",
             discussion: """
-                URI is what clients see: the server's URI behind SERVER+ (sdk+file:///README.md), or after \\
-                ui:// for MCP Apps pages (ui://sdk+board/app.html). STATE says what opens it: a rule, the \\
+                URI is what clients see: the server's URI behind SERVER+ (sdk+file:///README.md), or after \
+                ui:// for MCP Apps pages (ui://sdk+board/app.html). STATE says what opens it: a rule, the \
                 tool whose page it is (MCP Apps: enabling the tool is enough), or off.
                 """)
         @OptionGroup var connection: ConnectionOptions
