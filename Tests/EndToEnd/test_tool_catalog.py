@@ -153,7 +153,8 @@ APP_TOOL = ('{ "title" : "Data \\u00e9diteur", "name":"apps.view",'
 
 
 def test_a_tool_definition_reaches_clients_whole_with_only_its_name_changed(gateway):
-    """Issue 11, defect 6: `_meta` (ui), `icons`, `execution` and unknown members arrive byte for byte."""
+    """Issue 11, defect 6: `_meta` (ui), `icons`, `execution` and unknown members arrive byte for byte; the only
+    other edit is the UI page's URI, mapped as every resource URI an endpoint shows (issue 14)."""
     daemon, root = gateway
     add_server(daemon, root, "fm", "[ %s , %s ]" % (APP_TOOL, tool_text("plain")))
     daemon.ctl("endpoint", "create", "eng", "--no-auth", "--server", "fm")
@@ -162,9 +163,10 @@ def test_a_tool_definition_reaches_clients_whole_with_only_its_name_changed(gate
 
     origin = '"io.sentinel/origin":{"server":"fm","tool":"apps.view"},'
     expected = APP_TOOL.replace('"name":"apps.view"', '"name":"fm__apps_view"').replace('"_meta":{', '"_meta":{' + origin)
+    expected = expected.replace('"ui://fm/view.html"', '"ui://fm+fm/view.html"')
     assert expected.encode() in body, body.decode()
 
-    upstream = json.loads(APP_TOOL)
+    upstream = json.loads(APP_TOOL.replace('"ui://fm/view.html"', '"ui://fm+fm/view.html"'))
     exposed = listed["fm__apps_view"]
     assert exposed.pop("name") == "fm__apps_view"
     assert exposed["_meta"].pop("io.sentinel/origin") == {"server": "fm", "tool": "apps.view"}
