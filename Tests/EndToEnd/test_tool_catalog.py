@@ -153,8 +153,8 @@ APP_TOOL = ('{ "title" : "Data \\u00e9diteur", "name":"apps.view",'
 
 
 def test_a_tool_definition_reaches_clients_whole_with_only_its_name_changed(gateway):
-    """Issue 11, defect 6: `_meta` (ui), `icons`, `execution` and unknown members arrive byte for byte; the only
-    other edit is the UI page's URI, mapped as every resource URI an endpoint shows (issue 14)."""
+    """Issue 11, defect 6: `_meta` (ui), `icons`, `execution` and unknown members arrive byte for byte; issue 14: the
+    MCP Apps page URIs in `_meta` are mapped as the endpoint shows them (`ui://fm+…`), so a host can read them back."""
     daemon, root = gateway
     add_server(daemon, root, "fm", "[ %s , %s ]" % (APP_TOOL, tool_text("plain")))
     daemon.ctl("endpoint", "create", "eng", "--no-auth", "--server", "fm")
@@ -162,15 +162,16 @@ def test_a_tool_definition_reaches_clients_whole_with_only_its_name_changed(gate
     body, listed = Endpoint(daemon, "eng").listed()
 
     origin = '"io.sentinel/origin":{"server":"fm","tool":"apps.view"},'
-    expected = APP_TOOL.replace('"name":"apps.view"', '"name":"fm__apps_view"').replace('"_meta":{', '"_meta":{' + origin)
-    expected = expected.replace('"ui://fm/view.html"', '"ui://fm+fm/view.html"')
+    expected = (APP_TOOL.replace('"name":"apps.view"', '"name":"fm__apps_view"').replace('"_meta":{', '"_meta":{' + origin)
+                .replace('"ui://fm/view.html"', '"ui://fm+fm/view.html"'))
     assert expected.encode() in body, body.decode()
 
-    upstream = json.loads(APP_TOOL.replace('"ui://fm/view.html"', '"ui://fm+fm/view.html"'))
+    upstream = json.loads(APP_TOOL)
     exposed = listed["fm__apps_view"]
     assert exposed.pop("name") == "fm__apps_view"
     assert exposed["_meta"].pop("io.sentinel/origin") == {"server": "fm", "tool": "apps.view"}
     del upstream["name"]
+    upstream["_meta"]["ui"]["resourceUri"] = upstream["_meta"]["openai/outputTemplate"] = "ui://fm+fm/view.html"
     assert exposed == upstream
 
     plain = listed["fm__plain"]
