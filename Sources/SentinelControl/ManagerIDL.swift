@@ -2,8 +2,8 @@
 /// checked against every call. Field names are snake_case, as in systemd's interfaces.
 enum ManagerIDL {
     static let text = """
-        # Manage Sentinel, the MCP gateway: upstream servers, endpoints and the tools
-        # they expose, users, and authorized sessions. Callers must be root, the
+        # Manage Sentinel, the MCP gateway: upstream servers, endpoints and the tools,
+        # prompts and resources they expose, users, and authorized sessions. Callers must be root, the
         # daemon's own user, or in the control group (default "sentinel"); every
         # change is written to the journal with the caller's uid and pid.
         interface io.sentinel.Manager
@@ -159,6 +159,10 @@ enum ManagerIDL {
           available_tools: int,
           # Tools enabled by name that their server does not list yet (or any more).
           awaiting_tools: int,
+          enabled_prompts: int,
+          available_prompts: int,
+          # Resource rules (ListResourceRules shows them).
+          resource_rules: int,
           created: string,
           updated: string
         )
@@ -180,6 +184,59 @@ enum ManagerIDL {
           # Whether the server's catalog lists it; an enabled tool it does not list
           # (enabled ahead of the catalog, or gone from it) is exposed once it does.
           listed: bool
+        )
+
+        # One catalog prompt on one endpoint.
+        type PromptSelection (
+          server: string,
+          prompt: string,
+          # The name clients ask prompts/get for: server__prompt, unique among the
+          # endpoint's prompts (tools have a namespace of their own).
+          exposed_name: string,
+          enabled: bool
+        )
+
+        # A rule that opens a server's resources on an endpoint: every upstream URI
+        # that starts with prefix ("" is every resource and template of the server).
+        type ResourceRule (
+          server: string,
+          # As the server spells its URIs.
+          prefix: string,
+          # As clients see URIs: server+prefix (sdk+file:///docs/), or ui://server+…
+          # for ui:// prefixes.
+          mapped_prefix: string
+        )
+
+        # Names a rule: server with an optional upstream prefix, or mapped (a mapped
+        # prefix as ListResourceRules shows it) alone.
+        type ResourceRuleSpec (
+          server: ?string,
+          prefix: ?string,
+          mapped: ?string
+        )
+
+        # Whether a catalog entry is one resource or a URI template (RFC 6570).
+        type ResourceKind (resource, template)
+
+        # What lets clients read a resource: a rule, being the UI page of an enabled
+        # tool of its server (MCP Apps), or nothing.
+        type ResourceState (rule, tool, off)
+
+        # One cataloged resource or template of an endpoint's servers.
+        type ResourceSelection (
+          # The URI (or URI template) clients see.
+          uri: string,
+          # As the server spells it.
+          upstream_uri: string,
+          server: string,
+          kind: ResourceKind,
+          name: ?string,
+          mime_type: ?string,
+          state: ResourceState,
+          # State rule: the mapped prefix of the rule that opens it.
+          rule: ?string,
+          # State tool: the upstream name of the enabled tool whose page it is.
+          tool: ?string
         )
 
         # A person who may sign in and authorize AI clients.
@@ -326,6 +383,28 @@ enum ManagerIDL {
 
         method DisableTools(endpoint: string, tools: ?[]string, all_of: ?[]string) -> (changed: []ToolSelection)
 
+        # Every catalog prompt of the endpoint's servers, with its state.
+        method ListPromptSelections(endpoint: string) -> (prompts: []PromptSelection)
+
+        # Enables prompts named SERVER/PROMPT (or by exposed name), and every prompt
+        # of the servers in all_of. Unknown names fail before anything changes.
+        method EnablePrompts(endpoint: string, prompts: ?[]string, all_of: ?[]string) -> (changed: []PromptSelection)
+
+        method DisablePrompts(endpoint: string, prompts: ?[]string, all_of: ?[]string) -> (changed: []PromptSelection)
+
+        # The endpoint's resource rules, then every cataloged resource and template
+        # of its servers with the URI clients see and what opens it.
+        method ListResourceRules(endpoint: string) -> (rules: []ResourceRule, resources: []ResourceSelection)
+
+        # Adds resource rules: clients may list and read the server's resources and
+        # templates whose upstream URI starts with the prefix. The UI page of an
+        # enabled tool needs no rule. Rules of servers not attached fail before
+        # anything changes; rules already there are not changed again.
+        method EnableResources(endpoint: string, rules: []ResourceRuleSpec) -> (changed: []ResourceRule)
+
+        # Removes exactly the rules named (a shorter or longer prefix is another rule).
+        method DisableResources(endpoint: string, rules: []ResourceRuleSpec) -> (changed: []ResourceRule)
+
         # Adds a user; without a password the user cannot sign in yet.
         method AddUser(name: string, display_name: ?string, password: ?string, groups: ?[]string) -> (user: User)
 
@@ -357,7 +436,8 @@ enum ManagerIDL {
         error NoSuchSession (id: string)
         # reason says why, in words (e.g. the server's catalog does not list it).
         error NoSuchTool (endpoint: string, tool: string, reason: string)
-        error NoSuchPrompt (endpoint: string, prompt: string)
+        # reason says why, in words, as for NoSuchTool.
+        error NoSuchPrompt (endpoint: string, prompt: string, reason: string)
         error ServerExists (name: string)
         error EndpointExists (name: string)
         error UserExists (name: string)

@@ -146,6 +146,11 @@ extension ManagerInterface {
         }
         let count = (try? await store.tools(server: server).count) ?? 0
         if !enabling && count == 0 { return "it is not enabled, and server \(server) lists no tools yet" }
+        let prompts = (try? await store.surface(server: server).prompts) ?? []
+        if prompts.contains(where: { $0.name == reference.tool }) {
+            return "server \(server) lists \(count) tool(s), none named '\(reference.tool)'; \(reference.tool) is a prompt "
+                + "(sentinelctl endpoint \(enabling ? "enable" : "disable") \(endpoint) --prompt \(server)/\(reference.tool))"
+        }
         return "server \(server) lists \(count) tool(s), none named '\(reference.tool)'"
     }
 
@@ -206,11 +211,14 @@ extension ManagerInterface {
         let selections = try await store.toolSelections(endpoint: endpoint.name)
         let awaiting = try await store.unlistedEnabledTools(endpoint: endpoint.name)
         let access = try await store.access(endpoint: endpoint.name)
+        let prompts = try await store.promptSelections(endpoint: endpoint.name)
+        let rules = try await store.resourceRules(endpoint: endpoint.name)
         return ManagerAPI.Endpoint(
             name: endpoint.name, description: endpoint.description, auth: endpoint.auth,
             capturePayloads: endpoint.capturePayloads, servers: endpoint.servers,
             url: runtime().publicURL + "/mcp/" + endpoint.name, allowedUsers: access.users, allowedGroups: access.groups,
             enabledTools: selections.filter(\.enabled).count, availableTools: selections.count, awaitingTools: awaiting.count,
+            enabledPrompts: prompts.filter(\.enabled).count, availablePrompts: prompts.count, resourceRules: rules.count,
             created: Timestamp.format(endpoint.createdAt), updated: Timestamp.format(endpoint.updatedAt))
     }
 

@@ -134,6 +134,18 @@ public struct ManagerInterface: VarlinkInterface {
             return try await serve(ManagerAPI.EnableTools.self, request) { try await setTools($0, request, enabled: true) }
         case ManagerAPI.DisableTools.name:
             return try await serve(ManagerAPI.DisableTools.self, request) { try await setTools($0, request, enabled: false) }
+        case ManagerAPI.ListPromptSelections.name:
+            return try await serve(ManagerAPI.ListPromptSelections.self, request) { try await listPromptSelections($0.endpoint) }
+        case ManagerAPI.EnablePrompts.name:
+            return try await serve(ManagerAPI.EnablePrompts.self, request) { try await setPrompts($0, request, enabled: true) }
+        case ManagerAPI.DisablePrompts.name:
+            return try await serve(ManagerAPI.DisablePrompts.self, request) { try await setPrompts($0, request, enabled: false) }
+        case ManagerAPI.ListResourceRules.name:
+            return try await serve(ManagerAPI.ListResourceRules.self, request) { try await listResourceRules($0.endpoint) }
+        case ManagerAPI.EnableResources.name:
+            return try await serve(ManagerAPI.EnableResources.self, request) { try await setResourceRules($0, request, enabled: true) }
+        case ManagerAPI.DisableResources.name:
+            return try await serve(ManagerAPI.DisableResources.self, request) { try await setResourceRules($0, request, enabled: false) }
         case ManagerAPI.AddUser.name: return try await serve(ManagerAPI.AddUser.self, request) { try await addUser($0, request) }
         case ManagerAPI.UpdateUser.name:
             return try await serve(ManagerAPI.UpdateUser.self, request) { try await updateUser($0, request) }
@@ -182,7 +194,8 @@ public struct ManagerInterface: VarlinkInterface {
             case .notAttached(let endpoint, let server): return .serverNotAttached(endpoint: endpoint, server: server)
             case .noSuchTool(let endpoint, let tool):
                 return .noSuchTool(endpoint: endpoint, tool: tool, reason: "no server attached to the endpoint lists it")
-            case .noSuchPrompt(let endpoint, let prompt): return .noSuchPrompt(endpoint: endpoint, prompt: prompt)
+            case .noSuchPrompt(let endpoint, let prompt):
+                return .noSuchPrompt(endpoint: endpoint, prompt: prompt, reason: "no server attached to the endpoint lists it")
             case .invalid(let field, let reason): return .invalidValue(field: field, reason: reason)
             case .newerSchema: return .internalError(message: error.description)
             }

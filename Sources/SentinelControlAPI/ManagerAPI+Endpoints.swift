@@ -15,13 +15,16 @@ extension ManagerAPI {
         public var availableTools: Int
         /// Tools enabled by name that their server does not list yet (or any more).
         public var awaitingTools: Int
+        public var enabledPrompts: Int
+        public var availablePrompts: Int
+        public var resourceRules: Int
         public var created: String
         public var updated: String
 
         public init(
             name: String, description: String, auth: EndpointAuth, capturePayloads: Bool, servers: [String], url: String,
             allowedUsers: [String], allowedGroups: [String], enabledTools: Int, availableTools: Int, awaitingTools: Int,
-            created: String, updated: String
+            enabledPrompts: Int, availablePrompts: Int, resourceRules: Int, created: String, updated: String
         ) {
             self.name = name
             self.description = description
@@ -34,6 +37,9 @@ extension ManagerAPI {
             self.enabledTools = enabledTools
             self.availableTools = availableTools
             self.awaitingTools = awaitingTools
+            self.enabledPrompts = enabledPrompts
+            self.availablePrompts = availablePrompts
+            self.resourceRules = resourceRules
             self.created = created
             self.updated = updated
         }
@@ -46,6 +52,9 @@ extension ManagerAPI {
             case enabledTools = "enabled_tools"
             case availableTools = "available_tools"
             case awaitingTools = "awaiting_tools"
+            case enabledPrompts = "enabled_prompts"
+            case availablePrompts = "available_prompts"
+            case resourceRules = "resource_rules"
         }
     }
 

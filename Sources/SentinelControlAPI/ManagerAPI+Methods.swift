@@ -8,5 +8,7 @@ extension ManagerAPI {
         AddUser.self, UpdateUser.self, ListUsers.self, RemoveUser.self, SetPassword.self,
         CreateEndpoint.self, ListEndpoints.self, GetEndpoint.self, UpdateEndpoint.self, AllowAccess.self, DenyAccess.self,
         DeleteEndpoint.self, AttachServer.self, DetachServer.self, ListToolSelections.self, EnableTools.self, DisableTools.self,
+        ListPromptSelections.self, EnablePrompts.self, DisablePrompts.self, ListResourceRules.self, EnableResources.self,
+        DisableResources.self,
     ]
 }

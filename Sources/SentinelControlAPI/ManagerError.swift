@@ -9,7 +9,8 @@ public enum ManagerError: Error, Sendable, Equatable {
     case noSuchSession(id: String)
     /// `reason` says why in words (no server part, a server not attached, a catalog that does not list it).
     case noSuchTool(endpoint: String, tool: String, reason: String)
-    case noSuchPrompt(endpoint: String, prompt: String)
+    /// `reason` says why in words, as for `noSuchTool`.
+    case noSuchPrompt(endpoint: String, prompt: String, reason: String)
     case serverExists(name: String)
     case endpointExists(name: String)
     case userExists(name: String)
@@ -68,7 +69,8 @@ public enum ManagerError: Error, Sendable, Equatable {
         case .noSuchSession(let id): ["id": .string(id)]
         case .noSuchTool(let endpoint, let tool, let reason):
             ["endpoint": .string(endpoint), "tool": .string(tool), "reason": .string(reason)]
-        case .noSuchPrompt(let endpoint, let prompt): ["endpoint": .string(endpoint), "prompt": .string(prompt)]
+        case .noSuchPrompt(let endpoint, let prompt, let reason):
+            ["endpoint": .string(endpoint), "prompt": .string(prompt), "reason": .string(reason)]
         case .serverInUse(let name, let endpoints): ["name": .string(name), "endpoints": JSONValue(endpoints)]
         case .serverNotAttached(let endpoint, let server): ["endpoint": .string(endpoint), "server": .string(server)]
         case .secretKeyNotRotatable(let reason): ["reason": .string(reason)]
@@ -90,7 +92,7 @@ public enum ManagerError: Error, Sendable, Equatable {
         case .noSuchUser: self = .noSuchUser(name: text("name"))
         case .noSuchSession: self = .noSuchSession(id: text("id"))
         case .noSuchTool: self = .noSuchTool(endpoint: text("endpoint"), tool: text("tool"), reason: text("reason"))
-        case .noSuchPrompt: self = .noSuchPrompt(endpoint: text("endpoint"), prompt: text("prompt"))
+        case .noSuchPrompt: self = .noSuchPrompt(endpoint: text("endpoint"), prompt: text("prompt"), reason: text("reason"))
         case .serverExists: self = .serverExists(name: text("name"))
         case .endpointExists: self = .endpointExists(name: text("name"))
         case .userExists: self = .userExists(name: text("name"))

@@ -99,8 +99,9 @@ struct ControlConnection {
         case .noSuchTool(let endpoint, let tool, let reason):
             "endpoint '\(endpoint)' has no tool '\(tool)': \(reason)"
                 + (reason.contains("sentinelctl") ? "" : " (see: sentinelctl endpoint tools \(endpoint))")
-        case .noSuchPrompt(let endpoint, let prompt):
-            "endpoint '\(endpoint)' has no prompt '\(prompt)' (see: sentinelctl endpoint prompts \(endpoint))"
+        case .noSuchPrompt(let endpoint, let prompt, let reason):
+            "endpoint '\(endpoint)' has no prompt '\(prompt)': \(reason)"
+                + (reason.contains("sentinelctl") ? "" : " (see: sentinelctl endpoint prompts \(endpoint))")
         case .serverExists(let name): "a server named '\(name)' already exists"
         case .endpointExists(let name): "an endpoint named '\(name)' already exists"
         case .userExists(let name): "a user named '\(name)' already exists"

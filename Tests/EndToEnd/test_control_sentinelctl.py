@@ -31,7 +31,7 @@ def test_status_reports_listeners_and_counts(daemon):
     assert status["schema_migrations"] == [
         "v1-servers-endpoints-users", "v2-clients-grants-tokens", "v3-server-secret-headers", "v4-authorization",
         "v5-upstream-credentials", "v6-mcp-sessions", "v6-pinned-exposed-names", "v6-whole-tool-definitions",
-        "v7-credential-hints-and-verification"]
+        "v7-credential-hints-and-verification", "v8-prompts-resources"]
     assert (status["servers"], status["endpoints"], status["users"], status["active_sessions"]) == (0, 0, 0, 0)
 
 
@@ -192,7 +192,8 @@ def test_bad_arguments_give_one_line_and_nonzero_exit(daemon):
         (["bogus"], "sentinelctl: Unexpected argument 'bogus'"),
         (["server", "add"], "sentinelctl: Missing expected argument '<name>'"),
         (["server", "add", "x"], "sentinelctl: give a command after -- or --url"),
-        (["endpoint", "enable", "eng"], "sentinelctl: name at least one SERVER/TOOL or --all SERVER"),
+        (["endpoint", "enable", "eng"], "sentinelctl: name at least one SERVER/TOOL, --all SERVER, --prompt SERVER/PROMPT, "
+                                         "--all-prompts SERVER or --resources RULE"),
         (["server", "add", "x", "--env", "novalue", "--", "/bin/true"], "sentinelctl: --env expects KEY=VALUE, got 'novalue'"),
         (["server", "add", "Bad_Name", "--", "/bin/true"], "sentinelctl: name: must start with a lower-case letter"),
         (["server", "show", "ghost"], "sentinelctl: no server named 'ghost'"),

@@ -150,7 +150,9 @@ def test_database_from_an_older_migration_is_migrated(workdir):
     d.stop()
     db = sqlite3.connect(d.database())
     with db:  # roll the file back to the first migration, as an older sentineld left it
-        db.executescript("DROP TABLE tokens; DROP TABLE grants; DROP TABLE oauth_clients; DROP TABLE signins; "
+        db.executescript("DROP TABLE endpoint_resource_rules; DROP TABLE endpoint_prompts; DROP TABLE resource_templates; "
+                         "DROP TABLE resources; DROP TABLE prompts; ALTER TABLE servers DROP COLUMN capabilities; "
+                         "DROP TABLE tokens; DROP TABLE grants; DROP TABLE oauth_clients; DROP TABLE signins; "
                          "DROP TABLE endpoint_access; DROP TABLE user_groups; DROP TABLE credentials; "
                          "DROP TABLE upstream_authorizations; DROP TABLE secret_canary; "
                          "DROP TABLE mcp_session_key; DROP TABLE mcp_sessions; "
@@ -163,14 +165,14 @@ def test_database_from_an_older_migration_is_migrated(workdir):
         db.execute("DELETE FROM grdb_migrations WHERE identifier IN "
                    "('v2-clients-grants-tokens', 'v3-server-secret-headers', 'v4-authorization', "
                    "'v5-upstream-credentials', 'v6-mcp-sessions', 'v6-pinned-exposed-names', 'v6-whole-tool-definitions', "
-                   "'v7-credential-hints-and-verification')")
+                   "'v7-credential-hints-and-verification', 'v8-prompts-resources')")
     db.close()
     d2 = Daemon(workdir).start()
     try:
         assert d2.ctl("status")["schema_migrations"] == [
             "v1-servers-endpoints-users", "v2-clients-grants-tokens", "v3-server-secret-headers", "v4-authorization",
             "v5-upstream-credentials", "v6-mcp-sessions", "v6-pinned-exposed-names", "v6-whole-tool-definitions",
-        "v7-credential-hints-and-verification"]
+            "v7-credential-hints-and-verification", "v8-prompts-resources"]
         assert [s["name"] for s in d2.ctl("server", "list")] == ["old"]
         assert d2.ctl("session", "list") == []
     finally:

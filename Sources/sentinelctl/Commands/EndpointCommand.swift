@@ -4,10 +4,10 @@ import SentinelCore
 
 struct EndpointCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "endpoint", abstract: "Manage endpoints and the tools they expose.",
+        commandName: "endpoint", abstract: "Manage endpoints and the tools, prompts and resources they expose.",
         subcommands: [
-            Create.self, List.self, Show.self, Update.self, Delete.self, Attach.self, Detach.self, Tools.self, Enable.self,
-            Disable.self, Allow.self, Deny.self,
+            Create.self, List.self, Show.self, Update.self, Delete.self, Attach.self, Detach.self, Tools.self, Prompts.self,
+            Resources.self, Enable.self, Disable.self, Allow.self, Deny.self,
         ])
 
     static func printEndpoint(_ endpoint: ManagerAPI.Endpoint) {
@@ -22,6 +22,8 @@ struct EndpointCommand: ParsableCommand {
             ("Servers", Output.text(endpoint.servers)),
             ("Tools", "\(endpoint.enabledTools) enabled of \(endpoint.availableTools)"
                 + (endpoint.awaitingTools > 0 ? ", \(endpoint.awaitingTools) more enabled ahead of the catalog" : "")),
+            ("Prompts", "\(endpoint.enabledPrompts) enabled of \(endpoint.availablePrompts)"),
+            ("Resource rules", endpoint.resourceRules == 0 ? "none" : "\(endpoint.resourceRules) (sentinelctl endpoint resources \(Output.text(endpoint.name)))"),
             ("Payload capture", Output.text(.bool(endpoint.capturePayloads))),
             ("Created", Output.text(endpoint.created)),
             ("Updated", Output.text(endpoint.updated)),
@@ -171,22 +173,43 @@ struct EndpointCommand: ParsableCommand {
         }
     }
 
-    /// The arguments `enable` and `disable` share.
+    /// The arguments `enable` and `disable` share: tools (positional, as ever), prompts and resource rules.
     struct ToolSelectionArguments: ParsableArguments {
         @OptionGroup var connection: ConnectionOptions
         @Argument var endpoint: String
         @Argument(help: "SERVER/TOOL names (or exposed names).") var tools: [String] = []
         @Option(name: .customLong("all"), help: ArgumentHelp("Every tool of this server (repeatable).", valueName: "server"))
         var servers: [String] = []
+        @Option(
+            name: .customLong("prompt"),
+            help: ArgumentHelp("A prompt, as SERVER/PROMPT or its exposed name (repeatable).", valueName: "server/prompt"))
+        var prompts: [String] = []
+        @Option(name: .customLong("all-prompts"), help: ArgumentHelp("Every prompt of this server (repeatable).", valueName: "server"))
+        var promptServers: [String] = []
+        @Option(
+            name: .customLong("resources"),
+            help: ArgumentHelp(
+                "A resource rule (repeatable): SERVER (all its resources and templates), SERVER:PREFIX (its URIs that "
+                    + "start with PREFIX, as the server spells them), or a mapped prefix as 'endpoint resources' shows it "
+                    + "(sdk+file:///docs/).",
+                valueName: "rule"))
+        var resources: [String] = []
 
         func validate() throws {
-            if tools.isEmpty && servers.isEmpty { throw ValidationError("name at least one SERVER/TOOL or --all SERVER") }
+            if tools.isEmpty && servers.isEmpty && prompts.isEmpty && promptServers.isEmpty && resources.isEmpty {
+                throw ValidationError("name at least one SERVER/TOOL, --all SERVER, --prompt SERVER/PROMPT, --all-prompts SERVER or --resources RULE")
+            }
+            for rule in resources where rule.isEmpty { throw ValidationError("--resources needs a server or a mapped prefix") }
         }
+
+        /// Whether tools are named (the positional arguments or --all).
+        var namesTools: Bool { !tools.isEmpty || !servers.isEmpty }
+        var namesPrompts: Bool { !prompts.isEmpty || !promptServers.isEmpty }
     }
 
     struct Enable: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Enable tools on an endpoint.",
+            abstract: "Enable tools, prompts or resources on an endpoint.",
             discussion: """
                 Name tools as SERVER/TOOL (or by exposed name); --all SERVER enables a server's whole catalog. \
                 An enabled tool keeps the exposed name it was enabled under while it stays enabled: a tool that \
@@ -194,25 +217,39 @@ struct EndpointCommand: ParsableCommand {
                 whose catalog is still empty (e.g. a personal server waiting for a credential) can be named \
                 SERVER/TOOL or SERVER__TOOL ahead of the catalog: it is enabled by name and appears when the \
                 server lists it.
+
+                Prompts are named with --prompt SERVER/PROMPT and are exposed as SERVER__PROMPT, like tools; \
+                --all-prompts SERVER enables every prompt of a server. Resources are opened by rules: \
+                --resources SERVER opens all of a server's resources and templates, --resources SERVER:PREFIX \
+                those whose URI (as the server spells it) starts with PREFIX, and a mapped prefix such as \
+                sdk+file:///docs/ (as 'endpoint resources' shows URIs) means the same as sdk:file:///docs/. \
+                Clients see every URI mapped: sdk+file:///README.md, and ui://sdk+board/app.html for MCP Apps \
+                pages. The page of an enabled tool (MCP Apps) is readable without a rule.
+
+                Tools, prompts and resources are changed in that order, one call each; with --json the changed \
+                entries are printed as a list when one kind is named, else as an object with one list per kind.
                 """)
         @OptionGroup var selection: ToolSelectionArguments
 
         func run() throws {
-            try EndpointCommand.setTools(selection, method: ManagerAPI.EnableTools.self, verb: "Enabled")
+            try EndpointCommand.select(selection, enabling: true)
         }
     }
 
     struct Disable: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Disable tools on an endpoint.",
+            abstract: "Disable tools, prompts or resources on an endpoint.",
             discussion: """
                 Name tools as SERVER/TOOL (or by exposed name); --all SERVER disables a server's whole catalog. \
-                Disabling releases the tool's exposed name; enabled again, it takes the name it would get then.
+                Disabling releases the tool's exposed name; enabled again, it takes the name it would get then. \
+                --prompt and --all-prompts disable prompts the same way. --resources removes exactly the rule \
+                named (SERVER, SERVER:PREFIX or a mapped prefix): a rule with a longer or shorter prefix is \
+                another rule and stays.
                 """)
         @OptionGroup var selection: ToolSelectionArguments
 
         func run() throws {
-            try EndpointCommand.setTools(selection, method: ManagerAPI.DisableTools.self, verb: "Disabled")
+            try EndpointCommand.select(selection, enabling: false)
         }
     }
 
@@ -258,14 +295,16 @@ struct EndpointCommand: ParsableCommand {
         }
     }
 
-    static func setTools<Method: ManagerMethod>(_ selection: ToolSelectionArguments, method: Method.Type, verb: String) throws
+    /// Prints what `enable` or `disable` changed on tools, as lines for people (nothing with `--json`: the caller prints
+    /// the raw `changed` list).
+    static func setTools<Method: ManagerMethod>(
+        _ selection: ToolSelectionArguments, method: Method.Type, verb: String, connection: ControlConnection
+    ) throws -> JSONValue
     where Method.Parameters == ManagerAPI.ToolChange, Method.Reply == ManagerAPI.ToolChangeReply {
-        let options = selection.connection
         let endpoint = selection.endpoint
-        let connection = try options.connect()
         let (reply, raw) = try connection.call(
             method, ManagerAPI.ToolChange(endpoint: endpoint, tools: selection.tools, allOf: selection.servers))
-        if options.json { return Output.json(raw["changed"] ?? []) }
+        if selection.connection.json { return raw["changed"] ?? [] }
         let enabling = Method.self == ManagerAPI.EnableTools.self
         let listed = enabling ? reply.changed.filter(\.listed) : reply.changed
         let ahead = enabling ? reply.changed.filter { !$0.listed } : []
@@ -274,6 +313,7 @@ struct EndpointCommand: ParsableCommand {
             print("\(verb) \(listed.count) tool(s) on \(endpoint): \(listed.map { Output.text($0.exposedName) }.joined(separator: ", "))")
         }
         if !ahead.isEmpty { print(try aheadOfCatalog(ahead, endpoint: endpoint, connection: connection)) }
+        return raw["changed"] ?? []
     }
 
     /// The one line that says tools were enabled by name before their servers list them, and what they wait for.

@@ -156,7 +156,7 @@ struct LogsCommand: ParsableCommand {
             print(JSONValue.object(object).text())
         } else {
             let time = Date(timeIntervalSince1970: Double(entry.realtime) / 1_000_000).ISO8601Format()
-            let interesting = ["ENDPOINT", "SERVER", "TOOL", "USER", "CLIENT", "OUTCOME", "DURATION_US", "ACTION", "PEER_UID"]
+            let interesting = ["ENDPOINT", "SERVER", "TOOL", "PROMPT", "URI", "USER", "CLIENT", "OUTCOME", "DURATION_US", "ACTION", "PEER_UID"]
             let details = interesting.compactMap { key in entry[field: "SENTINEL_" + key].map { "\(key.lowercased())=\($0)" } }
             print("\(time) \(entry[field: "SENTINEL_EVENT"] ?? "-") \(details.joined(separator: " ")) | \(entry[field: "MESSAGE"] ?? "")")
         }
