@@ -64,7 +64,7 @@ extension Store {
             var capabilities: [String: ServerCapabilities] = [:]
             for (id, server) in serverIDs {
                 if let json = try String.fetchOne(db, sql: "SELECT capabilities FROM servers WHERE id = ?", arguments: [id]) {
-                    capabilities[server] = ServerCapabilities(json: json)
+                    capabilities[server] = ServerCapabilities(parsing: json)
                 }
             }
             return EndpointSurface(

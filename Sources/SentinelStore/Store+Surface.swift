@@ -13,7 +13,7 @@ extension Store {
                 resources: try Self.resources(serverIDs: [serverID: server], db: db),
                 templates: try Self.templates(serverIDs: [serverID: server], db: db),
                 capabilities: try String.fetchOne(db, sql: "SELECT capabilities FROM servers WHERE id = ?", arguments: [serverID])
-                    .flatMap(ServerCapabilities.init(json:)))
+                    .flatMap(ServerCapabilities.init(parsing:)))
         }
     }
 

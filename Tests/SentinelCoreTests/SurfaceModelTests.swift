@@ -118,14 +118,14 @@ struct SurfaceModelTests {
 
     @Test func capabilitiesAreReadFromTheUpstreamsObject() throws {
         let text = #"{"tools":{"listChanged":true},"prompts":{},"resources":{"subscribe":true,"listChanged":false},"completions":{},"x":1}"#
-        let capabilities = try #require(ServerCapabilities(json: text))
+        let capabilities = try #require(ServerCapabilities(parsing: text))
         #expect(
             capabilities == ServerCapabilities(
                 tools: true, toolsListChanged: true, prompts: true, promptsListChanged: false, resources: true,
                 resourcesSubscribe: true, resourcesListChanged: false, completions: true, json: text))
-        let none = try #require(ServerCapabilities(json: #"{"prompts":null,"resources":true,"completions":[]}"#))
+        let none = try #require(ServerCapabilities(parsing: #"{"prompts":null,"resources":true,"completions":[]}"#))
         #expect(!none.prompts && !none.resources && !none.completions && !none.tools)
-        #expect(ServerCapabilities(json: "[]") == nil && ServerCapabilities(json: "") == nil)
+        #expect(ServerCapabilities(parsing: "[]") == nil && ServerCapabilities(parsing: "") == nil)
         let page = Array(#"{"capabilities": {"prompts":{"listChanged":true}} }"#.utf8)
         let members = try JSONScanner.members(of: page)
         let range: Range<Int> = try #require(members["capabilities"])

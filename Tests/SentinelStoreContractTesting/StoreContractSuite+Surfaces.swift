@@ -10,7 +10,7 @@ extension StoreContractSuite {
                 prompts: ContractSeed.prompts("files", ["zeta", "alpha", "zeta"]),
                 resources: ContractSeed.resources("files", ["file:///b", "file:///a"]),
                 templates: ContractSeed.templates("files", ["file:///{path}"]),
-                capabilities: ServerCapabilities(json: #"{"prompts":{"listChanged":true},"resources":{}}"#))
+                capabilities: ServerCapabilities(parsing: #"{"prompts":{"listChanged":true},"resources":{}}"#))
             try await store.replaceCatalog(server: "files", tools: ContractSeed.tools("files", ["read"]), surface: surface, at: ContractSeed.now)
             let stored = try await store.surface(server: "files")
             try expectEqual(stored.prompts?.map(\.name), ["zeta", "alpha"], "prompts in catalog order, the first of a repeated name kept")
@@ -112,7 +112,7 @@ extension StoreContractSuite {
                     prompts: ContractSeed.prompts("files", ["review"]),
                     resources: ContractSeed.resources("files", ["file:///docs/a", "file:///etc/b", "ui://board/app.html"]),
                     templates: ContractSeed.templates("files", ["file:///docs/{name}", "notes://{topic}"]),
-                    capabilities: ServerCapabilities(json: #"{"resources":{"subscribe":true}}"#)),
+                    capabilities: ServerCapabilities(parsing: #"{"resources":{"subscribe":true}}"#)),
                 at: ContractSeed.now)
             _ = try await store.setTools(endpoint: "eng", tools: ["files/board"], allOf: [], enabled: true)
             _ = try await store.setResourceRules(

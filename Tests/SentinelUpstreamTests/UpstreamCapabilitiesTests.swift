@@ -22,9 +22,8 @@ struct UpstreamCapabilitiesTests {
         let capabilities = try #require(client.capabilities)
         #expect(capabilities.tools && capabilities.prompts && capabilities.resources)
         #expect(!capabilities.resourcesSubscribe && !capabilities.completions)
-        // The object as the server sent it, for the store. (Not `ServerCapabilities(json:)` here: compared with a
-        // non-optional, that spelling picks the memberwise init with every flag false.)
-        #expect(ServerCapabilities(bytes: Array(capabilities.json.utf8)) == capabilities)
+        // The object as the server sent it, for the store.
+        #expect(ServerCapabilities(parsing: capabilities.json) == capabilities)
         #expect(capabilities.json.hasPrefix("{") && capabilities.json.contains(#""prompts""#))
 
         let prompts = try await CatalogFetcher.listPrompts(using: client, server: "surface", timeout: .seconds(10), now: now)

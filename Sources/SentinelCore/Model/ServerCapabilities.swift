@@ -59,7 +59,7 @@ public struct ServerCapabilities: Sendable, Equatable {
     }
 
     /// Reads capabilities stored as JSON text (`json`); nil when it is not a JSON object.
-    public init?(json: String) {
+    public init?(parsing json: String) {
         self.init(bytes: Array(json.utf8))
     }
 }
