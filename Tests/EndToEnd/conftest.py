@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
@@ -151,6 +152,31 @@ def journal_entries(workdir, *matches):
     result = subprocess.run(["journalctl", "-D", str(journal_directory(workdir)), "-o", "json", *matches],
                             capture_output=True, text=True, check=True)
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def run_journal_scenario(workdir, port, commands, config="/dev/null", daemon_args="", timeout=60):
+    """Starts sentineld on 127.0.0.1:`port` logging to a private journal (private-journal.sh), runs the bash
+    `commands` with SENTINEL_ADDRESS naming its control socket, stops it with SIGTERM and returns its exit status.
+    The journal is then read with `journal_entries(workdir, …)`."""
+    script = Path(workdir) / "scenario.sh"
+    script.write_text(textwrap.dedent(f"""\
+        set -euo pipefail
+        {SENTINELD} --config {config} --state-directory {workdir}/state --http-listen 127.0.0.1:{port} \\
+            --control-socket {workdir}/c.sock --log-target journal {daemon_args} &
+        pid=$!
+        trap 'kill -TERM $pid 2>/dev/null || true' EXIT
+        for _ in $(seq 200); do [ -S {workdir}/c.sock ] && break; sleep 0.05; done
+        export SENTINEL_ADDRESS=unix:{workdir}/c.sock
+        """) + textwrap.dedent(commands) + textwrap.dedent(f"""\
+        kill -TERM $pid
+        status=0
+        wait $pid || status=$?
+        trap - EXIT
+        echo $status > {workdir}/sentineld.status
+        """))
+    subprocess.run([str(REPO / "Tests" / "EndToEnd" / "private-journal.sh"), str(workdir), "bash", str(script)],
+                   check=True, timeout=timeout)
+    return int((Path(workdir) / "sentineld.status").read_text())
 
 
 def sentinelctl_logs(workdir, *filters):

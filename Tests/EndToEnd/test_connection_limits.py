@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (SENTINELCTL, SENTINELD, BUILD, Daemon, free_port, journal_entries, require_root,
+from conftest import (run_journal_scenario, SENTINELCTL, SENTINELD, BUILD, Daemon, free_port, journal_entries, require_root,
                       unix_group_with_member, wait_for)
 
 HERE = Path(__file__).parent
@@ -461,22 +461,11 @@ def test_forwarded_addresses_are_believed_only_from_trusted_proxies_and_refused_
         TrustedProxies=127.0.70.1
         MaxConcurrentCallsPerCaller=1
         """)
-    script = workdir / "scenario.sh"
-    script.write_text(textwrap.dedent(f"""\
-        set -euo pipefail
-        {SENTINELD} --config {config} --state-directory {workdir}/state --http-listen 127.0.0.1:{port} \\
-            --control-socket {workdir}/c.sock --log-target journal --demo &
-        pid=$!
-        trap 'kill -TERM $pid 2>/dev/null || true' EXIT
-        for _ in $(seq 200); do [ -S {workdir}/c.sock ] && break; sleep 0.05; done
+    run_journal_scenario(workdir, port, f"""\
         for _ in $(seq 200); do {SENTINELCTL} --address unix:{workdir}/c.sock --json endpoint list | grep -q demo && break; sleep 0.05; done
         sleep 0.5
         {sys.executable} {workdir}/proxy_client.py {port} {HERE} {workdir}/results.json
-        kill -TERM $pid
-        wait $pid || true
-        trap - EXIT
-        """))
-    subprocess.run([str(HERE / "private-journal.sh"), str(workdir), "bash", str(script)], check=True, timeout=60)
+        """, config=config, daemon_args="--demo")
 
     results = json.loads((workdir / "results.json").read_text())
     assert results == {"forwarded": 200, "forwarded-from-afar": 403, "forged": 200, "proxy-itself": 200,

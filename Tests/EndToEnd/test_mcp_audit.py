@@ -1,12 +1,10 @@
 """Every tool call through the gateway is one journal entry (real journald, private to the test)."""
 
 import json
-import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
-from conftest import SENTINELCTL, SENTINELD, BUILD, free_port, journal_directory, journal_entries, require_root, sentinelctl_logs
+from conftest import run_journal_scenario, SENTINELCTL, BUILD, free_port, journal_entries, require_root, sentinelctl_logs
 
 HERE = Path(__file__).parent
 DEMO_SERVER = BUILD / "sentinel-demo-server"
@@ -18,27 +16,13 @@ def test_each_call_is_one_journal_entry_with_its_outcome(workdir):
     require_root()
     port = free_port()
     result = workdir / "calls.json"
-    script = workdir / "scenario.sh"
-    script.write_text(textwrap.dedent(f"""\
-        set -euo pipefail
-        {SENTINELD} --config /dev/null --state-directory {workdir}/state --http-listen 127.0.0.1:{port} \\
-            --control-socket {workdir}/c.sock --log-target journal &
-        pid=$!
-        trap 'kill -TERM $pid 2>/dev/null || true' EXIT
-        for _ in $(seq 200); do [ -S {workdir}/c.sock ] && break; sleep 0.05; done
-        export SENTINEL_ADDRESS=unix:{workdir}/c.sock
+    run_journal_scenario(workdir, port, f"""\
         {SENTINELCTL} server add demo -- {DEMO_SERVER} >/dev/null
         {SENTINELCTL} server add stuck --call-timeout 1 -- {DEMO_SERVER} >/dev/null
         {SENTINELCTL} endpoint create eng --no-auth --server demo --server stuck >/dev/null
         {SENTINELCTL} endpoint enable eng demo/echo demo/fail demo/slow stuck/hang >/dev/null
         {sys.executable} {HERE / "fixtures" / "audit_client.py"} http://127.0.0.1:{port}/mcp/eng {result}
-        kill -TERM $pid
-        status=0
-        wait $pid || status=$?
-        trap - EXIT
-        echo $status > {workdir}/sentineld.status
-        """))
-    subprocess.run([str(HERE / "private-journal.sh"), str(workdir), "bash", str(script)], check=True, timeout=60)
+        """)
 
     calls = json.loads(result.read_text())
     assert calls["ok"] == {"is_error": False, "text": "audited"}

@@ -11,7 +11,6 @@ import http.client
 import json
 import os
 import shutil
-import subprocess
 import sys
 import textwrap
 import time
@@ -25,7 +24,7 @@ from mcp.client.caching import CacheConfig, InMemoryResponseCacheStore
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 
-from conftest import (SENTINELCTL, SENTINELD, Daemon, free_port, journal_entries, require_root, short_tempdir,
+from conftest import (run_journal_scenario, SENTINELCTL, Daemon, free_port, journal_entries, require_root, short_tempdir,
                       start_listening_server, stop_process)
 
 HERE = Path(__file__).parent
@@ -449,7 +448,6 @@ async def test_an_sdk_client_whose_session_was_deleted_is_told_to_initialize_aga
 def test_refused_calls_and_the_claude_version_quirk_are_audited(workdir):
     require_root()
     port = free_port()
-    script = workdir / "scenario.sh"
     client = workdir / "client.py"
     client.write_text(textwrap.dedent(f"""\
         import json, sys
@@ -467,23 +465,13 @@ def test_refused_calls_and_the_claude_version_quirk_are_audited(workdir):
         assert post(d, call_body(envelope=meta()), modern_headers(version="2025-11-25"), endpoint="eng")[0] == 200
         assert post(d, call_body(envelope=meta()), modern_headers(), endpoint="eng")[0] == 200
         """))
-    script.write_text(textwrap.dedent(f"""\
-        set -euo pipefail
-        {SENTINELD} --config /dev/null --state-directory {workdir}/state --http-listen 127.0.0.1:{port} \\
-            --control-socket {workdir}/c.sock --log-target journal &
-        pid=$!
-        trap 'kill -TERM $pid 2>/dev/null || true' EXIT
-        for _ in $(seq 200); do [ -S {workdir}/c.sock ] && break; sleep 0.05; done
-        export SENTINEL_ADDRESS=unix:{workdir}/c.sock
+    status = run_journal_scenario(workdir, port, f"""\
         {SENTINELCTL} server add demo -- {DEMO_SERVER} >/dev/null
         {SENTINELCTL} endpoint create eng --no-auth --server demo >/dev/null
         {SENTINELCTL} endpoint enable eng demo/echo >/dev/null
         {sys.executable} {client}
-        kill -TERM $pid
-        wait $pid
-        trap - EXIT
-        """))
-    subprocess.run([str(HERE / "private-journal.sh"), str(workdir), "bash", str(script)], check=True, timeout=60)
+        """)
+    assert status == 0, "sentineld must exit 0 on SIGTERM"
 
     denied = journal_entries(workdir, "SENTINEL_EVENT=tool-denied")
     details = [entry["SENTINEL_DETAIL"] for entry in denied]

@@ -17,7 +17,6 @@ import itertools
 import json
 import re
 import shutil
-import subprocess
 import sys
 import textwrap
 import threading
@@ -32,7 +31,7 @@ from mcp.client.stdio import StdioServerParameters
 from mcp.client.subscriptions import PromptsListChanged, ResourcesListChanged
 from mcp.shared.exceptions import MCPError
 
-from conftest import (SENTINELCTL, SENTINELD, Daemon, free_port, journal_entries, require_root, short_tempdir,
+from conftest import (run_journal_scenario, SENTINELCTL, Daemon, free_port, journal_entries, require_root, short_tempdir,
                       start_listening_server, stop_process, wait_for)
 
 HERE = Path(__file__).parent
@@ -546,15 +545,7 @@ def test_surface_operations_and_changes_are_audited(workdir):
     require_root()
     port = free_port()
     (workdir / "client.py").write_text(AUDIT_CLIENT)
-    script = workdir / "scenario.sh"
-    script.write_text(textwrap.dedent(f"""\
-        set -euo pipefail
-        {SENTINELD} --config /dev/null --state-directory {workdir}/state --http-listen 127.0.0.1:{port} \\
-            --control-socket {workdir}/c.sock --log-target journal &
-        pid=$!
-        trap 'kill -TERM $pid 2>/dev/null || true' EXIT
-        for _ in $(seq 200); do [ -S {workdir}/c.sock ] && break; sleep 0.05; done
-        export SENTINEL_ADDRESS=unix:{workdir}/c.sock
+    run_journal_scenario(workdir, port, f"""\
         {SENTINELCTL} server add sdk -- {PYTHON} {SDK_SERVER} --stdio >/dev/null
         {SENTINELCTL} server add fm -- {PYTHON} {FM_SERVER} >/dev/null
         {SENTINELCTL} endpoint create eng --no-auth --server sdk --server fm >/dev/null
@@ -562,11 +553,7 @@ def test_surface_operations_and_changes_are_audited(workdir):
         {PYTHON} {workdir}/client.py http://127.0.0.1:{port}/mcp/eng {workdir}/legacy.json legacy
         {PYTHON} {workdir}/client.py http://127.0.0.1:{port}/mcp/eng {workdir}/modern.json 2026-07-28
         {SENTINELCTL} endpoint disable eng --prompt sdk/review --resources sdk+file:/// >/dev/null
-        kill -TERM $pid
-        wait $pid || true
-        trap - EXIT
-        """))
-    subprocess.run([str(HERE / "private-journal.sh"), str(workdir), "bash", str(script)], check=True, timeout=90)
+        """, timeout=90)
 
     assert json.loads((workdir / "legacy.json").read_text()) == {
         "prompt": INVALID_PARAMS, "read": RESOURCE_NOT_FOUND_HANDSHAKE, "complete": INVALID_PARAMS}
