@@ -31,30 +31,8 @@ extension Store {
                 guard attached.contains(server) else { throw StoreError.notAttached(endpoint: endpoint, server: server) }
                 targets += known.filter { $0.server == server }
             }
-            var changed: [PromptSelection] = []
-            var seen = Set<String>()
-            let now = Date()
-            for var target in targets where target.enabled != enabled && seen.insert(target.exposedName).inserted {
-                let serverID = try db.id(of: "server", table: "servers", name: target.server)
-                if enabled {
-                    try db.execute(
-                        sql: """
-                            INSERT OR IGNORE INTO endpoint_prompts (endpoint_id, server_id, prompt_name, enabled_at, exposed_name)
-                            VALUES (?, ?, ?, ?, ?)
-                            """,
-                        arguments: [endpointID, serverID, target.prompt, now, target.exposedName])
-                } else {
-                    try db.execute(
-                        sql: "DELETE FROM endpoint_prompts WHERE endpoint_id = ? AND server_id = ? AND prompt_name = ?",
-                        arguments: [endpointID, serverID, target.prompt])
-                }
-                target.enabled = enabled
-                changed.append(target)
-            }
-            if !changed.isEmpty {
-                try db.execute(sql: "UPDATE endpoints SET updated_at = ? WHERE id = ?", arguments: [now, endpointID])
-            }
-            return changed
+            return try Self.switchSelections(
+                targets, enabled: enabled, endpointID: endpointID, table: "endpoint_prompts", nameColumn: "prompt_name", db: db)
         }
     }
 

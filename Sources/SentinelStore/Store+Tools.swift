@@ -93,30 +93,8 @@ extension Store {
                 guard attached.contains(server) else { throw StoreError.notAttached(endpoint: endpoint, server: server) }
                 targets += (selections + absent).filter { $0.server == server }
             }
-            var changed: [ToolSelection] = []
-            var seen = Set<String>()
-            let now = Date()
-            for var target in targets where target.enabled != enabled && seen.insert(target.exposedName).inserted {
-                let serverID = try db.id(of: "server", table: "servers", name: target.server)
-                if enabled {
-                    try db.execute(
-                        sql: """
-                            INSERT OR IGNORE INTO endpoint_tools (endpoint_id, server_id, tool_name, enabled_at, exposed_name)
-                            VALUES (?, ?, ?, ?, ?)
-                            """,
-                        arguments: [endpointID, serverID, target.tool, now, target.exposedName])
-                } else {
-                    try db.execute(
-                        sql: "DELETE FROM endpoint_tools WHERE endpoint_id = ? AND server_id = ? AND tool_name = ?",
-                        arguments: [endpointID, serverID, target.tool])
-                }
-                target.enabled = enabled
-                changed.append(target)
-            }
-            if !changed.isEmpty {
-                try db.execute(sql: "UPDATE endpoints SET updated_at = ? WHERE id = ?", arguments: [now, endpointID])
-            }
-            return changed
+            return try Self.switchSelections(
+                targets, enabled: enabled, endpointID: endpointID, table: "endpoint_tools", nameColumn: "tool_name", db: db)
         }
     }
 
